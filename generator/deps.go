@@ -1,0 +1,14 @@
+package generator
+
+// pinned is the version of every module the generated code may require. It must match
+// testdata/deps/go.mod, the superset module that proves these versions resolve together
+// (TestPinnedMatchesSuperset checks it). Read ../shared/reference/go-dependencies.md before
+// moving any of them: goose v3.30.0 breaks the modernc libc pairing, go-mail v0.8.2 needs a
+// newer Go.
+var pinned = map[string]string{
+	"golang.org/x/crypto":         "v0.59.0",
+	"modernc.org/sqlite":          "v1.62.0",
+	"github.com/jackc/pgx/v5":     "v5.12.0",
+	"github.com/pressly/goose/v3": "v3.29.0",
+	"github.com/google/uuid":      "v1.6.0",
+}

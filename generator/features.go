@@ -1,0 +1,44 @@
+package generator
+
+// coreFeature is the always-on auth core: the context, UserAuth, the web handlers and pages,
+// and the migrations.
+type coreFeature struct{}
+
+func (coreFeature) Name() string               { return "core" }
+func (coreFeature) Enabled(*Model, *Host) bool { return true }
+
+func (coreFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("core"); err != nil {
+		return err
+	}
+	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3")
+	if b.Model.BinaryID {
+		b.Require("github.com/google/uuid")
+	}
+	return nil
+}
+
+// serverFeature writes a runnable cmd/server when the host has no main package of its own.
+type serverFeature struct{}
+
+func (serverFeature) Name() string                   { return "server" }
+func (serverFeature) Enabled(_ *Model, h *Host) bool { return len(h.MainDirs) == 0 }
+
+func (serverFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("server"); err != nil {
+		return err
+	}
+	b.Note("go run ./cmd/server          # serves http://localhost:4000 on SQLite (data/app.db)")
+	return nil
+}
+
+// injectFeature wires the generated handlers into a host that already has a main package.
+type injectFeature struct{}
+
+func (injectFeature) Name() string                   { return "inject" }
+func (injectFeature) Enabled(_ *Model, h *Host) bool { return len(h.MainDirs) > 0 }
+
+func (injectFeature) Contribute(b *Builder) error {
+	b.Inject(planMainInjection(b.Model, b.Host))
+	return nil
+}

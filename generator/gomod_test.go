@@ -1,0 +1,52 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
+)
+
+func TestAddRequires(t *testing.T) {
+	reqs := []module.Version{{Path: "modernc.org/sqlite", Version: "v1.62.0"}, {Path: "github.com/google/uuid", Version: "v1.6.0"}}
+	out, err := addRequires([]byte(hostGoMod), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.Parse("go.mod", out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range f.Require {
+		got[r.Mod.Path] = r.Mod.Version
+	}
+	if got["modernc.org/sqlite"] != "v1.62.0" || got["github.com/google/uuid"] != "v1.6.0" {
+		t.Errorf("requires = %v", got)
+	}
+	if !strings.HasSuffix(string(out), ")\n") {
+		t.Errorf("go.mod should end with a newline:\n%q", out)
+	}
+
+	// Applying the same requires again changes nothing, byte for byte.
+	again, err := addRequires(out, reqs)
+	if err != nil || string(again) != string(out) {
+		t.Errorf("second addRequires changed go.mod (err %v):\n%s", err, again)
+	}
+}
+
+func TestAddRequiresKeepsNewerVersions(t *testing.T) {
+	in := hostGoMod + "\nrequire github.com/google/uuid v1.9.9\n"
+	out, err := addRequires([]byte(in), []module.Version{{Path: "github.com/google/uuid", Version: "v1.6.0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != in {
+		t.Errorf("a newer version should be kept untouched, got:\n%s", out)
+	}
+	out, err = addRequires([]byte(hostGoMod+"\nrequire github.com/google/uuid v1.3.0\n"), []module.Version{{Path: "github.com/google/uuid", Version: "v1.6.0"}})
+	if err != nil || !strings.Contains(string(out), "github.com/google/uuid v1.6.0") || strings.Contains(string(out), "v1.3.0") {
+		t.Errorf("an older version should be raised to the pin, got (err %v):\n%s", err, out)
+	}
+}

@@ -1,0 +1,231 @@
+package generator
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/ast/astutil"
+)
+
+// injectionImports are the imports the wiring snippet needs, besides the generated packages.
+var injectionImports = []string{"context", "log", "log/slog"}
+
+// wiringSnippet is the block that mounts the generated routes on the host's ServeMux, guarded
+// by markers so a re-run recognises it. indent prefixes every line.
+func wiringSnippet(m *Model, mux, indent string) string {
+	lines := []string{
+		"// sigra:begin " + m.Pkg,
+		fmt.Sprintf("%[1]sConfig, err := %[1]s.ConfigFromEnv()", m.Pkg),
+		"if err != nil {",
+		fmt.Sprintf("\tlog.Fatalf(\"%s config: %%v\", err)", m.Pkg),
+		"}",
+		fmt.Sprintf("%[1]sService, err := %[1]s.Open(context.Background(), %[1]sConfig)", m.Pkg),
+		"if err != nil {",
+		fmt.Sprintf("\tlog.Fatalf(\"%s: %%v\", err)", m.Pkg),
+		"}",
+		fmt.Sprintf("defer %sService.Close()", m.Pkg),
+		fmt.Sprintf("%s.New(%sService, slog.Default()).Mount(%s)", m.WebPkg, m.Pkg, mux),
+		"// sigra:end " + m.Pkg,
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(indent + l + "\n")
+	}
+	return b.String()
+}
+
+func injectionMarker(m *Model) string { return "// sigra:begin " + m.Pkg }
+
+// planMainInjection finds `x := http.NewServeMux()` in the host's main package and splices the
+// wiring after it. When there is no such anchor, or the file cannot be edited without touching
+// unrelated lines, it returns a manual step with the exact lines to add.
+func planMainInjection(m *Model, h *Host) Injection {
+	marker := injectionMarker(m)
+	var candidates []string
+	for _, dir := range h.MainDirs {
+		entries, err := readDirGo(h, dir)
+		if err != nil {
+			continue
+		}
+		candidates = append(candidates, entries...)
+	}
+	sort.Strings(candidates)
+	for _, p := range candidates {
+		src, _ := h.ReadFile(p)
+		if bytes.Contains(src, []byte(marker)) {
+			return Injection{Path: p, Marker: marker, Already: true}
+		}
+	}
+	for _, p := range candidates {
+		src, _ := h.ReadFile(p)
+		data, ok, reason := spliceWiring(m, p, src)
+		if ok {
+			return Injection{Path: p, Marker: marker, Data: data}
+		}
+		if reason != "" {
+			return Injection{Path: p, Marker: marker, Manual: manualText(m, p, reason)}
+		}
+	}
+	target := path.Join(firstOr(h.MainDirs, "."), "main.go")
+	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "no `mux := http.NewServeMux()` found in package main")}
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) == 0 {
+		return def
+	}
+	return list[0]
+}
+
+func readDirGo(h *Host, dir string) ([]string, error) {
+	var out []string
+	entries, err := readDir(h, dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range entries {
+		if strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, "_test.go") {
+			out = append(out, path.Join(dir, name))
+		}
+	}
+	return out, nil
+}
+
+// spliceWiring returns the file with the wiring inserted. ok is false when the file has no
+// anchor (reason empty: try the next file) or has one that cannot be used safely (reason set).
+func spliceWiring(m *Model, name string, src []byte) (out []byte, ok bool, reason string) {
+	crlf := bytes.Contains(src, []byte("\r\n"))
+	lf := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, lf, parser.ParseComments)
+	if err != nil {
+		return nil, false, ""
+	}
+	httpName := importName(f, "net/http")
+	if httpName == "" {
+		return nil, false, ""
+	}
+	var anchor *ast.AssignStmt
+	var muxName string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if anchor != nil {
+			return false
+		}
+		as, isAssign := n.(*ast.AssignStmt)
+		if !isAssign || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true
+		}
+		call, isCall := as.Rhs[0].(*ast.CallExpr)
+		if !isCall {
+			return true
+		}
+		sel, isSel := call.Fun.(*ast.SelectorExpr)
+		if !isSel || sel.Sel.Name != "NewServeMux" {
+			return true
+		}
+		if x, isIdent := sel.X.(*ast.Ident); !isIdent || x.Name != httpName {
+			return true
+		}
+		if id, isIdent := as.Lhs[0].(*ast.Ident); isIdent && id.Name != "_" {
+			anchor, muxName = as, id.Name
+		}
+		return true
+	})
+	if anchor == nil {
+		return nil, false, ""
+	}
+	if formatted, err := format.Source(lf); err != nil || !bytes.Equal(formatted, lf) {
+		return nil, false, "the file is not gofmt-formatted, so an automatic edit would touch unrelated lines"
+	}
+	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+		want := path.Base(imp)
+		if got := importName(f, imp); got != "" && got != want {
+			return nil, false, fmt.Sprintf("%s is imported as %s", imp, got)
+		}
+		if other := importPathForName(f, want); other != "" && other != imp {
+			return nil, false, fmt.Sprintf("the name %s already refers to %s", want, other)
+		}
+	}
+	// Splice after the anchor's line, indented like it.
+	end := fset.Position(anchor.End()).Offset
+	lineEnd := bytes.IndexByte(lf[end:], '\n')
+	if lineEnd < 0 {
+		return nil, false, ""
+	}
+	insertAt := end + lineEnd + 1
+	lineStart := bytes.LastIndexByte(lf[:fset.Position(anchor.Pos()).Offset], '\n') + 1
+	indent := string(lf[lineStart:fset.Position(anchor.Pos()).Offset])
+	spliced := make([]byte, 0, len(lf)+1024)
+	spliced = append(spliced, lf[:insertAt]...)
+	spliced = append(spliced, wiringSnippet(m, muxName, indent)...)
+	spliced = append(spliced, lf[insertAt:]...)
+
+	fset = token.NewFileSet()
+	f2, err := parser.ParseFile(fset, name, spliced, parser.ParseComments)
+	if err != nil {
+		return nil, false, fmt.Sprintf("the edited file does not parse: %v", err)
+	}
+	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+		astutil.AddImport(fset, f2, imp)
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f2); err != nil {
+		return nil, false, fmt.Sprintf("the edited file does not format: %v", err)
+	}
+	result := buf.Bytes()
+	if crlf {
+		result = bytes.ReplaceAll(result, []byte("\n"), []byte("\r\n"))
+	}
+	return result, true, ""
+}
+
+// importName returns the name under which path is imported in f, or "".
+func importName(f *ast.File, importPath string) string {
+	for _, s := range f.Imports {
+		p, _ := strconv.Unquote(s.Path.Value)
+		if p != importPath {
+			continue
+		}
+		if s.Name != nil {
+			return s.Name.Name
+		}
+		return path.Base(p)
+	}
+	return ""
+}
+
+// importPathForName returns the import path bound to name in f, or "".
+func importPathForName(f *ast.File, name string) string {
+	for _, s := range f.Imports {
+		p, _ := strconv.Unquote(s.Path.Value)
+		bound := path.Base(p)
+		if s.Name != nil {
+			bound = s.Name.Name
+		}
+		if bound == name {
+			return p
+		}
+	}
+	return ""
+}
+
+// manualText is the help printed when the wiring cannot be injected.
+func manualText(m *Model, file, reason string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "wire the %s routes into %s by hand (%s).\n", m.Pkg, file, reason)
+	b.WriteString("    Add these imports:\n")
+	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+		fmt.Fprintf(&b, "        %q\n", imp)
+	}
+	b.WriteString("    and these lines after your ServeMux is created (mux is your *http.ServeMux):\n")
+	b.WriteString(wiringSnippet(m, "mux", "        "))
+	return strings.TrimRight(b.String(), "\n")
+}

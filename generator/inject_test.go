@@ -1,0 +1,169 @@
+package generator
+
+import (
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const hostGoMod = "module example.com/app\n\ngo 1.26.8\n"
+
+func hostWith(t *testing.T, files map[string]string) *Host {
+	t.Helper()
+	fsys := fstest.MapFS{"go.mod": {Data: []byte(hostGoMod)}}
+	for p, s := range files {
+		fsys[p] = &fstest.MapFile{Data: []byte(s)}
+	}
+	h, err := LoadHost(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+const mainWithMux = `package main
+
+import (
+	"log"
+	"net/http"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("hello"))
+	})
+	log.Fatal(http.ListenAndServe(":8080", mux))
+}
+`
+
+func TestInjectAfterServeMux(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	h := hostWith(t, map[string]string{"main.go": mainWithMux})
+	inj := planMainInjection(m, h)
+	if inj.Manual != "" || inj.Already || inj.Path != "main.go" {
+		t.Fatalf("want an automatic injection into main.go, got %+v", inj)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\t// sigra:begin accounts\n",
+		"\taccountsweb.New(accountsService, slog.Default()).Mount(mux)\n",
+		"\"example.com/app/internal/accounts\"",
+		"\"example.com/app/internal/accountsweb\"",
+		"\"context\"",
+		"\"log/slog\"",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Index(out, "sigra:begin") < strings.Index(out, "http.NewServeMux()") ||
+		strings.Index(out, "sigra:end") > strings.Index(out, `mux.HandleFunc("GET /hello"`) {
+		t.Errorf("wiring is not right after the ServeMux:\n%s", out)
+	}
+	if strings.Count(out, "\"log\"") != 1 {
+		t.Errorf("log imported twice:\n%s", out)
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "main.go", inj.Data, 0); err != nil {
+		t.Fatalf("injected file does not parse: %v", err)
+	}
+
+	// A second run finds the marker and does nothing.
+	h2 := hostWith(t, map[string]string{"main.go": out})
+	if again := planMainInjection(m, h2); !again.Already {
+		t.Fatalf("re-run should report already injected, got %+v", again)
+	}
+}
+
+func TestInjectKeepsCRLF(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	crlf := strings.ReplaceAll(mainWithMux, "\n", "\r\n")
+	inj := planMainInjection(m, hostWith(t, map[string]string{"cmd/web/main.go": crlf}))
+	if inj.Manual != "" {
+		t.Fatalf("unexpected manual step: %s", inj.Manual)
+	}
+	if strings.Count(string(inj.Data), "\n") != strings.Count(string(inj.Data), "\r\n") {
+		t.Errorf("line endings were not kept as CRLF")
+	}
+}
+
+func TestInjectUsesTheHostsMuxName(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	src := strings.ReplaceAll(mainWithMux, "mux", "router")
+	inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if !strings.Contains(string(inj.Data), ".Mount(router)") {
+		t.Errorf("wiring should mount on router:\n%s", inj.Data)
+	}
+}
+
+func TestInjectFallsBackToManual(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	cases := map[string]struct{ src, reason string }{
+		"no anchor": {`package main
+
+import "net/http"
+
+func main() { http.ListenAndServe(":8080", nil) }
+`, "no `mux := http.NewServeMux()`"},
+		"not gofmt-clean": {strings.Replace(mainWithMux, "mux := http.NewServeMux()", "mux:=http.NewServeMux()", 1), "not gofmt-formatted"},
+		"aliased import":  {strings.Replace(mainWithMux, "\"log\"", "log \"github.com/sirupsen/logrus\"", 1), "the name log already refers to github.com/sirupsen/logrus"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": c.src}))
+			if inj.Manual == "" || inj.Data != nil {
+				t.Fatalf("want a manual step, got %+v", inj)
+			}
+			for _, want := range []string{c.reason, "accountsweb.New(accountsService, slog.Default()).Mount(mux)", `"example.com/app/internal/accounts"`} {
+				if !strings.Contains(inj.Manual, want) {
+					t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+				}
+			}
+		})
+	}
+}
+
+func TestHostIgnoresOurOwnServerMain(t *testing.T) {
+	h := hostWith(t, map[string]string{
+		"cmd/server/main.go": Provenance + "\n\npackage main\n\nfunc main() {}\n",
+		"tools/gen/main.go":  "package main\n\nfunc main() {}\n", // under tools/: still a main package
+	})
+	if len(h.MainDirs) != 1 || h.MainDirs[0] != "tools/gen" {
+		t.Errorf("MainDirs = %v, want [tools/gen]", h.MainDirs)
+	}
+	h = hostWith(t, map[string]string{
+		"cmd/server/main.go":     Provenance + "\n\npackage main\n\nfunc main() {}\n",
+		"testdata/x/main.go":     "package main\n",
+		"internal/lib/lib.go":    "package lib\n",
+		"nested/go.mod":          "module nested\n",
+		"nested/cmd/x/main.go":   "package main\n",
+		"internal/lib/x_test.go": "package main\n",
+	})
+	if len(h.MainDirs) != 0 {
+		t.Errorf("MainDirs = %v, want none", h.MainDirs)
+	}
+}
+
+func TestLoadHostChecks(t *testing.T) {
+	cases := map[string]struct {
+		gomod string
+		want  string
+	}{
+		"no go.mod":  {"", "run `go mod init"},
+		"old go":     {"module m\n\ngo 1.22\n", "go.mod says go 1.22; the generated code needs go 1.26.0 or later"},
+		"no go line": {"module m\n", "go.mod says go no go line"},
+		"no module":  {"go 1.26.8\n", "no module line"},
+	}
+	for name, c := range cases {
+		fsys := fstest.MapFS{}
+		if c.gomod != "" {
+			fsys["go.mod"] = &fstest.MapFile{Data: []byte(c.gomod)}
+		}
+		_, err := LoadHost(fsys)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", name, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package generator
+
+import (
+	"fmt"
+	"go/token"
+	"go/types"
+	"regexp"
+	"time"
+)
+
+// Options is what the user asked for: the three arguments and the feature flags.
+// Operation flags (--dir, --dry-run, --force, --no-tidy) live in ApplyOptions.
+type Options struct {
+	Context string // Go-style context name, e.g. "Accounts"
+	Schema  string // schema (model) name, e.g. "User"
+	Table   string // SQL table name, e.g. "users"
+
+	BinaryID bool // UUID keys (default) instead of int64 identity keys
+	Orgs     bool // organizations (default on; --no-orgs)
+	Admin    bool // admin area (default on; --no-admin)
+	Passkeys bool // WebAuthn passkeys (default on; --no-passkeys)
+	API      bool // personal access tokens (--api)
+	JWT      bool // JWT access + rotating refresh tokens (--jwt)
+
+	// Now stamps migration versions. The CLI passes the wall clock; tests pass a fixed time
+	// so that output is deterministic.
+	Now time.Time
+}
+
+// DefaultOptions returns the default v1.10 bundle for the given arguments.
+func DefaultOptions(context, schema, table string) Options {
+	return Options{
+		Context: context, Schema: schema, Table: table,
+		BinaryID: true, Orgs: true, Admin: true, Passkeys: true,
+	}
+}
+
+var (
+	goNamePattern  = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	tableNameRegex = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+)
+
+// ArgError is a problem with one positional argument. Its message is one line that names the
+// argument, the value and an example.
+type ArgError struct {
+	Arg, Value, Reason, Example string
+}
+
+func (e *ArgError) Error() string {
+	return fmt.Sprintf("invalid %s %q: %s (example: %s)", e.Arg, e.Value, e.Reason, e.Example)
+}
+
+// Validate checks the three arguments. It returns the first problem as an *ArgError.
+func (o Options) Validate() error {
+	if err := validateGoName("context", o.Context, "Accounts"); err != nil {
+		return err
+	}
+	if err := validateGoName("schema", o.Schema, "User"); err != nil {
+		return err
+	}
+	if o.Context == o.Schema {
+		return &ArgError{"schema", o.Schema, "must differ from the context name", "Accounts User users"}
+	}
+	switch {
+	case !tableNameRegex.MatchString(o.Table):
+		return &ArgError{"table", o.Table, "must be lower snake_case: a lowercase letter, then lowercase letters, digits or _", "users"}
+	case token.IsKeyword(o.Table) || isPredeclared(o.Table):
+		return &ArgError{"table", o.Table, "is a Go keyword or predeclared identifier", "users"}
+	case len(o.Table) > 48:
+		return &ArgError{"table", o.Table, "is longer than 48 characters", "users"}
+	}
+	m := newModel(o, "example.com/app")
+	for _, pkg := range []string{m.Pkg, m.AuthPkg, m.WebPkg} {
+		if token.IsKeyword(pkg) || isPredeclared(pkg) || isReservedPackage(pkg) {
+			return &ArgError{"context", o.Context, fmt.Sprintf("gives the package name %q, which clashes with Go or the generated code", pkg), "Accounts"}
+		}
+	}
+	return nil
+}
+
+func validateGoName(arg, value, example string) error {
+	switch {
+	case value == "":
+		return &ArgError{arg, value, "is empty", example}
+	case !goNamePattern.MatchString(value):
+		return &ArgError{arg, value, "must start with an upper-case letter and contain only letters and digits", example}
+	case token.IsKeyword(value) || isPredeclared(value):
+		return &ArgError{arg, value, "is a Go keyword or predeclared identifier", example}
+	case len(value) > 40:
+		return &ArgError{arg, value, "is longer than 40 characters", example}
+	}
+	return nil
+}
+
+func isPredeclared(name string) bool {
+	return types.Universe.Lookup(name) != nil
+}
+
+// isReservedPackage reports package names the generated code imports itself; a context package
+// with one of these names would shadow the import.
+func isReservedPackage(name string) bool {
+	switch name {
+	case "http", "sql", "time", "context", "errors", "fmt", "slog", "log", "strings", "uuid",
+		"migrations", "main", "template", "embed", "crypto", "rand", "sha256", "base64", "json",
+		"url", "os", "io", "net", "sync", "testing", "argon2", "bcrypt", "goose", "signal":
+		return true
+	}
+	return false
+}

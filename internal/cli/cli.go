@@ -1,0 +1,218 @@
+// Package cli is the command line of sigra-install: flag parsing, the report printer and the
+// steps that run outside the pure generator (writing, go mod tidy).
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigra-go/sigra-install/generator"
+)
+
+// Version is the sigra-install release.
+const Version = "0.1.0"
+
+// Exit statuses.
+const (
+	exitOK       = 0
+	exitFailure  = 1 // conflicts, host problems, failed writes
+	exitBadUsage = 2 // bad arguments or flags
+)
+
+// usageError marks errors that come from how the command was called.
+type usageError struct{ error }
+
+type flags struct {
+	noBinaryID, binaryID        bool
+	noOrgs, noAdmin, noPasskeys bool
+	api, jwt                    bool
+	dir                         string
+	dryRun, force, noTidy, yes  bool
+}
+
+// Main runs the CLI with args (without the program name) and returns the exit status.
+func Main(args []string, stdout, stderr io.Writer) int {
+	var f flags
+	var status int
+	cmd := &cobra.Command{
+		Use:   "sigra-install [flags] <Context> <Schema> <table>",
+		Short: "Generate a complete authentication system into a Go module",
+		Long: `sigra-install writes a complete authentication system into the Go module in --dir:
+the context package (users, passwords, tokens, sessions, audit log), the auth middleware,
+HTTP handlers with pages, and SQL migrations for SQLite and PostgreSQL. The code is yours
+to read and edit afterwards; nothing is imported from sigra-install at run time.
+
+Context and Schema are Go names (Accounts, User); table is the SQL table (users).`,
+		Example: `  # generate into the current module and serve it on SQLite
+  sigra-install Accounts User users
+  go run ./cmd/server
+
+  # int64 keys instead of UUIDs, without organizations or the admin area
+  sigra-install Accounts User users --no-binary-id --no-orgs --no-admin
+
+  # see what would be written, without writing anything
+  sigra-install Identity Member members --dir ./myapp --dry-run`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 3 {
+				return usageError{fmt.Errorf("expected 3 arguments <Context> <Schema> <table>, got %d (example: sigra-install Accounts User users)", len(args))}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts := generator.DefaultOptions(args[0], args[1], args[2])
+			opts.BinaryID = !f.noBinaryID
+			opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
+			opts.API, opts.JWT = f.api, f.jwt
+			now, err := clock()
+			if err != nil {
+				return usageError{err}
+			}
+			opts.Now = now
+			if err := opts.Validate(); err != nil {
+				return usageError{err}
+			}
+			status = run(opts, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return nil
+		},
+	}
+	cmd.SetArgs(args)
+	cmd.SetOut(stdout)
+	cmd.SetErr(stderr)
+	cmd.SetVersionTemplate("sigra-install {{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	fl := cmd.Flags()
+	fl.SortFlags = false
+	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys (the default)")
+	fl.BoolVar(&f.noBinaryID, "no-binary-id", false, "use int64 identity primary keys instead of UUIDs")
+	fl.BoolVar(&f.noOrgs, "no-orgs", false, "leave out organizations, memberships and invitations")
+	fl.BoolVar(&f.noAdmin, "no-admin", false, "leave out the admin area")
+	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
+	fl.BoolVar(&f.api, "api", false, "add personal access tokens for an API")
+	fl.BoolVar(&f.jwt, "jwt", false, "add JWT access tokens with rotating refresh tokens")
+	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
+	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
+	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
+	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run `go mod tidy` afterwards")
+	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
+	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
+
+	if err := cmd.Execute(); err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) || isCobraUsage(err) {
+			fmt.Fprintln(stderr, "Run 'sigra-install --help' for usage.")
+			return exitBadUsage
+		}
+		return exitFailure
+	}
+	return status
+}
+
+// isCobraUsage recognises cobra's own usage errors (unknown command, flag groups).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown") || strings.Contains(msg, "if any flags in the group")
+}
+
+func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
+	dir, err := filepath.Abs(f.dir)
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+		fmt.Fprintf(stderr, "sigra-install: --dir %s is not a directory\n", f.dir)
+		return exitFailure
+	}
+	host, err := generator.LoadHost(os.DirFS(dir))
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	plan, err := generator.Build(opts, host)
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	actions, checkErr := generator.Check(plan, host, f.force)
+	Report(stdout, plan, actions)
+	if checkErr != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", checkErr)
+		return exitFailure
+	}
+	if f.dryRun {
+		fmt.Fprintln(stdout, "\nDry run: nothing was written.")
+		return exitOK
+	}
+	if !generator.Changes(actions) {
+		fmt.Fprintln(stdout, "\nNothing to do: the host is already up to date.")
+		return exitOK
+	}
+	if err := generator.Apply(actions, dir); err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	if !f.noTidy {
+		fmt.Fprintln(stdout, "* running go mod tidy (downloads modules on a cold cache; this can take a minute)")
+		if out, err := tidy(dir); err != nil {
+			fmt.Fprintf(stderr, "sigra-install: files were written, but go mod tidy failed: %v\n%s\nFix the problem and run `go mod tidy` yourself.\n", err, out)
+			return exitFailure
+		}
+	}
+	NextSteps(stdout, plan, f.noTidy)
+	return exitOK
+}
+
+// clock is the time that stamps new migrations. SIGRA_INSTALL_NOW (RFC 3339) pins it, for
+// reproducible output in tests and scripted installs.
+func clock() (time.Time, error) {
+	v := os.Getenv("SIGRA_INSTALL_NOW")
+	if v == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("SIGRA_INSTALL_NOW=%q is not an RFC 3339 time (example: 2026-01-02T15:04:05Z)", v)
+	}
+	return t, nil
+}
+
+func tidy(dir string) ([]byte, error) {
+	c := exec.Command("go", "mod", "tidy")
+	c.Dir = dir
+	return c.CombinedOutput()
+}
+
+// Report prints one line per action.
+func Report(w io.Writer, plan *generator.Plan, actions []generator.Action) {
+	for _, a := range actions {
+		fmt.Fprintln(w, generator.FormatAction(a))
+	}
+}
+
+// NextSteps prints how to run the result.
+func NextSteps(w io.Writer, plan *generator.Plan, noTidy bool) {
+	fmt.Fprintln(w, "\nNext steps:")
+	if noTidy {
+		fmt.Fprintln(w, "  go mod tidy                 # fetch the modules the generated code needs")
+	}
+	for _, n := range plan.Notes {
+		fmt.Fprintln(w, "  "+n)
+	}
+	fmt.Fprintln(w, "  go test ./...               # the generated code's own tests")
+	fmt.Fprintln(w, "Configure with environment variables: ADDR, BASE_URL, DATABASE_URL, SECRET_KEY_BASE,")
+	fmt.Fprintln(w, "SMTP_URL, MAIL_FROM, MAIL_DELIVERY, APP_ENV, TRUSTED_PROXIES.")
+	fmt.Fprintln(w, "Before going to production, read https://github.com/sigra-go/sigra-install#production-checklist")
+}

@@ -1,0 +1,15 @@
+// Package templates holds the embedded templates the generator renders.
+//
+// Each top-level folder is one feature (core, mfa, passkeys, ...) and mirrors the tree the
+// feature writes into the host: templates/core/internal/__context__/user.go.tmpl becomes
+// internal/accounts/user.go for `sigra-install Accounts User users`. Path placeholders are
+// documented in generator.Model.TargetPath. Files are executed with text/template; files
+// whose target is an .html page use [[ ]] delimiters, so html/template's {{ }} pass through.
+package templates
+
+import "embed"
+
+// FS holds every template. The all: prefix keeps files starting with _ or . as well.
+//
+//go:embed all:core all:server
+var FS embed.FS

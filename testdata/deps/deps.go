@@ -1,0 +1,11 @@
+// Package deps imports one package of each pinned module so that `go mod tidy` keeps them.
+package deps
+
+import (
+	_ "github.com/google/uuid"
+	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/pressly/goose/v3"
+	_ "golang.org/x/crypto/argon2"
+	_ "golang.org/x/crypto/bcrypt"
+	_ "modernc.org/sqlite"
+)
