@@ -54,7 +54,6 @@ type Builder struct {
 	Host  *Host
 	plan  *Plan
 	r     *renderer
-	migs  []string // migration names in contribution order, to give them increasing versions
 }
 
 // Build computes the plan for opts against host. It is pure: it reads host.FS and templates,
@@ -96,8 +95,8 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 }
 
 // AddTree renders every template under templates/<dir>/ into the plan. Migrations
-// (migrations/<dialect>/<name>.sql) get a version prefix, or the path of the host's existing
-// copy so that a re-run never adds a second one.
+// (migrations/<dialect>/[NN_]<name>.sql) get a version prefix, or the path of the host's
+// existing copy so that a re-run never adds a second one.
 func (b *Builder) AddTree(dir string) error {
 	return fs.WalkDir(b.r.fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -119,27 +118,23 @@ func (b *Builder) AddTree(dir string) error {
 	})
 }
 
-func (b *Builder) migrationPath(dialect, name string) string {
+// migrationPath gives a migration template its host path. A template name may start with a
+// two-digit ordinal ("10_add_mfa.sql"): it orders migrations within one run (the version is the
+// run's clock plus that many seconds) and is not part of the migration's name. The same name
+// gets the same version in every dialect.
+func (b *Builder) migrationPath(dialect, file string) string {
+	ordinal, name := 0, file
+	if len(file) > 3 && file[2] == '_' && isDigit(file[0]) && isDigit(file[1]) {
+		ordinal, name = int(file[0]-'0')*10+int(file[1]-'0'), file[3:]
+	}
 	if existing, ok := b.Host.Migrations[dialect+"/"+name]; ok {
 		return existing
 	}
-	i := indexOf(b.migs, name)
-	if i < 0 {
-		b.migs = append(b.migs, name)
-		i = len(b.migs) - 1
-	}
-	version := b.Model.Now.UTC().Add(time.Duration(i) * time.Second).Format("20060102150405")
+	version := b.Model.Now.UTC().Add(time.Duration(ordinal) * time.Second).Format("20060102150405")
 	return "migrations/" + dialect + "/" + version + "_" + name
 }
 
-func indexOf(list []string, s string) int {
-	for i, v := range list {
-		if v == s {
-			return i
-		}
-	}
-	return -1
-}
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // Require adds modules to go.mod at their pinned versions.
 func (b *Builder) Require(paths ...string) {

@@ -42,8 +42,9 @@ func (r *renderer) render(tmplPath string) ([]byte, error) {
 	}
 	target := strings.TrimSuffix(tmplPath, ".tmpl")
 	t := template.New(tmplPath).Funcs(funcs).Option("missingkey=error")
-	if path.Ext(target) == ".html" {
-		// Pages are html/template files themselves; the generator's own actions use [[ ]].
+	if usesSquareDelims(target) {
+		// Pages and emails are html/template or text/template files themselves; the
+		// generator's own actions in them use [[ ]] so that {{ }} pass through.
 		t = t.Delims("[[", "]]")
 	}
 	if t, err = t.Parse(string(src)); err != nil {
@@ -58,6 +59,16 @@ func (r *renderer) render(tmplPath string) ([]byte, error) {
 		return formatGo(target, out)
 	}
 	return out, nil
+}
+
+// usesSquareDelims reports whether a template is rendered with [[ ]] delimiters: everything but
+// Go and SQL files, which use the usual {{ }}.
+func usesSquareDelims(target string) bool {
+	switch path.Ext(target) {
+	case ".go", ".sql":
+		return false
+	}
+	return true
 }
 
 // formatGo gofmt's a Go file and sorts its imports without adding or removing any

@@ -1,5 +1,62 @@
+-- Authentication tables: accounts, browser sessions, emailed tokens and the audit log.
+
 -- +goose Up
-CREATE TABLE users (id BIGINT PRIMARY KEY);
+CREATE TABLE users (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- The app stores emails trimmed and lower-cased; the check keeps the unique index honest.
+    email TEXT NOT NULL UNIQUE CHECK (email = lower(email)),
+    hashed_password TEXT,
+    confirmed_at TIMESTAMPTZ,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE user_sessions (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash BYTEA NOT NULL UNIQUE,
+    remember_me BOOLEAN NOT NULL DEFAULT FALSE,
+    ip TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '',
+    created_at TIMESTAMPTZ NOT NULL,
+    token_issued_at TIMESTAMPTZ NOT NULL,
+    authenticated_at TIMESTAMPTZ NOT NULL,
+    last_active_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX user_sessions_user_id_idx ON user_sessions (user_id);
+CREATE INDEX user_sessions_expires_at_idx ON user_sessions (expires_at);
+
+CREATE TABLE user_tokens (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token_hash BYTEA NOT NULL UNIQUE,
+    purpose TEXT NOT NULL,
+    sent_to TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX user_tokens_user_id_idx ON user_tokens (user_id);
+CREATE INDEX user_tokens_expires_at_idx ON user_tokens (expires_at);
+
+-- audit_events has no foreign keys on purpose: the trail outlives the accounts it mentions.
+CREATE TABLE audit_events (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    occurred_at TIMESTAMPTZ NOT NULL,
+    action TEXT NOT NULL,
+    actor_id BIGINT,
+    target_id BIGINT,
+    ip TEXT NOT NULL DEFAULT '',
+    user_agent TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_events_actor_id_idx ON audit_events (actor_id);
+CREATE INDEX audit_events_target_id_idx ON audit_events (target_id);
+CREATE INDEX audit_events_occurred_at_idx ON audit_events (occurred_at);
 
 -- +goose Down
+DROP TABLE audit_events;
+DROP TABLE user_tokens;
+DROP TABLE user_sessions;
 DROP TABLE users;
