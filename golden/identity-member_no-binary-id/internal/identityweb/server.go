@@ -64,6 +64,8 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/log-in", guest(s.logIn))
 	mux.Handle("POST /users/log-out", member(s.logOut))
 	mux.Handle("GET /users/settings", member(s.settingsPage))
+	mux.Handle("GET /users/sudo", member(s.sudoPage))
+	mux.Handle("POST /users/sudo", member(s.sudo))
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

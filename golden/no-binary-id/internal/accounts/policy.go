@@ -33,6 +33,7 @@ type Policy struct {
 	RememberMeTTL          time.Duration // lifetime of a remember-me session (no idle timeout)
 	RememberMeReissueAfter time.Duration // remember-me tokens older than this are replaced
 	LastActiveInterval     time.Duration // last_active_at is written at most this often
+	SudoWindow             time.Duration // how long a re-entered password unlocks sensitive pages
 
 	// Lifetimes of emailed tokens, read by the token helpers through TokenTTL.
 	ConfirmTokenTTL     time.Duration
@@ -61,6 +62,7 @@ func DefaultPolicy() Policy {
 		RememberMeTTL:          14 * 24 * time.Hour,
 		RememberMeReissueAfter: 7 * 24 * time.Hour,
 		LastActiveInterval:     5 * time.Minute,
+		SudoWindow:             10 * time.Minute,
 
 		ConfirmTokenTTL:     48 * time.Hour,
 		ResetTokenTTL:       time.Hour,
