@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// The page compared logged out and logged in: the home page works both ways, so the only
+// difference is the session lookup that FetchCurrentUser does when a cookie comes with it.
+const comparePage = "/"
+
+const (
+	ratioTarget    = 0.6
+	loginTarget    = 0.8
+	burstSize      = 500
+	rssTargetKB    = 256 * 1024
+	accountsNeeded = 24
+)
+
+// serverSuite measures one running server on one database: GET throughput logged out and in,
+// password-login throughput against the argon2id bound, and the 500-login burst.
+func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label, databaseURL string, hashT time.Duration) {
+	gated := label == "SQLite"
+	ratioName := fmt.Sprintf("auth/unauth GET %s throughput", comparePage)
+	ratioTgt := "≥ 0.6×"
+	if !gated {
+		ratioTgt = "≥ 0.6× (SQLite gated)"
+	}
+
+	rep.background("before this server")
+	s, err := startServer(ctx, e, host.server, databaseURL)
+	if err != nil {
+		rep.missing(ratioName, ratioTgt, err)
+		return
+	}
+	defer s.stop()
+	rep.note("server pid %d at %s, DATABASE_URL=%s", s.pid(), s.base, redact(databaseURL))
+
+	c := newClient(e.opts.concurrency)
+	defer c.CloseIdleConnections()
+	if code, err := getStatus(ctx, c, s.base, "/healthz", ""); code != http.StatusOK {
+		rep.note("GET /healthz answered %d %v (want 200)", code, errOrEmpty(err))
+	}
+
+	workers := 2 * runtime.NumCPU()
+	accts, regStatuses, err := registerAccounts(ctx, c, s.base, accountsNeeded, workers)
+	if err != nil {
+		rep.missing(ratioName, ratioTgt, fmt.Errorf("registering users: %w", err))
+		rep.note("server log tail:\n%s", s.logTail(10))
+		return
+	}
+	rep.note("registered %d users (answers: %s); session cookie: %s", len(accts), statusLine(regStatuses), cookieNames(accts[0].cookie))
+	cookie := accts[0].cookie
+	in, _ := getStatus(ctx, c, s.base, "/users/settings", cookie)
+	out, _ := getStatus(ctx, c, s.base, "/users/settings", "")
+	authOK := in == http.StatusOK && out >= 300 && out < 400
+	if !authOK {
+		rep.note("WARNING: the cookie does not seem to authenticate: GET /users/settings answers %d with it, %d without (want 200 / 303)", in, out)
+	}
+
+	// GET throughput.
+	d, warm, conc := e.opts.duration, time.Second, e.opts.concurrency
+	// Logged out and logged in alternate in rounds, so that a change in background load on the
+	// machine shows in both rather than in one.
+	const rounds = 3
+	rep.note("GET load: %d keep-alive workers, %s warm-up each, then %d alternating rounds of %s logged out / %s logged in, page %s",
+		conc, ms(warm), rounds, ms(d/rounds), ms(d/rounds), comparePage)
+	loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, warm)
+	loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, warm)
+	var outs, ins []loadResult
+	for range rounds {
+		outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
+		ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+	}
+	unauth, auth := merge(outs...), merge(ins...)
+	rep.fig("GET "+comparePage+" logged out", fmt.Sprintf("%.0f req/s", unauth.rps()))
+	rep.fig("  p50 / p99", ms(unauth.pct(0.5))+" / "+ms(unauth.pct(0.99)))
+	noteOdd(rep, unauth)
+	rep.fig("GET "+comparePage+" logged in (session lookup)", fmt.Sprintf("%.0f req/s", auth.rps()))
+	rep.fig("  p50 / p99", ms(auth.pct(0.5))+" / "+ms(auth.pct(0.99)))
+	noteOdd(rep, auth)
+	if unauth.rps() > 0 {
+		ratio := auth.rps() / unauth.rps()
+		rep.target(ratioName, fmt.Sprintf("%.2f×", ratio), ratioTgt, ratio >= ratioTarget && authOK)
+	} else {
+		rep.missing(ratioName, ratioTgt, fmt.Errorf("GET %s never answered 200 logged out", comparePage))
+	}
+	if ctx.Err() != nil {
+		rep.note("stopped: %v", ctx.Err())
+		return
+	}
+	settings := loadGET(ctx, c, s.base, "/users/settings", cookie, http.StatusOK, conc, warm, d)
+	rep.fig("GET /users/settings logged in (protected)", fmt.Sprintf("%.0f req/s", settings.rps()))
+	rep.fig("  p50 / p99", ms(settings.pct(0.5))+" / "+ms(settings.pct(0.99)))
+	noteOdd(rep, settings)
+
+	if ctx.Err() != nil {
+		rep.note("stopped: %v", ctx.Err())
+		return
+	}
+	// Password login throughput against the bound, with the hash timed again just before (the
+	// machine's background load may have changed since section 3a).
+	hashNow := hashTime(5)
+	bound := float64(runtime.NumCPU()) / hashNow.Seconds()
+	rep.fig("argon2id hash just before (median of 5)", fmt.Sprintf("%s (section 3a: %s)", ms(hashNow), ms(hashT)))
+	lr := loginThroughput(ctx, c, s.base, accts, workers, d)
+	rep.note("login load: %d workers, 1 s warm-up then %s recorded, %d users, one X-Forwarded-For address per request", workers, ms(d), len(accts))
+	rep.fig("successful logins", fmt.Sprintf("%.1f /s", lr.rps()))
+	rep.fig("  p50 / p99", ms(lr.pct(0.5))+" / "+ms(lr.pct(0.99)))
+	rep.fig("  answers", statusLine(lr.statuses))
+	if lr.firstErr != nil {
+		rep.note("first transport error: %v", lr.firstErr)
+	}
+	ratio := lr.rps() / bound
+	rep.target("logins / argon2id bound", fmt.Sprintf("%.3f× (bound %.1f/s)", ratio, bound), "≥ 0.8×", ratio >= loginTarget)
+
+	if ctx.Err() != nil {
+		rep.note("stopped: %v", ctx.Err())
+		return
+	}
+	// 500 concurrent logins. First, what a failed log-in answers when the server is idle.
+	idle, _ := postForm(ctx, c, s.base, "/users/log-in", url.Values{"email": {"nobody.idle@example.com"}, "password": {randomPassword()}})
+	b := burst(ctx, s, accts, burstSize)
+	rep.note("burst: %d goroutines released at once by a barrier, one connection and one log-in each (half valid, ¼ wrong password, ¼ unknown email)", b.n)
+	rep.fig("burst duration (all answered)", ms(b.elapsed))
+	for _, k := range []string{"valid", "wrong password", "unknown email"} {
+		rep.fig("  answers, "+k, statusLine(b.byKind[k]))
+	}
+	if b.firstErr != nil {
+		rep.note("first transport error: %v", b.firstErr)
+	}
+	var bad int64
+	for code, n := range b.all {
+		if !allowedBurstStatus(code) {
+			bad += n
+		}
+	}
+	rep.target("burst answers other than 2xx/3xx/503/429", fmt.Sprintf("%d of %d", bad, b.n), "= 0", bad == 0)
+	if !allowedBurstStatus(idle.status) {
+		var asIdle int64
+		for _, k := range []string{"wrong password", "unknown email"} {
+			asIdle += b.byKind[k][idle.status]
+		}
+		rep.note("%d of them are the %d that a failed log-in answers even on an idle server (SPEC §7 allows only 503/429 besides 2xx/3xx)", asIdle, idle.status)
+	}
+	hwmLabel := "peak RSS (VmHWM, reset before burst)"
+	if !b.hwmReset {
+		hwmLabel = "peak RSS (VmHWM since start)"
+	}
+	rep.fig("RSS before burst (VmRSS)", mib(b.baseKB))
+	rep.fig("peak RSS polled every 10 ms (VmRSS)", mib(b.peakKB))
+	peak := max(b.hwmKB, b.peakKB)
+	rep.target(hwmLabel, mib(b.hwmKB), "≤ 256 MiB", peak <= rssTargetKB)
+	if !b.aliveAfter {
+		rep.note("WARNING: the server died during the burst; log tail:\n%s", s.logTail(15))
+	} else if b.healthAfter != http.StatusOK {
+		rep.note("WARNING: GET /healthz after the burst answered %d", b.healthAfter)
+	}
+	if errs, busy, sample := s.errorLines(); errs > 0 || busy > 0 {
+		rep.note("server log: %d error lines, %d SQLITE_BUSY/locked lines; first: %s", errs, busy, sample)
+	}
+}
+
+// noteOdd prints the answers of a load run when some were not the expected page.
+func noteOdd(rep *report, r loadResult) {
+	var total int64
+	for _, n := range r.statuses {
+		total += n
+	}
+	if total != r.n {
+		rep.note("not all answers were 200: %s", statusLine(r.statuses))
+		if r.firstErr != nil {
+			rep.note("first transport error: %v", r.firstErr)
+		}
+	}
+}
+
+func cookieNames(cookie string) string {
+	var names []string
+	for _, part := range strings.Split(cookie, "; ") {
+		name, _, _ := strings.Cut(part, "=")
+		names = append(names, name)
+	}
+	return fmt.Sprint(names)
+}
+
+func errOrEmpty(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
