@@ -426,7 +426,7 @@ func TestDisableMFA(t *testing.T) {
 
 	// A backup code also disables.
 	_, codes = enroll(t, svc, clock, mustRegister(t, svc, "disable2@example.com", testPassword))
-	u2, _ := svc.UserByEmail(t.Context(), "disable2@example.com")
+	u2, _ := svc.MemberByEmail(t.Context(), "disable2@example.com")
 	if err := svc.DisableMFA(t.Context(), u2, codes[0], Meta{}); err != nil {
 		t.Fatalf("disable with a backup code: %v", err)
 	}
