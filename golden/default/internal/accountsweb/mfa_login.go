@@ -104,10 +104,7 @@ func (s *Server) mfaChallenge(w http.ResponseWriter, r *http.Request) {
 	var locked *accounts.MFALockedError
 	switch {
 	case errors.As(err, &wrong):
-		msg := fmt.Sprintf("Invalid verification code. %d attempts remaining.", wrong.AttemptsLeft)
-		if wrong.AttemptsLeft == 1 {
-			msg = "Invalid verification code. 1 attempt remaining."
-		}
+		msg := fmt.Sprintf("Invalid verification code. %d %s remaining.", wrong.AttemptsLeft, mfaPlural(wrong.AttemptsLeft, "attempt", "attempts"))
 		s.renderMFAChallenge(w, r, http.StatusUnprocessableEntity, back, msg)
 		return
 	case errors.As(err, &locked):
@@ -157,7 +154,14 @@ func (s *Server) renderMFALocked(w http.ResponseWriter, r *http.Request, until t
 	minutes := max(1, int(math.Ceil(until.Sub(s.svc.Now()).Minutes())))
 	w.Header().Set("Retry-After", fmt.Sprint(minutes*60))
 	s.renderError(w, r, http.StatusTooManyRequests, "Too many failed attempts",
-		fmt.Sprintf("Too many failed attempts. Try again in %d minutes.", minutes))
+		fmt.Sprintf("Too many failed attempts. Try again in %d %s.", minutes, mfaPlural(minutes, "minute", "minutes")))
+}
+
+func mfaPlural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // maskEmail shows enough of an address to recognise it: "f***@example.com".
