@@ -11,4 +11,5 @@ var pinned = map[string]string{
 	"github.com/jackc/pgx/v5":     "v5.12.0",
 	"github.com/pressly/goose/v3": "v3.29.0",
 	"github.com/google/uuid":      "v1.6.0",
+	"github.com/pquerna/otp":      "v1.5.0",
 }

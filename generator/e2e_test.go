@@ -41,11 +41,13 @@ func TestE2E(t *testing.T) {
 				work := t.TempDir()
 				srv := startServer(t, bin, work, "DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
 				driveAccountFlow(t, srv)
+				driveMFAFlow(t, srv, sqliteFiles(filepath.Join(work, "app.db")))
 			})
 			t.Run("postgres", func(t *testing.T) {
 				dbURL := freshPostgresDatabase(t, postgresURL(t))
 				srv := startServer(t, bin, t.TempDir(), "DATABASE_URL="+dbURL)
 				driveAccountFlow(t, srv)
+				driveMFAFlow(t, srv, postgresColumn(dbURL, c.mfaTable()))
 			})
 		})
 	}

@@ -11,7 +11,8 @@ func (coreFeature) Contribute(b *Builder) error {
 	if err := b.AddTree("core"); err != nil {
 		return err
 	}
-	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3")
+	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3",
+		"github.com/pquerna/otp") // TOTP and its QR code, for the always-on MFA
 	if b.Model.BinaryID {
 		b.Require("github.com/google/uuid")
 	}

@@ -4,6 +4,7 @@ package deps
 import (
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/pquerna/otp/totp"
 	_ "github.com/pressly/goose/v3"
 	_ "golang.org/x/crypto/argon2"
 	_ "golang.org/x/crypto/bcrypt"

@@ -30,7 +30,7 @@ type testApp struct {
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	base, _ := url.Parse("http://localhost:4000")
-	cfg := accounts.Config{AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t)}
+	cfg := accounts.Config{AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t), SecretKeyBase: testSecretKeyBase}
 	policy := accounts.DefaultPolicy()
 	policy.Argon2 = accounts.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	clock := accountstest.NewClock()

@@ -30,7 +30,7 @@ type testApp struct {
 func newTestApp(t *testing.T) *testApp {
 	t.Helper()
 	base, _ := url.Parse("http://localhost:4000")
-	cfg := identity.Config{AppName: "Acme", Env: identity.EnvTest, BaseURL: base, DatabaseURL: identitytest.DatabaseURL(t)}
+	cfg := identity.Config{AppName: "Acme", Env: identity.EnvTest, BaseURL: base, DatabaseURL: identitytest.DatabaseURL(t), SecretKeyBase: testSecretKeyBase}
 	policy := identity.DefaultPolicy()
 	policy.Argon2 = identity.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 	clock := identitytest.NewClock()

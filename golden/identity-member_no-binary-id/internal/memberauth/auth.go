@@ -99,7 +99,9 @@ func (a *Auth) LogOut(w http.ResponseWriter, r *http.Request) error {
 		err = a.svc.EndSession(r.Context(), raw, a.Meta(r))
 	}
 	a.cookies.clear(w)
-	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	// Not "cookies": that would also wipe the "trust this browser" cookie (see mfa.go), which
+	// is meant to outlive a log-out. The session cookie is expired above.
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
 	return err
 }
 
@@ -125,6 +127,11 @@ func (a *Auth) FetchCurrentMember(next http.Handler) http.Handler {
 			a.OnError(w, r, err)
 			return
 		}
+		if sess.MFAPending {
+			// Password right, second factor still due: not logged in (see mfa.go).
+			next.ServeHTTP(w, r.WithContext(withPendingMFA(r.Context(), u, sess)))
+			return
+		}
 		if sess.ReissueDue(a.svc.Now(), a.svc.Policy()) {
 			newRaw, rotated, err := a.svc.RotateSession(r.Context(), sess)
 			if err != nil {
@@ -146,6 +153,10 @@ func (a *Auth) RequireAuthenticated(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := CurrentMember(r.Context()); ok {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if _, _, pending := PendingMFA(r.Context()); pending {
+			redirectToMFA(w, r)
 			return
 		}
 		target := LogInPath

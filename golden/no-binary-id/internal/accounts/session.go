@@ -27,6 +27,8 @@ type Session struct {
 	AuthenticatedAt time.Time // when the password was last entered in this session
 	LastActiveAt    time.Time // updated at most every Policy.LastActiveInterval
 	ExpiresAt       time.Time
+	MFAPending      bool // the password was right but the second factor is still due (mfa_session.go)
+	MFAAttempts     int  // wrong codes sent while MFAPending
 }
 
 // ReissueDue reports whether a remember-me session's token is old enough to be replaced, so
@@ -181,12 +183,12 @@ func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 }
 
 const sessionColumns = `s.id, s.user_id, s.remember_me, s.ip, s.user_agent, s.created_at, s.token_issued_at,
-	s.authenticated_at, s.last_active_at, s.expires_at`
+	s.authenticated_at, s.last_active_at, s.expires_at, s.mfa_pending, s.mfa_attempts`
 
 // fields lists scan destinations in sessionColumns order.
 func (sess *Session) fields() []any {
 	return []any{&sess.ID, &sess.UserID, &sess.RememberMe, &sess.IP, &sess.UserAgent, &sess.CreatedAt,
-		&sess.TokenIssuedAt, &sess.AuthenticatedAt, &sess.LastActiveAt, &sess.ExpiresAt}
+		&sess.TokenIssuedAt, &sess.AuthenticatedAt, &sess.LastActiveAt, &sess.ExpiresAt, &sess.MFAPending, &sess.MFAAttempts}
 }
 
 // utc normalises times read from Postgres, which returns them in the connection's zone.

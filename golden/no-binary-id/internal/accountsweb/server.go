@@ -62,10 +62,11 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/register", guest(s.register))
 	mux.Handle("GET /users/log-in", guest(s.logInPage))
 	mux.Handle("POST /users/log-in", guest(s.logIn))
-	mux.Handle("POST /users/log-out", member(s.logOut))
+	mux.Handle("POST /users/log-out", s.Protect(noStore(s.memberOrPendingMFA(s.logOut))))
 	mux.Handle("GET /users/settings", member(s.settingsPage))
 	mux.Handle("GET /users/sudo", member(s.sudoPage))
 	mux.Handle("POST /users/sudo", member(s.sudo))
+	s.mountMFA(mux)
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

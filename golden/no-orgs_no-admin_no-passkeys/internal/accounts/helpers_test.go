@@ -22,10 +22,11 @@ func newTestService(t *testing.T, opts ...Option) (*Service, *accountstest.Clock
 	t.Helper()
 	clock := accountstest.NewClock()
 	cfg := Config{
-		AppName:     "Acme",
-		Env:         EnvTest,
-		BaseURL:     &url.URL{Scheme: "http", Host: "localhost:4000"},
-		DatabaseURL: accountstest.DatabaseURL(t),
+		AppName:       "Acme",
+		Env:           EnvTest,
+		BaseURL:       &url.URL{Scheme: "http", Host: "localhost:4000"},
+		DatabaseURL:   accountstest.DatabaseURL(t),
+		SecretKeyBase: testSecretKeyBase,
 	}
 	opts = append([]Option{WithPolicy(testPolicy()), WithClock(clock.Now)}, opts...)
 	svc, err := Open(t.Context(), cfg, opts...)

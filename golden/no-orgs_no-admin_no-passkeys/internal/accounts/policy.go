@@ -40,6 +40,16 @@ type Policy struct {
 	ResetTokenTTL       time.Duration
 	MagicLinkTokenTTL   time.Duration
 	ChangeEmailTokenTTL time.Duration
+
+	// MFA: see mfa.go. TOTP codes are 6 digits on 30-second steps; MFASkew steps either side
+	// of the server's clock are accepted, and a step is never accepted twice.
+	MFASkew            uint          // 1: the previous, current and next step
+	MFABackupCodes     int           // backup codes issued at enrollment and regeneration
+	MFAPendingTTL      time.Duration // how long a password login may wait for its second factor
+	MFAPendingAttempts int           // wrong codes one pending login may send before it ends
+	MFAMaxFailures     int           // consecutive wrong codes, across logins, that lock MFA
+	MFALockout         time.Duration // how long MFA stays locked after MFAMaxFailures
+	MFATrustTTL        time.Duration // lifetime of a "trust this browser" cookie
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -68,6 +78,14 @@ func DefaultPolicy() Policy {
 		ResetTokenTTL:       time.Hour,
 		MagicLinkTokenTTL:   10 * time.Minute,
 		ChangeEmailTokenTTL: 24 * time.Hour,
+
+		MFASkew:            1,
+		MFABackupCodes:     10,
+		MFAPendingTTL:      5 * time.Minute,
+		MFAPendingAttempts: 5,
+		MFAMaxFailures:     10,
+		MFALockout:         15 * time.Minute,
+		MFATrustTTL:        30 * 24 * time.Hour,
 	}
 }
 

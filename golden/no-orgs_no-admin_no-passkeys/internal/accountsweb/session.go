@@ -37,15 +37,7 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.auth.LogIn(w, r, u, rememberMe); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.setFlash(w, "logged_in")
-	if back == "" {
-		back = "/"
-	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	s.completeLogIn(w, r, u, rememberMe, back)
 }
 
 // logOut ends the session. The cookie is cleared even when the database is down, so the
