@@ -22,6 +22,9 @@ type Service struct {
 	now     func() time.Time
 	hasher  *hasher
 	logger  *slog.Logger
+
+	mailer   Mailer    // WithMailer; a LogMailer by default
+	notifier *Notifier // renders every email and sends it through mailer
 }
 
 // Option changes how Open builds a Service.
@@ -35,6 +38,14 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithLogger sets the logger for errors the service handles itself.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
+
+// WithMailer sends the app's emails through m. Without it a LogMailer keeps them in memory
+// and logs one line per message (no link or code), which suits development and tests.
+func WithMailer(m Mailer) Option { return func(s *Service) { s.mailer = m } }
+
+// Mailer returns the mailer emails go through; tests type-assert it to *LogMailer to read
+// the messages.
+func (s *Service) Mailer() Mailer { return s.mailer }
 
 // Config returns the configuration the service was opened with.
 func (s *Service) Config() Config { return s.config }
