@@ -65,6 +65,10 @@ func (s *Service) Ping(ctx context.Context) error {
 	return nil
 }
 
+// DB returns the connection pool, for a host that keeps its own tables in the same
+// database (and for tests that read the auth tables).
+func (s *Service) DB() *sql.DB { return s.db }
+
 // Close closes the database.
 func (s *Service) Close() error { return s.db.Close() }
 
