@@ -6,12 +6,14 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -203,6 +205,31 @@ func (b *browser) post(path string, form url.Values, header ...string) page {
 	return b.do(req)
 }
 
+// mailbox reads the dev mailbox page of the server (APP_ENV=dev) and returns the text of the
+// newest email of kind to an address.
+func mailbox(t *testing.T, b *browser, to, kind string) string {
+	t.Helper()
+	page := b.get("/dev/mailbox")
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	for _, article := range strings.Split(page.body, `<article class="mail">`)[1:] {
+		if strings.Contains(article, "To "+to+" · "+kind) {
+			return html.UnescapeString(article)
+		}
+	}
+	t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, page.body)
+	return ""
+}
+
+var mailLink = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
+
+// mailedPath returns the path of the link in the newest email of kind to an address.
+func mailedPath(t *testing.T, b *browser, to, kind string) string {
+	t.Helper()
+	m := mailLink.FindStringSubmatch(mailbox(t, b, to, kind))
+	require.NotNil(t, m, "no link in the %s email", kind)
+	return m[1]
+}
+
 func driveAccountFlow(t *testing.T, srv *server) {
 	b := newBrowser(t, srv.base)
 	email := "e2e-" + hex.EncodeToString([]byte(t.Name()))[:8] + "@example.com"
@@ -219,30 +246,34 @@ func driveAccountFlow(t *testing.T, srv *server) {
 		require.NotEmpty(t, home.header.Get(h), "missing %s on /", h)
 	}
 
-	// Register: logged in straight away, redirected home, which shows the account.
+	// Register: a "check your email" page, not a session.
 	form := b.get("/users/register")
 	require.Equal(t, http.StatusOK, form.status)
 	require.Contains(t, form.body, `name="email"`)
 	require.Contains(t, form.body, `name="password"`)
 	reg := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
-	require.Equal(t, http.StatusSeeOther, reg.status, reg.body)
-	require.Equal(t, "/", reg.location)
-	require.Contains(t, b.get("/").body, email)
+	require.Equal(t, http.StatusOK, reg.status, reg.body)
+	require.Contains(t, reg.body, "Check your email")
+	require.Empty(t, reg.header.Values("Set-Cookie"))
+	require.Equal(t, http.StatusSeeOther, b.get("/users/settings").status, "registering must not log in")
 
-	// A cross-site form post is refused and changes nothing.
-	evil := b.post("/users/log-out", nil, "Sec-Fetch-Site", "cross-site")
-	require.Equal(t, http.StatusForbidden, evil.status)
-	require.Contains(t, b.get("/").body, email, "a cross-site log-out must not log out")
+	// The same address again gets the very same page; its holder is mailed instead.
+	again := newBrowser(t, srv.base).post("/users/register", url.Values{"email": {email}, "password": {"another long password"}})
+	require.Equal(t, reg.status, again.status)
+	require.Equal(t, reg.body, again.body, "a taken email must look like a new one")
+	require.Contains(t, mailbox(t, b, email, "registration_attempt"), "/users/log-in")
 
-	// Log out: the protected page now sends us to the log-in page with return_to.
-	out := b.post("/users/log-out", nil)
-	require.Equal(t, http.StatusSeeOther, out.status)
-	settings := b.get("/users/settings")
-	require.Equal(t, http.StatusSeeOther, settings.status)
-	loc, err := url.Parse(settings.location)
-	require.NoError(t, err)
-	require.Equal(t, "/users/log-in", loc.Path)
-	require.Equal(t, "/users/settings", loc.Query().Get("return_to"))
+	// Confirm with the emailed link: the GET shows a button, only the POST confirms.
+	confirm := mailedPath(t, b, email, "confirm_email")
+	for range 2 {
+		p := b.get(confirm)
+		require.Equal(t, http.StatusOK, p.status, p.body)
+		require.Equal(t, "no-referrer", p.header.Get("Referrer-Policy"))
+	}
+	done := b.post(confirm, url.Values{})
+	require.Equal(t, http.StatusSeeOther, done.status, done.body)
+	require.Equal(t, "/users/log-in", done.location)
+	require.Equal(t, http.StatusNotFound, b.post(confirm, url.Values{}).status, "a confirmation link works once")
 
 	// A wrong password gets the generic message and the form back, not a session.
 	bad := b.post("/users/log-in", url.Values{"email": {email}, "password": {"not the password!"}})
@@ -255,14 +286,27 @@ func driveAccountFlow(t *testing.T, srv *server) {
 	require.Equal(t, strings.ReplaceAll(bad.body, email, "EMAIL"), strings.ReplaceAll(unknown.body, "nobody-"+email, "EMAIL"),
 		"unknown email and wrong password must look the same")
 
-	// Log in with return_to: back to the protected page, which shows the account.
+	// Log in with return_to: back to the protected page, which shows the confirmed account.
+	settings := b.get("/users/settings")
+	require.Equal(t, http.StatusSeeOther, settings.status)
+	loc, err := url.Parse(settings.location)
+	require.NoError(t, err)
+	require.Equal(t, "/users/log-in", loc.Path)
+	require.Equal(t, "/users/settings", loc.Query().Get("return_to"))
 	in := b.post("/users/log-in", url.Values{"email": {email}, "password": {password}, "return_to": {"/users/settings"}})
 	require.Equal(t, http.StatusSeeOther, in.status, in.body)
 	require.Equal(t, "/users/settings", in.location)
 	prot := b.get("/users/settings")
 	require.Equal(t, http.StatusOK, prot.status)
 	require.Contains(t, prot.body, email)
+	require.Contains(t, prot.body, "<dd>Yes</dd>", "the email should be confirmed")
+	require.NotContains(t, prot.body, "Please confirm your email address")
 	require.Contains(t, prot.header.Get("Cache-Control"), "no-store")
+
+	// A cross-site form post is refused and changes nothing.
+	evil := b.post("/users/log-out", nil, "Sec-Fetch-Site", "cross-site")
+	require.Equal(t, http.StatusForbidden, evil.status)
+	require.Contains(t, b.get("/").body, email, "a cross-site log-out must not log out")
 
 	// An open-redirect payload in return_to is ignored.
 	b2 := newBrowser(t, srv.base)
@@ -270,9 +314,52 @@ func driveAccountFlow(t *testing.T, srv *server) {
 	require.Equal(t, http.StatusSeeOther, in2.status)
 	require.Equal(t, "/", in2.location)
 
-	// Log out again: the protected page is closed.
+	// Log out: the protected page is closed; the second browser's session is its own.
 	require.Equal(t, http.StatusSeeOther, b.post("/users/log-out", nil).status)
 	require.Equal(t, http.StatusSeeOther, b.get("/users/settings").status)
-	// The second browser's session is its own and still works.
 	require.Equal(t, http.StatusOK, b2.get("/users/settings").status)
+
+	// Password reset from a third browser: every session ends, the new password works.
+	b3 := newBrowser(t, srv.base)
+	asked := b3.post("/users/reset-password", url.Values{"email": {email}})
+	require.Equal(t, http.StatusSeeOther, asked.status, asked.body)
+	require.Equal(t, asked.status, b3.post("/users/reset-password", url.Values{"email": {"nobody-" + email}}).status)
+	reset := mailedPath(t, b3, email, "reset_password")
+	for range 3 {
+		p := b3.get(reset)
+		require.Equal(t, http.StatusOK, p.status, p.body)
+		require.Equal(t, "no-referrer", p.header.Get("Referrer-Policy"))
+	}
+	newPassword := "a completely new passphrase"
+	changed := b3.post(reset, url.Values{"password": {newPassword}, "password_confirmation": {newPassword}})
+	require.Equal(t, http.StatusSeeOther, changed.status, changed.body)
+	require.Equal(t, "/users/log-in", changed.location)
+	require.Equal(t, http.StatusSeeOther, b2.get("/users/settings").status, "a reset must log out every session")
+	require.Contains(t, mailbox(t, b3, email, "password_reset"), "logged out")
+	require.Equal(t, bad.status, b3.post("/users/log-in", url.Values{"email": {email}, "password": {password}}).status)
+	require.Equal(t, http.StatusSeeOther, b3.post("/users/log-in", url.Values{"email": {email}, "password": {newPassword}}).status)
+	require.NotContains(t, srv.logs.String(), strings.TrimPrefix(reset, "/users/reset-password/"), "a token reached the logs")
+
+	// Magic link: the GET shows a button, the POST logs in, once.
+	b4 := newBrowser(t, srv.base)
+	require.Equal(t, http.StatusSeeOther, b4.post("/users/log-in/magic-link", url.Values{"email": {email}}).status)
+	magic := mailedPath(t, b4, email, "magic_link")
+	require.Equal(t, http.StatusOK, b4.get(magic).status)
+	used := b4.post(magic, url.Values{})
+	require.Equal(t, http.StatusSeeOther, used.status, used.body)
+	require.Contains(t, b4.get("/").body, email)
+	require.Equal(t, http.StatusNotFound, newBrowser(t, srv.base).post(magic, url.Values{}).status)
+
+	// The guest auth forms allow 20 POSTs a minute from one IP, then answer 429.
+	limited := false
+	for range 45 {
+		p := newBrowser(t, srv.base).post("/users/log-in", url.Values{"email": {"nobody-" + email}, "password": {"not the password!"}})
+		if p.status == http.StatusTooManyRequests {
+			require.NotEmpty(t, p.header.Get("Retry-After"))
+			limited = true
+			break
+		}
+		require.Equal(t, bad.status, p.status)
+	}
+	require.True(t, limited, "no 429 after 45 log-in POSTs from one IP")
 }

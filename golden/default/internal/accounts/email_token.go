@@ -19,6 +19,9 @@ const (
 	TokenResetPassword TokenPurpose = "reset_password"
 	TokenMagicLink     TokenPurpose = "magic_link"
 	TokenChangeEmail   TokenPurpose = "change_email"
+	// TokenConfirmCode rows hold the keyed hash of the 6-digit code mailed with a
+	// confirmation link; see confirm_code.go.
+	TokenConfirmCode TokenPurpose = "confirm_code"
 )
 
 // ErrInvalidToken means an emailed token is unknown, already used, expired, issued for
@@ -36,17 +39,8 @@ type EmailToken struct {
 // CreateEmailToken issues a single-use token for purpose, bound to the address it will be
 // mailed to, and returns the raw token for the link. Only its SHA-256 is stored.
 func (s *Service) CreateEmailToken(ctx context.Context, userID ID, purpose TokenPurpose, sentTo string) (string, error) {
-	ttl := s.policy.TokenTTL(purpose)
-	if ttl <= 0 {
-		return "", fmt.Errorf("accounts: create email token: unknown purpose %q", purpose)
-	}
 	raw, hash := newToken()
-	now := s.Now()
-	_, err := s.db.ExecContext(ctx, `INSERT INTO user_tokens
-		(id, user_id, token_hash, purpose, sent_to, created_at, expires_at)
-		VALUES ($7, $1, $2, $3, $4, $5, $6)`,
-		userID, hash, string(purpose), NormalizeEmail(sentTo), now, now.Add(ttl), newID())
-	if err != nil {
+	if err := s.insertEmailToken(ctx, s.db, userID, purpose, hash, sentTo); err != nil {
 		return "", fmt.Errorf("accounts: create email token: %w", err)
 	}
 	return raw, nil
@@ -57,27 +51,48 @@ func (s *Service) CreateEmailToken(ctx context.Context, userID ID, purpose Token
 // Except for an email change (where the link goes to the new address), the token must have
 // been sent to the account's current address, so changing the address voids older links.
 func (s *Service) ConsumeEmailToken(ctx context.Context, raw string, purpose TokenPurpose) (*EmailToken, error) {
-	hash, ok := hashToken(raw)
-	if !ok {
-		return nil, ErrInvalidToken
-	}
-	tok := EmailToken{Purpose: purpose}
-	var expiresAt time.Time
-	var currentEmail string
+	var tok *EmailToken
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `DELETE FROM user_tokens WHERE token_hash = $1 AND purpose = $2
-			RETURNING user_id, sent_to, created_at, expires_at`,
-			hash, string(purpose)).Scan(&tok.UserID, &tok.SentTo, &tok.CreatedAt, &expiresAt)
-		if err != nil {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = $1`, tok.UserID).Scan(&currentEmail)
+		var err error
+		tok, err = s.consumeEmailToken(ctx, tx, raw, purpose)
+		return err
 	})
-	if errors.Is(err, sql.ErrNoRows) {
+	if errors.Is(err, ErrInvalidToken) {
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("accounts: consume email token: %w", err)
+	}
+	return tok, nil
+}
+
+// consumeEmailToken is ConsumeEmailToken inside tx, so a flow can use up the token and make
+// its own changes atomically: if the flow fails, the token is still there. It returns
+// ErrInvalidToken for an unknown, expired or re-addressed token.
+func (s *Service) consumeEmailToken(ctx context.Context, tx *sql.Tx, raw string, purpose TokenPurpose) (*EmailToken, error) {
+	hash, ok := hashToken(raw)
+	if !ok {
+		return nil, ErrInvalidToken
+	}
+	return s.consumeTokenHash(ctx, tx, hash, purpose)
+}
+
+// consumeTokenHash deletes the token row with the given hash and purpose and checks it.
+func (s *Service) consumeTokenHash(ctx context.Context, tx *sql.Tx, hash []byte, purpose TokenPurpose) (*EmailToken, error) {
+	tok := EmailToken{Purpose: purpose}
+	var expiresAt time.Time
+	var currentEmail string
+	err := tx.QueryRowContext(ctx, `DELETE FROM user_tokens WHERE token_hash = $1 AND purpose = $2
+		RETURNING user_id, sent_to, created_at, expires_at`,
+		hash, string(purpose)).Scan(&tok.UserID, &tok.SentTo, &tok.CreatedAt, &expiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE id = $1`, tok.UserID).Scan(&currentEmail); err != nil {
+		return nil, err
 	}
 	tok.CreatedAt = tok.CreatedAt.UTC()
 	if !s.Now().Before(expiresAt) {
@@ -87,6 +102,56 @@ func (s *Service) ConsumeEmailToken(ctx context.Context, raw string, purpose Tok
 		return nil, ErrInvalidToken
 	}
 	return &tok, nil
+}
+
+// PeekEmailToken reports who a token belongs to without using it up, for the pages a link
+// opens: they show a form, and only its POST consumes the token (mail scanners follow links
+// with GET). It returns ErrInvalidToken for an unknown, expired or re-addressed token.
+func (s *Service) PeekEmailToken(ctx context.Context, raw string, purpose TokenPurpose) (*User, error) {
+	hash, ok := hashToken(raw)
+	if !ok {
+		return nil, ErrInvalidToken
+	}
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at
+		FROM user_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.expires_at > $3 AND t.sent_to = u.email`,
+		hash, string(purpose), s.Now()))
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("accounts: peek email token: %w", err)
+	}
+	return u, nil
+}
+
+// deleteTokens removes a user's emailed tokens of the given purposes (all purposes when
+// none are given).
+func deleteTokens(ctx context.Context, q querier, userID ID, purposes ...TokenPurpose) error {
+	if len(purposes) == 0 {
+		_, err := q.ExecContext(ctx, `DELETE FROM user_tokens WHERE user_id = $1`, userID)
+		return err
+	}
+	for _, p := range purposes {
+		if _, err := q.ExecContext(ctx, `DELETE FROM user_tokens WHERE user_id = $1 AND purpose = $2`, userID, string(p)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertEmailToken stores a token hash through q; see CreateEmailToken.
+func (s *Service) insertEmailToken(ctx context.Context, q querier, userID ID, purpose TokenPurpose, hash []byte, sentTo string) error {
+	ttl := s.policy.TokenTTL(purpose)
+	if ttl <= 0 {
+		return fmt.Errorf("unknown token purpose %q", purpose)
+	}
+	now := s.Now()
+	_, err := q.ExecContext(ctx, `INSERT INTO user_tokens
+		(id, user_id, token_hash, purpose, sent_to, created_at, expires_at)
+		VALUES ($7, $1, $2, $3, $4, $5, $6)`,
+		userID, hash, string(purpose), NormalizeEmail(sentTo), now, now.Add(ttl), newID())
+	return err
 }
 
 // DeleteExpiredEmailTokens removes tokens past their expiry and returns how many.

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"time"
 
 	"example.com/app/internal/accounts"
 	"example.com/app/internal/userauth"
@@ -48,8 +49,10 @@ type page struct {
 	CurrentUser *accounts.User // the logged-in user, for the navigation
 	Flash       string
 	Form        form
-	Message     string   // error pages
-	MFA         *mfaView // two-factor pages (mfa_settings.go, mfa_login.go)
+	Message     string             // error pages
+	MFA         *mfaView           // two-factor pages (mfa_settings.go, mfa_login.go)
+	Token       string             // the emailed token a link page posts back
+	Mail        []accounts.Message // the dev mailbox
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the
@@ -96,7 +99,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 
 // serverError answers a failed operation: 503 with Retry-After when the password hashers
 // are saturated, otherwise a logged error and a generic 503 page (database errors are by far
-// the most common cause, and a retry usually works).
+// the most common cause, and a retry usually works). The log names the route pattern, not
+// the path, because a path may carry an emailed token.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, accounts.ErrBusy) {
 		w.Header().Set("Retry-After", "1")
@@ -106,7 +110,7 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.Is(err, context.Canceled) {
 		return // the client went away; nobody reads the answer
 	}
-	s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "error", err)
 	w.Header().Set("Retry-After", "5")
 	s.renderError(w, r, http.StatusServiceUnavailable, "Temporarily unavailable",
 		"Something went wrong on our side. Please try again in a moment.")
@@ -116,4 +120,17 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	w.Write(appCSS)
+}
+
+// tooManyRequests answers a request refused by a rate limit: 429 with Retry-After in whole
+// seconds.
+func (s *Server) tooManyRequests(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(retryAfter)))
+	s.renderError(w, r, http.StatusTooManyRequests, "Too many requests",
+		"You have sent too many requests in a short time. Wait a minute, then try again.")
+}
+
+// retryAfterSeconds rounds a wait up to whole seconds, at least one.
+func retryAfterSeconds(d time.Duration) int {
+	return max(1, int((d+time.Second-1)/time.Second))
 }

@@ -15,6 +15,13 @@ import (
 // tells whether an account exists. ErrBusy means the hashing slots are full. On success a
 // hash with old parameters (or a bcrypt hash) is replaced with a current argon2id hash.
 // Every attempt is audited; the password never is.
+//
+// Lockout: Policy.LockoutThreshold consecutive wrong passwords lock password login for a
+// while (see recordFailedLogin). The lock is checked before the stored hash: a locked account
+// is verified against the dummy hash instead, so the answer is ErrInvalidCredentials, in the
+// same time, whether or not the guess was right. With Policy.RequireConfirmation the right
+// password for an unconfirmed address gives ErrUnconfirmed. A login from a network the
+// account has not used before is mailed to its holder.
 func (s *Service) Authenticate(ctx context.Context, email, password string, meta Meta) (*Member, error) {
 	email = NormalizeEmail(email)
 	if password == "" || len(password) > s.policy.MaxPasswordBytes || len(email) > s.policy.MaxEmailLength {
@@ -26,9 +33,14 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("identity: authenticate: %w", err)
 	}
-	encoded := ""
+	encoded, locked := "", false
 	if u != nil {
-		encoded = u.HashedPassword
+		if locked, err = s.passwordLocked(ctx, u.ID); err != nil {
+			return nil, err
+		}
+		if !locked {
+			encoded = u.HashedPassword
+		}
 	}
 	ok, needsRehash, err := s.hasher.Verify(ctx, password, encoded)
 	if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -39,12 +51,20 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 		s.logger.ErrorContext(ctx, "stored password hash rejected", "member_id", u.ID, "error", err)
 		ok = false
 	}
+	if locked {
+		return nil, s.loginFailed(ctx, &u.ID, meta)
+	}
 	if !ok {
-		var target *ID
-		if u != nil {
-			target = &u.ID
+		if u == nil {
+			return nil, s.loginFailed(ctx, nil, meta)
 		}
-		return nil, s.loginFailed(ctx, target, meta)
+		if err := s.recordFailedLogin(ctx, u, meta); err != nil {
+			return nil, err
+		}
+		return nil, s.loginFailed(ctx, &u.ID, meta)
+	}
+	if err := s.clearFailedLogins(ctx, u.ID); err != nil {
+		return nil, err
 	}
 
 	if needsRehash {
@@ -52,6 +72,15 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 			// The login itself succeeded; the upgrade is retried at the next login.
 			s.logger.WarnContext(ctx, "password rehash failed", "member_id", u.ID, "error", err)
 		}
+	}
+	if s.policy.RequireConfirmation && !u.Confirmed() {
+		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "member.log_in", ActorID: &u.ID, TargetID: &u.ID, Outcome: "unconfirmed"}); err != nil {
+			return nil, err
+		}
+		return nil, ErrUnconfirmed
+	}
+	if err := s.noticeNewSignIn(ctx, u, meta); err != nil {
+		return nil, err
 	}
 	if err := s.audit(ctx, s.db, meta, auditEvent{Action: "member.log_in", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 		return nil, err

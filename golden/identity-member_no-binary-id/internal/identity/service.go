@@ -23,7 +23,8 @@ type Service struct {
 	hasher  *hasher
 	logger  *slog.Logger
 
-	notifier *Notifier // renders and sends every email; a LogMailer unless WithMailer
+	mailer   Mailer    // WithMailer; a LogMailer by default
+	notifier *Notifier // renders every email and sends it through mailer
 }
 
 // Option changes how Open builds a Service.
@@ -38,13 +39,13 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithLogger sets the logger for errors the service handles itself.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
 
-// WithMailer sends the app's emails through m instead of the default LogMailer.
-func WithMailer(m Mailer) Option {
-	return func(s *Service) { s.notifier = NewNotifier(m, s.config.MailFrom, s.config.AppName) }
-}
+// WithMailer sends the app's emails through m. Without it a LogMailer keeps them in memory
+// and logs one line per message (no link or code), which suits development and tests.
+func WithMailer(m Mailer) Option { return func(s *Service) { s.mailer = m } }
 
-// Mailer returns the mailer the service sends its emails through.
-func (s *Service) Mailer() Mailer { return s.notifier.Mailer() }
+// Mailer returns the mailer emails go through; tests type-assert it to *LogMailer to read
+// the messages.
+func (s *Service) Mailer() Mailer { return s.mailer }
 
 // Config returns the configuration the service was opened with.
 func (s *Service) Config() Config { return s.config }
@@ -63,6 +64,10 @@ func (s *Service) Ping(ctx context.Context) error {
 	}
 	return nil
 }
+
+// DB returns the connection pool, for a host that keeps its own tables in the same
+// database (and for tests that read the auth tables).
+func (s *Service) DB() *sql.DB { return s.db }
 
 // Close closes the database.
 func (s *Service) Close() error { return s.db.Close() }

@@ -55,18 +55,46 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	member := func(h http.HandlerFunc) http.Handler {
 		return s.Protect(noStore(s.auth.RequireAuthenticated(h)))
 	}
+	// Guest form posts also count against the per-IP limit (Policy.AuthIPLimit).
+	guestPost := func(h http.HandlerFunc) http.Handler {
+		return s.Protect(noStore(s.auth.RedirectIfAuthenticated(s.limitIP(h))))
+	}
+	// Email confirmation works logged in (the banner) and logged out (the emailed link).
+	public := func(h http.HandlerFunc) http.Handler {
+		return s.Protect(noStore(h))
+	}
+	publicPost := func(h http.HandlerFunc) http.Handler {
+		return s.Protect(noStore(s.limitIP(h)))
+	}
 
 	mux.Handle("GET /assets/app.css", s.securityHeaders(http.HandlerFunc(serveCSS)))
 
 	mux.Handle("GET /users/register", guest(s.registerPage))
-	mux.Handle("POST /users/register", guest(s.register))
+	mux.Handle("POST /users/register", guestPost(s.register))
 	mux.Handle("GET /users/log-in", guest(s.logInPage))
-	mux.Handle("POST /users/log-in", guest(s.logIn))
+	mux.Handle("POST /users/log-in", guestPost(s.logIn))
+	mux.Handle("POST /users/log-in/magic-link", guestPost(s.requestMagicLink))
+	mux.Handle("GET /users/log-in/{token}", guest(noReferrer(s.magicLinkPage)))
+	mux.Handle("POST /users/log-in/{token}", guestPost(noReferrer(s.magicLinkLogIn)))
+	mux.Handle("GET /users/reset-password", guest(s.resetRequestPage))
+	mux.Handle("POST /users/reset-password", guestPost(s.requestReset))
+	mux.Handle("GET /users/reset-password/{token}", guest(noReferrer(s.resetPasswordPage)))
+	mux.Handle("POST /users/reset-password/{token}", guestPost(noReferrer(s.resetPassword)))
+	mux.Handle("GET /users/confirm", public(s.confirmPage))
+	mux.Handle("POST /users/confirm", publicPost(s.confirm))
+	mux.Handle("GET /users/confirm/{token}", public(noReferrer(s.confirmLinkPage)))
+	mux.Handle("POST /users/confirm/{token}", publicPost(noReferrer(s.confirmLink)))
 	mux.Handle("POST /users/log-out", s.Protect(noStore(s.memberOrPendingMFA(s.logOut))))
 	mux.Handle("GET /users/settings", member(s.settingsPage))
 	mux.Handle("GET /users/sudo", member(s.sudoPage))
 	mux.Handle("POST /users/sudo", member(s.sudo))
 	s.mountMFA(mux)
+
+	if s.svc.Config().Env == identity.EnvDev {
+		if mailbox, ok := s.svc.Mailer().(*identity.LogMailer); ok {
+			mux.Handle("GET /dev/mailbox", public(s.devMailbox(mailbox)))
+		}
+	}
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

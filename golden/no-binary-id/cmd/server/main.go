@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -62,7 +63,38 @@ func run(args []string, logger *slog.Logger) error {
 		logger.Info("migrations applied")
 		return nil
 	}
+	// Expired tokens, sessions and rate-limit windows are deleted now and then hourly; the
+	// loop is stopped and waited for before the database closes (defers run last first).
+	cleanCtx, stopCleaning := context.WithCancel(ctx)
+	var cleaner sync.WaitGroup
+	cleaner.Go(func() { deleteExpiredLoop(cleanCtx, svc, logger) })
+	defer cleaner.Wait()
+	defer stopCleaning()
 	return serve(ctx, cfg, newHandler(svc, logger), logger)
+}
+
+// cleanupInterval is how often deleteExpiredLoop runs.
+const cleanupInterval = time.Hour
+
+// deleteExpiredLoop runs svc.DeleteExpired at once and then every cleanupInterval until ctx
+// is done. A failure is logged and retried at the next tick.
+func deleteExpiredLoop(ctx context.Context, svc *accounts.Service, logger *slog.Logger) {
+	ticker := time.NewTicker(cleanupInterval)
+	defer ticker.Stop()
+	for {
+		n, err := svc.DeleteExpired(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("delete expired rows", "error", err)
+		case n > 0:
+			logger.Info("deleted expired rows", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
 }
 
 // newHandler builds the routes: the account pages, the home page and /healthz. Add the

@@ -7,8 +7,14 @@ import "net/http"
 // A flash is a one-time notice shown on the page after a redirect. The cookie carries only
 // a key from flashMessages, never text, so nobody can make the site display their words.
 var flashMessages = map[string]string{
-	"registered": "Thanks for signing up! If this email was already registered, log in with your existing password.",
-	"logged_in":  "Welcome back!",
+	"logged_in": "Welcome back!",
+
+	"confirm_sent":    "If that address has an account waiting for confirmation, we have sent it a new link and code.",
+	"confirmed":       "Your email address is confirmed. Thank you!",
+	"confirmed_guest": "Your email address is confirmed. You can log in now.",
+	"magic_link_sent": "If your email is registered, you will receive a log-in link shortly.",
+	"reset_sent":      "If your email is registered, you will receive instructions to reset your password shortly.",
+	"password_reset":  "Your password has been reset and every device was logged out. Log in with your new password.",
 }
 
 func (s *Server) flashCookieName() string {

@@ -14,11 +14,13 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "register.html", page{Title: "Create an account"})
 }
 
-// register creates the account and logs it in. A taken email gets exactly the same redirect
-// and notice as a new one, so the form cannot tell anyone who has an account.
+// register creates the account and shows the "check your email" page; nobody is logged in
+// until they log in. A taken email gets exactly the same page (same status, body, headers
+// and no cookie) while its holder is mailed instead, so the form cannot tell anyone who has
+// an account.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
-	u, err := s.svc.Register(r.Context(), email, r.PostFormValue("password"), s.auth.Meta(r))
+	_, err := s.svc.Register(r.Context(), email, r.PostFormValue("password"), s.auth.Meta(r))
 	var invalid *accounts.ValidationError
 	switch {
 	case errors.As(err, &invalid):
@@ -28,18 +30,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	case errors.Is(err, accounts.ErrEmailTaken):
-		// Same answer as success below, minus the session.
+		// Same answer as success below.
 	case err != nil:
 		s.serverError(w, r, err)
 		return
-	default:
-		if err := s.auth.LogIn(w, r, u, false); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
 	}
-	s.setFlash(w, "registered")
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	s.render(w, r, http.StatusOK, "check_email.html", page{
+		Title: "Check your email",
+		Form:  form{Email: clip(accounts.NormalizeEmail(email))},
+	})
 }
 
 // clip bounds an echoed form value, so a page never repeats a huge input.

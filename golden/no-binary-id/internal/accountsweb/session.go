@@ -33,6 +33,20 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	if errors.Is(err, accounts.ErrUnconfirmed) {
+		// Only reached with the right password (Policy.RequireConfirmation): send a fresh
+		// link and code (within the per-email limit) and show where to enter it.
+		if err := s.svc.ResendConfirmation(r.Context(), email, s.auth.Meta(r)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusForbidden, "confirm.html", page{
+			Title: "Confirm your email",
+			Form: form{Email: clip(accounts.NormalizeEmail(email)),
+				Error: "Confirm your email address before logging in. We have sent you a new link and code."},
+		})
+		return
+	}
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -48,3 +48,6 @@ func mustRegister(t *testing.T, svc *Service, email, password string) *User {
 }
 
 const testPassword = "violet-harbor-lantern-42"
+
+// newTestID returns a fixed id for tests that need one without a row.
+func newTestID(n byte) ID { return ID{n} }

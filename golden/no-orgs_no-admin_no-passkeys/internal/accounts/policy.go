@@ -50,6 +50,23 @@ type Policy struct {
 	MFAMaxFailures     int           // consecutive wrong codes, across logins, that lock MFA
 	MFALockout         time.Duration // how long MFA stays locked after MFAMaxFailures
 	MFATrustTTL        time.Duration // lifetime of a "trust this browser" cookie
+
+	// RequireConfirmation refuses password logins until the email is confirmed (after the
+	// right password, so it reveals nothing to a guesser). Off by default: unconfirmed
+	// users may log in and see a banner asking them to confirm.
+	RequireConfirmation bool
+
+	// Account lockout: LockoutThreshold consecutive wrong passwords lock the account for
+	// LockoutDuration, doubled for each further lock up to LockoutMaxDuration. A successful
+	// login resets the count.
+	LockoutThreshold   int
+	LockoutDuration    time.Duration
+	LockoutMaxDuration time.Duration
+
+	// Throttles, counted in the database so they hold across app instances.
+	AuthIPLimit      RateLimit // POSTs to the guest auth forms per client IP
+	EmailLimit       RateLimit // reset, magic-link and confirmation mails per address
+	ConfirmCodeLimit RateLimit // attempts at a confirmation code per address
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -86,6 +103,14 @@ func DefaultPolicy() Policy {
 		MFAMaxFailures:     10,
 		MFALockout:         15 * time.Minute,
 		MFATrustTTL:        30 * 24 * time.Hour,
+
+		LockoutThreshold:   10,
+		LockoutDuration:    15 * time.Minute,
+		LockoutMaxDuration: 24 * time.Hour,
+
+		AuthIPLimit:      RateLimit{Max: 20, Window: time.Minute},
+		EmailLimit:       RateLimit{Max: 3, Window: 15 * time.Minute},
+		ConfirmCodeLimit: RateLimit{Max: 5, Window: 15 * time.Minute},
 	}
 }
 
@@ -93,7 +118,7 @@ func DefaultPolicy() Policy {
 // unknown purpose, which the token helpers refuse.
 func (p Policy) TokenTTL(purpose TokenPurpose) time.Duration {
 	switch purpose {
-	case TokenConfirm:
+	case TokenConfirm, TokenConfirmCode:
 		return p.ConfirmTokenTTL
 	case TokenResetPassword:
 		return p.ResetTokenTTL

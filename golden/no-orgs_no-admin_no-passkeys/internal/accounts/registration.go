@@ -16,6 +16,10 @@ import (
 // lists what is wrong. For an address that already has an account it returns ErrEmailTaken
 // after the same amount of work as a real registration (the password is hashed either way),
 // so callers can answer both cases identically. The new account is not confirmed.
+//
+// Either way one email goes out: a new account gets the confirmation link and code; the
+// holder of a taken address is told that someone tried to register with it, with links to
+// log in and to reset the password.
 func (s *Service) Register(ctx context.Context, email, password string, meta Meta) (*User, error) {
 	email = NormalizeEmail(email)
 	fields := map[string]string{}
@@ -60,10 +64,28 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: "user.register", Outcome: "email_taken"}); auditErr != nil {
 			return nil, auditErr
 		}
+		s.notifyRegistrationAttempt(ctx, email)
 		return nil, ErrEmailTaken
 	}
 	if err != nil {
 		return nil, fmt.Errorf("accounts: register: %w", err)
 	}
+	if err := s.sendConfirmation(ctx, u); err != nil {
+		return nil, err
+	}
 	return u, nil
+}
+
+// notifyRegistrationAttempt mails the holder of a taken address, at the address stored for
+// the account, instead of a confirmation.
+func (s *Service) notifyRegistrationAttempt(ctx context.Context, email string) {
+	owner, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		s.logger.ErrorContext(ctx, "registration attempt notice", "error", err)
+		return
+	}
+	s.mail(ctx, mailRegistrationAttempt, owner.Email, "Someone tried to register with your email address", EmailData{
+		URL:   s.link("/users/log-in"),
+		Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
+	})
 }

@@ -20,8 +20,9 @@ func (sameOrigin) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
-// TestEndToEnd walks the whole flow in one browser that follows redirects: register, log
-// out, log in, open the protected page, log out.
+// TestEndToEnd walks the whole flow in one browser that follows redirects: register, confirm
+// with the emailed code, log in, open the protected page, log out, forget the password, reset
+// it from the emailed link, log in with the new one, log out, and log in with a magic link.
 func TestEndToEnd(t *testing.T) {
 	app := newTestApp(t)
 	jar, _ := cookiejar.New(nil)
@@ -41,16 +42,18 @@ func TestEndToEnd(t *testing.T) {
 		}
 		return res.Request.URL.Path, string(b)
 	}
-	creds := url.Values{"email": {"e2e@example.com"}, "password": {testPassword}}
+	const email = "e2e@example.com"
+	creds := url.Values{"email": {email}, "password": {testPassword}}
 
 	path, body := page(client.PostForm(app.url+"/users/register", creds))
-	if path != "/" || !strings.Contains(body, "You are logged in as <strong>e2e@example.com</strong>") {
+	if path != "/users/register" || !strings.Contains(body, "Check your email") || strings.Contains(body, "Log out") {
 		t.Fatalf("after register: %s\n%s", path, body)
 	}
 
-	path, body = page(client.PostForm(app.url+"/users/log-out", nil))
-	if path != "/" || !strings.Contains(body, `href="/users/log-in"`) {
-		t.Fatalf("after log out: %s\n%s", path, body)
+	code := mailCode(t, app.lastMail(email, "confirm_email"))
+	path, body = page(client.PostForm(app.url+"/users/confirm", url.Values{"email": {email}, "code": {code}}))
+	if path != "/users/log-in" || !strings.Contains(body, "Your email address is confirmed") {
+		t.Fatalf("after confirming: %s\n%s", path, body)
 	}
 
 	path, body = page(client.Get(app.url + "/users/settings"))
@@ -60,16 +63,52 @@ func TestEndToEnd(t *testing.T) {
 
 	creds.Set("return_to", "/users/settings")
 	path, body = page(client.PostForm(app.url+"/users/log-in", creds))
-	if path != "/users/settings" || !strings.Contains(body, "e2e@example.com") || !strings.Contains(body, "Welcome back!") {
+	if path != "/users/settings" || !strings.Contains(body, email) || !strings.Contains(body, "Welcome back!") || !strings.Contains(body, "<dd>Yes</dd>") {
 		t.Fatalf("after log in: %s\n%s", path, body)
 	}
 
 	path, body = page(client.PostForm(app.url+"/users/log-out", nil))
-	if path != "/" || strings.Contains(body, "e2e@example.com") {
-		t.Fatalf("after second log out: %s\n%s", path, body)
+	if path != "/" || strings.Contains(body, email) {
+		t.Fatalf("after log out: %s\n%s", path, body)
 	}
-	path, _ = page(client.Get(app.url + "/users/settings"))
-	if path != "/users/log-in" {
+
+	path, body = page(client.PostForm(app.url+"/users/reset-password", url.Values{"email": {email}}))
+	if path != "/users/log-in" || !strings.Contains(body, "instructions to reset your password") {
+		t.Fatalf("after asking for a reset: %s\n%s", path, body)
+	}
+	reset := linkPath(t, app.lastMail(email, "reset_password"))
+	if _, body = page(client.Get(app.url + reset)); !strings.Contains(body, "Choose a new password") {
+		t.Fatalf("reset page:\n%s", body)
+	}
+	const newPassword = "amber-falcon-orchard-19"
+	path, body = page(client.PostForm(app.url+reset, url.Values{"password": {newPassword}, "password_confirmation": {newPassword}}))
+	if path != "/users/log-in" || !strings.Contains(body, "Your password has been reset") {
+		t.Fatalf("after reset: %s\n%s", path, body)
+	}
+	path, body = page(client.PostForm(app.url+"/users/log-in", url.Values{"email": {email}, "password": {newPassword}}))
+	if path != "/" || !strings.Contains(body, "You are logged in as <strong>"+email+"</strong>") {
+		t.Fatalf("log in with the new password: %s\n%s", path, body)
+	}
+	page(client.PostForm(app.url+"/users/log-out", nil))
+
+	path, body = page(client.PostForm(app.url+"/users/log-in/magic-link", url.Values{"email": {email}}))
+	if path != "/users/log-in" || !strings.Contains(body, "log-in link shortly") {
+		t.Fatalf("after asking for a magic link: %s\n%s", path, body)
+	}
+	magic := linkPath(t, app.lastMail(email, "magic_link"))
+	if _, body = page(client.Get(app.url + magic)); !strings.Contains(body, `action="`+magic+`"`) {
+		t.Fatalf("magic link page:\n%s", body)
+	}
+	path, body = page(client.PostForm(app.url+magic, nil))
+	if path != "/" || !strings.Contains(body, "You are logged in as <strong>"+email+"</strong>") {
+		t.Fatalf("after the magic link: %s\n%s", path, body)
+	}
+
+	path, _ = page(client.PostForm(app.url+"/users/log-out", nil))
+	if path != "/" {
+		t.Errorf("log out landed on %s", path)
+	}
+	if path, _ = page(client.Get(app.url + "/users/settings")); path != "/users/log-in" {
 		t.Errorf("settings after log out landed on %s", path)
 	}
 }

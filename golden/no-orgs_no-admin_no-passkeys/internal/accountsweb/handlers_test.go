@@ -3,6 +3,7 @@
 package accountsweb
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,21 +13,41 @@ import (
 	"example.com/app/internal/accounts"
 )
 
-func TestRegisterLogsIn(t *testing.T) {
+func TestRegisterShowsCheckEmail(t *testing.T) {
 	app := newTestApp(t)
 	b := app.browser()
 	res := register(b, "Alice@Example.com")
-	expectRedirect(t, res, "/")
-	if c := setCookie(res, "_app_session"); c == nil || c.MaxAge != 0 {
-		t.Fatalf("session cookie = %v", c)
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Check your email") || !strings.Contains(res.Body, "alice@example.com") {
+		t.Fatalf("register: %d\n%s", res.StatusCode, res.Body)
 	}
+	for _, attr := range []string{`action="/users/confirm"`, `name="code"`, `autocomplete="one-time-code"`, `<label for="code">`} {
+		if !strings.Contains(res.Body, attr) {
+			t.Errorf("check-email page lacks %s", attr)
+		}
+	}
+	// Registering never logs in.
+	if len(res.Cookies()) != 0 {
+		t.Errorf("register set cookies: %v", res.Cookies())
+	}
+	expectRedirect(t, b.get("/users/settings"), "/users/log-in?return_to=%2Fusers%2Fsettings")
+
+	msg := app.lastMail("alice@example.com", "confirm_email")
+	if msg.Subject != "Confirm your email" || !strings.HasPrefix(linkPath(t, msg), "/users/confirm/") || mailCode(t, msg) == "" {
+		t.Errorf("confirmation email: %+v", msg)
+	}
+	for _, part := range []string{msg.Text, msg.HTML} {
+		for _, want := range []string{"48 hours", "didn't create an account", mailCode(t, msg)} {
+			if !strings.Contains(part, want) {
+				t.Errorf("confirmation email lacks %q:\n%s", want, part)
+			}
+		}
+	}
+
+	// Logging in works before confirming (Policy.RequireConfirmation is off) and shows the banner.
+	logIn(b, "alice@example.com")
 	home := b.get("/")
-	if !strings.Contains(home.Body, "alice@example.com") || !strings.Contains(home.Body, "Thanks for signing up") {
-		t.Errorf("home page after registering:\n%s", home.Body)
-	}
-	// The notice shows once.
-	if again := b.get("/"); strings.Contains(again.Body, "Thanks for signing up") {
-		t.Error("flash shown twice")
+	if !strings.Contains(home.Body, "Please confirm your email address") {
+		t.Errorf("no confirmation banner for an unconfirmed account:\n%s", home.Body)
 	}
 	// Logged-in users are sent away from the guest pages.
 	expectRedirect(t, b.get("/users/register"), "/")
@@ -36,13 +57,25 @@ func TestRegisterLogsIn(t *testing.T) {
 func TestRegisterTakenEmailLooksLikeSuccess(t *testing.T) {
 	app := newTestApp(t)
 	fresh := register(app.browser(), "bob@example.com")
-	taken := register(app.browser(), "bob@example.com")
-	if fresh.StatusCode != taken.StatusCode || fresh.Header.Get("Location") != taken.Header.Get("Location") || fresh.Body != taken.Body {
-		t.Errorf("new: %d %q %q\ntaken: %d %q %q", fresh.StatusCode, fresh.Header.Get("Location"), fresh.Body,
-			taken.StatusCode, taken.Header.Get("Location"), taken.Body)
+	taken := register(app.browser(), "BOB@example.com")
+	if fresh.StatusCode != http.StatusOK || fresh.StatusCode != taken.StatusCode || fresh.Body != taken.Body {
+		t.Errorf("new: %d\n%s\ntaken: %d\n%s", fresh.StatusCode, fresh.Body, taken.StatusCode, taken.Body)
 	}
-	if setCookie(taken, "_app_flash") == nil {
-		t.Error("taken email got no notice")
+	fresh.Header.Del("Date")
+	taken.Header.Del("Date")
+	if fmt.Sprint(fresh.Header) != fmt.Sprint(taken.Header) {
+		t.Errorf("headers differ:\nnew:   %v\ntaken: %v", fresh.Header, taken.Header)
+	}
+	if len(fresh.Cookies())+len(taken.Cookies()) != 0 {
+		t.Errorf("cookies set: %v %v", fresh.Cookies(), taken.Cookies())
+	}
+	// One confirmation for the new account; the holder of the taken address is told instead.
+	if n := len(app.mails("bob@example.com", "confirm_email")); n != 1 {
+		t.Errorf("confirmation emails = %d, want 1", n)
+	}
+	notice := app.lastMail("bob@example.com", "registration_attempt")
+	if p := linkPath(t, notice); p != "/users/log-in" || !strings.Contains(notice.Text, "/users/reset-password") {
+		t.Errorf("registration attempt email: %s\n%s", p, notice.Text)
 	}
 }
 
@@ -104,8 +137,7 @@ func TestRememberMe(t *testing.T) {
 
 func TestLogOut(t *testing.T) {
 	app := newTestApp(t)
-	b := app.browser()
-	register(b, "grace@example.com")
+	b := app.registerAndLogIn("grace@example.com")
 	old := b.sessionCookie()
 
 	// A GET never logs out.
@@ -243,8 +275,7 @@ func TestHealthz(t *testing.T) {
 
 func TestDatabaseDownGives503(t *testing.T) {
 	app := newTestApp(t)
-	b := app.browser()
-	register(b, "kim@example.com")
+	b := app.registerAndLogIn("kim@example.com")
 	app.svc.Close()
 
 	for name, res := range map[string]response{

@@ -3,13 +3,17 @@
 package accountsweb
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
+	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"example.com/app/internal/accounts"
@@ -25,14 +29,27 @@ type testApp struct {
 	web   *Server
 	clock *accountstest.Clock
 	url   string
+	ips   atomic.Int32 // hands each browser its own client IP
 }
 
 func newTestApp(t *testing.T) *testApp {
+	return newTestAppWith(t, nil)
+}
+
+// newTestAppWith lets a test change the configuration and policy before the app starts.
+// Loopback is a trusted proxy, so a browser's X-Forwarded-For header is its client IP.
+func newTestAppWith(t *testing.T, change func(*accounts.Config, *accounts.Policy)) *testApp {
 	t.Helper()
 	base, _ := url.Parse("http://localhost:4000")
-	cfg := accounts.Config{AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t), SecretKeyBase: testSecretKeyBase}
+	cfg := accounts.Config{
+		AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t), SecretKeyBase: testSecretKeyBase,
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")},
+	}
 	policy := accounts.DefaultPolicy()
 	policy.Argon2 = accounts.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	if change != nil {
+		change(&cfg, &policy)
+	}
 	clock := accountstest.NewClock()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc, err := accounts.Open(t.Context(), cfg, accounts.WithPolicy(policy), accounts.WithClock(clock.Now), accounts.WithLogger(logger))
@@ -52,18 +69,80 @@ func newTestApp(t *testing.T) *testApp {
 }
 
 // browser is one cookie jar talking to the app like a browser does: it sends Sec-Fetch-Site
-// and does not follow redirects, so tests can look at each response.
+// and does not follow redirects, so tests can look at each response. Each browser has its
+// own client IP (sent as X-Forwarded-For), so the per-IP limit only meets tests that mean to.
 type browser struct {
 	app    *testApp
 	client *http.Client
+	ip     string
 }
 
 func (a *testApp) browser() *browser {
+	return a.browserAt(fmt.Sprintf("198.51.100.%d", a.ips.Add(1)))
+}
+
+// browserAt returns a browser whose requests come from ip.
+func (a *testApp) browserAt(ip string) *browser {
 	jar, _ := cookiejar.New(nil)
-	return &browser{app: a, client: &http.Client{
+	return &browser{app: a, ip: ip, client: &http.Client{
 		Jar:           jar,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}}
+}
+
+// mailbox returns the messages the app sent.
+func (a *testApp) mailbox() *accounts.LogMailer {
+	return a.svc.Mailer().(*accounts.LogMailer)
+}
+
+// mails returns the messages of one kind sent to an address, oldest first.
+func (a *testApp) mails(to, kind string) []accounts.Message {
+	var out []accounts.Message
+	for _, m := range a.mailbox().Messages() {
+		if m.To == to && m.Kind == kind {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// lastMail returns the newest message of one kind to an address, or fails the test.
+func (a *testApp) lastMail(to, kind string) accounts.Message {
+	a.t.Helper()
+	msgs := a.mails(to, kind)
+	if len(msgs) == 0 {
+		a.t.Fatalf("no %s email to %s; sent: %v", kind, to, a.mailbox().Messages())
+	}
+	return msgs[len(msgs)-1]
+}
+
+var (
+	linkPattern = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
+	codePattern = regexp.MustCompile(`(?m)^\s+(\d{6})$`)
+)
+
+// linkPath returns the path of the first app link in a message's text (and checks the HTML
+// part has the same link).
+func linkPath(t *testing.T, msg accounts.Message) string {
+	t.Helper()
+	m := linkPattern.FindStringSubmatch(msg.Text)
+	if m == nil {
+		t.Fatalf("no link in %s email:\n%s", msg.Kind, msg.Text)
+	}
+	if !strings.Contains(msg.HTML, `href="`+m[0]+`"`) {
+		t.Errorf("HTML part of %s email lacks the link %s", msg.Kind, m[0])
+	}
+	return m[1]
+}
+
+// mailCode returns the confirmation code in a message's text.
+func mailCode(t *testing.T, msg accounts.Message) string {
+	t.Helper()
+	m := codePattern.FindStringSubmatch(msg.Text)
+	if m == nil {
+		t.Fatalf("no code in %s email:\n%s", msg.Kind, msg.Text)
+	}
+	return m[1]
 }
 
 // response is a finished response with its body read.
@@ -86,6 +165,9 @@ func (b *browser) do(method, path string, form url.Values, header map[string]str
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if b.ip != "" {
+		req.Header.Set("X-Forwarded-For", b.ip)
+	}
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -127,6 +209,26 @@ func setCookie(res response, name string) *http.Cookie {
 
 func register(b *browser, email string) response {
 	return b.post("/users/register", url.Values{"email": {email}, "password": {testPassword}})
+}
+
+// logIn logs b in with the test password or fails the test.
+func logIn(b *browser, email string) {
+	b.app.t.Helper()
+	res := b.post("/users/log-in", url.Values{"email": {email}, "password": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.app.t.Fatalf("log in %s: %d\n%s", email, res.StatusCode, res.Body)
+	}
+}
+
+// registerAndLogIn creates an account and returns a browser logged in to it.
+func (a *testApp) registerAndLogIn(email string) *browser {
+	a.t.Helper()
+	b := a.browser()
+	if res := register(b, email); res.StatusCode != http.StatusOK {
+		a.t.Fatalf("register %s: %d\n%s", email, res.StatusCode, res.Body)
+	}
+	logIn(b, email)
+	return b
 }
 
 func expectRedirect(t *testing.T, res response, location string) {
