@@ -69,10 +69,12 @@ func (s *Server) Mount(mux *http.ServeMux) {
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,
-// and GET /healthz for load balancers. A host with its own home page skips this call.
+// GET /healthz for load balancers and, in development, the dev mailbox at /dev/mailbox. A host
+// with its own home page skips this call.
 func (s *Server) MountApp(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", s.Protect(noStore(http.HandlerFunc(s.homePage))))
 	mux.Handle("GET /healthz", s.securityHeaders(http.HandlerFunc(s.healthz)))
+	s.mountMailbox(mux)
 }
 
 // Protect wraps h in the chain every page needs: security headers, cross-origin request

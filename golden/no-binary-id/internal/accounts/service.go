@@ -8,6 +8,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -22,6 +23,10 @@ type Service struct {
 	now     func() time.Time
 	hasher  *hasher
 	logger  *slog.Logger
+
+	notifier   *Notifier       // renders every email and hands it to the outbox
+	mailQueue  *mailQueue      // nil unless MAIL_DELIVERY=queue
+	mailTuning mailQueueTuning // test-only timing of the queue
 }
 
 // Option changes how Open builds a Service.
@@ -35,6 +40,15 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithLogger sets the logger for errors the service handles itself.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
+
+// WithMailer replaces the mailer chosen from the configuration (SMTP when SMTP_URL is set,
+// else a LogMailer), e.g. with a LogMailer a test reads.
+func WithMailer(m Mailer) Option {
+	return func(s *Service) { s.notifier = NewNotifier(m, s.config.MailFrom, s.config.AppName) }
+}
+
+// Mailer returns the mailer emails go through (from the worker, with MAIL_DELIVERY=queue).
+func (s *Service) Mailer() Mailer { return s.notifier.Mailer() }
 
 // Config returns the configuration the service was opened with.
 func (s *Service) Config() Config { return s.config }
@@ -54,8 +68,14 @@ func (s *Service) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Service) Close() error { return s.db.Close() }
+// Close stops the mail queue if it still runs (see StopMailQueue) and closes the database.
+func (s *Service) Close() error {
+	var err error
+	if s.mailQueue != nil {
+		err = s.mailQueue.close()
+	}
+	return errors.Join(err, s.db.Close())
+}
 
 // querier is what both *sql.DB and *sql.Tx offer, so helpers run inside or outside a
 // transaction.

@@ -60,6 +60,10 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 		db.Close()
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
+	if err := s.setUpMail(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
