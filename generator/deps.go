@@ -6,10 +6,16 @@ package generator
 // moving any of them: goose v3.30.0 breaks the modernc libc pairing, go-mail v0.8.2 needs a
 // newer Go.
 var pinned = map[string]string{
-	"golang.org/x/crypto":         "v0.59.0",
-	"modernc.org/sqlite":          "v1.62.0",
-	"github.com/jackc/pgx/v5":     "v5.12.0",
-	"github.com/pressly/goose/v3": "v3.29.0",
-	"github.com/google/uuid":      "v1.6.0",
-	"github.com/pquerna/otp":      "v1.5.0",
+	"golang.org/x/crypto":                                      "v0.59.0",
+	"modernc.org/sqlite":                                       "v1.62.0",
+	"github.com/jackc/pgx/v5":                                  "v5.12.0",
+	"github.com/pressly/goose/v3":                              "v3.29.0",
+	"github.com/google/uuid":                                   "v1.6.0",
+	"github.com/pquerna/otp":                                   "v1.5.0",
+	"github.com/wneessen/go-mail":                              "v0.8.1",
+	"github.com/riverqueue/river":                              "v0.51.2",
+	"github.com/riverqueue/river/riverdriver/riversqlite":      "v0.51.2",
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql": "v0.51.2",
+	// Test-only: the in-process SMTP server the generated mail tests deliver to.
+	"github.com/emersion/go-smtp": "v0.25.1",
 }

@@ -47,7 +47,9 @@ func TestE2E(t *testing.T) {
 			})
 			t.Run("postgres", func(t *testing.T) {
 				dbURL := freshPostgresDatabase(t, postgresURL(t))
-				srv := startServer(t, bin, t.TempDir(), "DATABASE_URL="+dbURL)
+				// Queued mail on PostgreSQL: River's migrations, start and graceful stop run in the
+				// real server.
+				srv := startServer(t, bin, t.TempDir(), "DATABASE_URL="+dbURL, "MAIL_DELIVERY=queue")
 				driveAccountFlow(t, srv)
 				driveMFAFlow(t, srv, postgresColumn(dbURL, c.mfaTable()))
 			})
@@ -205,18 +207,23 @@ func (b *browser) post(path string, form url.Values, header ...string) page {
 	return b.do(req)
 }
 
-// mailbox reads the dev mailbox page of the server (APP_ENV=dev) and returns the text of the
-// newest email of kind to an address.
+// mailboxRow matches one message in the dev mailbox list (newest first).
+var mailboxRow = regexp.MustCompile(`<tr data-to="([^"]*)" data-kind="([^"]*)">[\s\S]*?href="/dev/mailbox/(\d+)"`)
+
+// mailbox reads the dev mailbox of the server (APP_ENV=dev) and returns the page of the
+// newest email of kind to an address, with its text.
 func mailbox(t *testing.T, b *browser, to, kind string) string {
 	t.Helper()
-	page := b.get("/dev/mailbox")
-	require.Equal(t, http.StatusOK, page.status, page.body)
-	for _, article := range strings.Split(page.body, `<article class="mail">`)[1:] {
-		if strings.Contains(article, "To "+to+" · "+kind) {
-			return html.UnescapeString(article)
+	list := b.get("/dev/mailbox")
+	require.Equal(t, http.StatusOK, list.status, list.body)
+	for _, row := range mailboxRow.FindAllStringSubmatch(list.body, -1) {
+		if html.UnescapeString(row[1]) == to && row[2] == kind {
+			msg := b.get("/dev/mailbox/" + row[3])
+			require.Equal(t, http.StatusOK, msg.status, msg.body)
+			return html.UnescapeString(msg.body)
 		}
 	}
-	t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, page.body)
+	t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, list.body)
 	return ""
 }
 

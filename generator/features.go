@@ -13,6 +13,11 @@ func (coreFeature) Contribute(b *Builder) error {
 	}
 	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3",
 		"github.com/pquerna/otp") // TOTP and its QR code, for the always-on MFA
+	// Mail: SMTP through go-mail, queued delivery through River on both databases, and an
+	// in-process SMTP server for the generated tests.
+	b.Require("github.com/wneessen/go-mail", "github.com/riverqueue/river",
+		"github.com/riverqueue/river/riverdriver/riversqlite", "github.com/riverqueue/river/riverdriver/riverdatabasesql",
+		"github.com/emersion/go-smtp")
 	if b.Model.BinaryID {
 		b.Require("github.com/google/uuid")
 	}

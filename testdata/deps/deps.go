@@ -2,10 +2,16 @@
 package deps
 
 import (
+	_ "github.com/emersion/go-smtp"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/pquerna/otp/totp"
 	_ "github.com/pressly/goose/v3"
+	_ "github.com/riverqueue/river"
+	_ "github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	_ "github.com/riverqueue/river/riverdriver/riversqlite"
+	_ "github.com/riverqueue/river/rivermigrate"
+	_ "github.com/wneessen/go-mail"
 	_ "golang.org/x/crypto/argon2"
 	_ "golang.org/x/crypto/bcrypt"
 	_ "modernc.org/sqlite"

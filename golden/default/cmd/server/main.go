@@ -5,11 +5,14 @@
 //
 //	go run ./cmd/server            serve (applies pending migrations first)
 //	go run ./cmd/server migrate    apply pending migrations and exit
+//	go run ./cmd/server send-test-email --to you@example.com
+//	                               send one email through SMTP_URL to check the mail set-up
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -24,7 +27,8 @@ import (
 	"example.com/app/internal/accountsweb"
 )
 
-// shutdownTimeout is how long in-flight requests get to finish after SIGINT or SIGTERM.
+// shutdownTimeout is how long in-flight requests, and after them in-flight mail deliveries,
+// get to finish after SIGINT or SIGTERM.
 const shutdownTimeout = 10 * time.Second
 
 func main() {
@@ -41,8 +45,20 @@ func run(args []string, logger *slog.Logger) error {
 	if len(args) > 0 {
 		command = args[0]
 	}
-	if command != "serve" && command != "migrate" {
-		return fmt.Errorf("unknown command %q (want serve or migrate)", command)
+	var testEmailTo string
+	switch command {
+	case "serve", "migrate":
+	case "send-test-email":
+		flags := flag.NewFlagSet(command, flag.ContinueOnError)
+		flags.StringVar(&testEmailTo, "to", "", "address to send the test email to")
+		if err := flags.Parse(args[1:]); err != nil {
+			return err
+		}
+		if testEmailTo == "" {
+			return errors.New("send-test-email: --to is required")
+		}
+	default:
+		return fmt.Errorf("unknown command %q (want serve, migrate or send-test-email)", command)
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,8 +75,15 @@ func run(args []string, logger *slog.Logger) error {
 	}
 	defer svc.Close()
 
-	if command == "migrate" {
+	switch command {
+	case "migrate":
 		logger.Info("migrations applied")
+		return nil
+	case "send-test-email":
+		if err := svc.SendTestEmail(ctx, testEmailTo); err != nil {
+			return err
+		}
+		logger.Info("test email sent", "to", testEmailTo)
 		return nil
 	}
 	// Expired tokens, sessions and rate-limit windows are deleted now and then hourly; the
@@ -70,7 +93,19 @@ func run(args []string, logger *slog.Logger) error {
 	cleaner.Go(func() { deleteExpiredLoop(cleanCtx, svc, logger) })
 	defer cleaner.Wait()
 	defer stopCleaning()
-	return serve(ctx, cfg, newHandler(svc, logger), logger)
+
+	// With MAIL_DELIVERY=queue this instance also works the mail queue; several instances
+	// on one database share it.
+	if err := svc.StartMailQueue(ctx); err != nil {
+		return err
+	}
+	err = serve(ctx, cfg, newHandler(svc, logger), logger)
+	// The HTTP server has drained, so no request can queue more mail: let the mail workers
+	// finish what they hold (unfinished mail stays queued for the next start), then the
+	// deferred Close closes the database.
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	return errors.Join(err, svc.StopMailQueue(stopCtx))
 }
 
 // cleanupInterval is how often deleteExpiredLoop runs.

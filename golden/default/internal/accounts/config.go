@@ -29,6 +29,9 @@ const (
 	DeliveryQueue  = "queue"
 )
 
+// DefaultMailFrom is the sender when MAIL_FROM is not set.
+const DefaultMailFrom = "App <noreply@localhost>"
+
 // minSecretKeyBase is the shortest SECRET_KEY_BASE accepted: keys are derived from it, so it
 // needs at least 256 bits of entropy even when written as hex or base64.
 const minSecretKeyBase = 64
@@ -89,7 +92,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		Addr:         get("ADDR", "127.0.0.1:4000"),
 		DatabaseURL:  get("DATABASE_URL", "sqlite:data/app.db"),
 		SMTPURL:      get("SMTP_URL", ""),
-		MailFrom:     get("MAIL_FROM", "App <noreply@localhost>"),
+		MailFrom:     get("MAIL_FROM", DefaultMailFrom),
 		MailDelivery: get("MAIL_DELIVERY", DeliveryInline),
 	}
 	var errs []error
@@ -107,8 +110,8 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		errs = append(errs, fmt.Errorf("MAIL_FROM %q: %w", cfg.MailFrom, err))
 	}
 	if cfg.SMTPURL != "" {
-		if u, err := url.Parse(cfg.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-			errs = append(errs, errors.New("SMTP_URL: want smtp://user:pass@host:port"))
+		if _, err := parseSMTPURL(cfg.SMTPURL); err != nil {
+			errs = append(errs, err)
 		}
 	}
 

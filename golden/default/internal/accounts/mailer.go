@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 )
 
 // Message is one email, rendered and ready to send.
@@ -18,20 +19,30 @@ type Message struct {
 	HTML    string
 }
 
-// Mailer delivers messages. The app ships a LogMailer for development and tests; SMTP and
-// queued delivery plug in behind the same interface.
+// Mailer delivers messages: a LogMailer for development and tests, an SMTPMailer when
+// SMTP_URL is set. With MAIL_DELIVERY=queue the queue's worker calls the same Mailer.
 type Mailer interface {
 	Send(ctx context.Context, msg Message) error
 }
 
 // LogMailer logs a short line for every message and keeps the most recent ones in memory, so
-// a developer can read them and tests can follow the links in them. It never sends anything.
+// a developer can read them on the dev mailbox page (/dev/mailbox) and tests can follow the
+// links in them. It never sends anything.
 type LogMailer struct {
 	logger *slog.Logger
 	keep   int
 
-	mu       sync.Mutex
-	messages []Message
+	mu      sync.Mutex
+	entries []MailboxEntry
+	sent    int // messages ever sent; numbers entries
+}
+
+// MailboxEntry is one kept message with its number (1 for the first message the mailer
+// received) and the time it was sent. Numbers stay stable when old messages are dropped.
+type MailboxEntry struct {
+	N      int
+	SentAt time.Time
+	Message
 }
 
 // NewLogMailer returns a LogMailer that keeps the last 200 messages.
@@ -45,12 +56,14 @@ func NewLogMailer(logger *slog.Logger) *LogMailer {
 // Send records msg. The log line carries no link or code: those are secrets.
 func (m *LogMailer) Send(ctx context.Context, msg Message) error {
 	m.mu.Lock()
-	m.messages = append(m.messages, msg)
-	if len(m.messages) > m.keep {
-		m.messages = append([]Message(nil), m.messages[len(m.messages)-m.keep:]...)
+	m.sent++
+	m.entries = append(m.entries, MailboxEntry{N: m.sent, SentAt: time.Now().UTC(), Message: msg})
+	if len(m.entries) > m.keep {
+		m.entries = append([]MailboxEntry(nil), m.entries[len(m.entries)-m.keep:]...)
 	}
+	n := m.sent
 	m.mu.Unlock()
-	m.logger.InfoContext(ctx, "mail", "kind", msg.Kind, "to", msg.To, "subject", msg.Subject)
+	m.logger.InfoContext(ctx, "mail", "kind", msg.Kind, "to", msg.To, "subject", msg.Subject, "mailbox", n)
 	return nil
 }
 
@@ -58,16 +71,43 @@ func (m *LogMailer) Send(ctx context.Context, msg Message) error {
 func (m *LogMailer) Messages() []Message {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return append([]Message(nil), m.messages...)
+	out := make([]Message, len(m.entries))
+	for i, e := range m.entries {
+		out[i] = e.Message
+	}
+	return out
+}
+
+// Entries returns the kept messages newest first, numbered, for the dev mailbox.
+func (m *LogMailer) Entries() []MailboxEntry {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]MailboxEntry, len(m.entries))
+	for i, e := range m.entries {
+		out[len(out)-1-i] = e
+	}
+	return out
+}
+
+// Entry returns message number n, if it is still kept.
+func (m *LogMailer) Entry(n int) (MailboxEntry, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, e := range m.entries {
+		if e.N == n {
+			return e, true
+		}
+	}
+	return MailboxEntry{}, false
 }
 
 // LastTo returns the newest message to an address.
 func (m *LogMailer) LastTo(to string) (Message, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	for i := len(m.messages) - 1; i >= 0; i-- {
-		if m.messages[i].To == to {
-			return m.messages[i], true
+	for i := len(m.entries) - 1; i >= 0; i-- {
+		if m.entries[i].To == to {
+			return m.entries[i].Message, true
 		}
 	}
 	return Message{}, false

@@ -117,15 +117,15 @@ func (a *testApp) lastMail(to, kind string) identity.Message {
 }
 
 var (
-	linkPattern = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
-	codePattern = regexp.MustCompile(`(?m)^\s+(\d{6})$`)
+	mailedLinkPattern = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
+	codePattern       = regexp.MustCompile(`(?m)^\s+(\d{6})$`)
 )
 
 // linkPath returns the path of the first app link in a message's text (and checks the HTML
 // part has the same link).
 func linkPath(t *testing.T, msg identity.Message) string {
 	t.Helper()
-	m := linkPattern.FindStringSubmatch(msg.Text)
+	m := mailedLinkPattern.FindStringSubmatch(msg.Text)
 	if m == nil {
 		t.Fatalf("no link in %s email:\n%s", msg.Kind, msg.Text)
 	}

@@ -5,6 +5,7 @@ package accounts
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
@@ -52,28 +53,39 @@ type EmailData struct {
 // Notifier renders every email the app sends, as HTML and text, and hands it to the Mailer.
 type Notifier struct {
 	mailer  Mailer
+	outbox  outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
 	from    string
 	appName string
 }
 
-// NewNotifier returns a Notifier sending from `from` through mailer.
+// NewNotifier returns a Notifier sending from `from` (DefaultMailFrom when empty) through
+// mailer, inline.
 func NewNotifier(mailer Mailer, from, appName string) *Notifier {
-	return &Notifier{mailer: mailer, from: from, appName: appName}
+	if from == "" {
+		from = DefaultMailFrom
+	}
+	return &Notifier{mailer: mailer, outbox: inlineOutbox{mailer: mailer}, from: from, appName: appName}
 }
 
 // Mailer returns the mailer the notifier sends through.
 func (n *Notifier) Mailer() Mailer { return n.mailer }
 
-// send renders the email `kind` for `to` and delivers it.
+// send renders the email `kind` for `to` and delivers it outside any transaction: at once
+// (inline) or as a job of its own (queue).
 func (n *Notifier) send(ctx context.Context, kind, to, subject string, data EmailData) error {
+	return n.sendTx(ctx, nil, kind, to, subject, data)
+}
+
+// sendTx renders the email `kind` for `to` and delivers it as part of tx, the transaction of
+// the state change it reports (a new account and its confirmation token, say). Inline it is
+// sent now and tx is not used; queued it becomes a job inserted in tx, so the account, the
+// token and the mail commit together or not at all. A nil tx queues the job on its own.
+func (n *Notifier) sendTx(ctx context.Context, tx *sql.Tx, kind, to, subject string, data EmailData) error {
 	msg, err := n.render(kind, to, subject, data)
 	if err != nil {
 		return err
 	}
-	if err := n.mailer.Send(ctx, msg); err != nil {
-		return fmt.Errorf("accounts: send %s email: %w", kind, err)
-	}
-	return nil
+	return n.outbox.deliver(ctx, tx, msg)
 }
 
 func (n *Notifier) render(kind, to, subject string, data EmailData) (Message, error) {

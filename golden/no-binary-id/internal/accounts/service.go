@@ -8,6 +8,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -23,8 +24,9 @@ type Service struct {
 	hasher  *hasher
 	logger  *slog.Logger
 
-	mailer   Mailer    // WithMailer; a LogMailer by default
-	notifier *Notifier // renders every email and sends it through mailer
+	notifier   *Notifier       // renders every email and hands it to the outbox
+	mailQueue  *mailQueue      // nil unless MAIL_DELIVERY=queue
+	mailTuning mailQueueTuning // test-only timing of the queue
 }
 
 // Option changes how Open builds a Service.
@@ -39,13 +41,14 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 // WithLogger sets the logger for errors the service handles itself.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
 
-// WithMailer sends the app's emails through m. Without it a LogMailer keeps them in memory
-// and logs one line per message (no link or code), which suits development and tests.
-func WithMailer(m Mailer) Option { return func(s *Service) { s.mailer = m } }
+// WithMailer replaces the mailer chosen from the configuration (SMTP when SMTP_URL is set,
+// else a LogMailer), e.g. with a LogMailer a test reads.
+func WithMailer(m Mailer) Option {
+	return func(s *Service) { s.notifier = NewNotifier(m, s.config.MailFrom, s.config.AppName) }
+}
 
-// Mailer returns the mailer emails go through; tests type-assert it to *LogMailer to read
-// the messages.
-func (s *Service) Mailer() Mailer { return s.mailer }
+// Mailer returns the mailer emails go through (from the worker, with MAIL_DELIVERY=queue).
+func (s *Service) Mailer() Mailer { return s.notifier.Mailer() }
 
 // Config returns the configuration the service was opened with.
 func (s *Service) Config() Config { return s.config }
@@ -69,8 +72,14 @@ func (s *Service) Ping(ctx context.Context) error {
 // database (and for tests that read the auth tables).
 func (s *Service) DB() *sql.DB { return s.db }
 
-// Close closes the database.
-func (s *Service) Close() error { return s.db.Close() }
+// Close stops the mail queue if it still runs (see StopMailQueue) and closes the database.
+func (s *Service) Close() error {
+	var err error
+	if s.mailQueue != nil {
+		err = s.mailQueue.close()
+	}
+	return errors.Join(err, s.db.Close())
+}
 
 // querier is what both *sql.DB and *sql.Tx offer, so helpers run inside or outside a
 // transaction.

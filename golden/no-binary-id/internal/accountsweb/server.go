@@ -90,18 +90,15 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/sudo", member(s.sudo))
 	s.mountMFA(mux)
 
-	if s.svc.Config().Env == accounts.EnvDev {
-		if mailbox, ok := s.svc.Mailer().(*accounts.LogMailer); ok {
-			mux.Handle("GET /dev/mailbox", public(s.devMailbox(mailbox)))
-		}
-	}
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,
-// and GET /healthz for load balancers. A host with its own home page skips this call.
+// GET /healthz for load balancers and, in development, the dev mailbox at /dev/mailbox. A host
+// with its own home page skips this call.
 func (s *Server) MountApp(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", s.Protect(noStore(http.HandlerFunc(s.homePage))))
 	mux.Handle("GET /healthz", s.securityHeaders(http.HandlerFunc(s.healthz)))
+	s.mountMailbox(mux)
 }
 
 // Protect wraps h in the chain every page needs: security headers, cross-origin request

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"example.com/app/internal/accounts"
 )
 
 func TestAuthPostsLimitedPerIP(t *testing.T) {
@@ -160,18 +158,5 @@ func TestCrossOriginPostRefusedOnEmailForms(t *testing.T) {
 		if after := len(app.mailbox().Messages()); after != before {
 			t.Errorf("%s: cross-site POST sent mail", path)
 		}
-	}
-}
-
-func TestDevMailbox(t *testing.T) {
-	test := newTestApp(t)
-	if res := test.browser().get("/dev/mailbox"); res.StatusCode != http.StatusNotFound {
-		t.Errorf("mailbox outside dev: %d", res.StatusCode)
-	}
-	dev := newTestAppWith(t, func(c *accounts.Config, _ *accounts.Policy) { c.Env = accounts.EnvDev })
-	register(dev.browser(), "fay@example.com")
-	page := dev.browser().get("/dev/mailbox")
-	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "Confirm your email") || !strings.Contains(page.Body, "/users/confirm/") {
-		t.Errorf("dev mailbox: %d\n%s", page.StatusCode, page.Body)
 	}
 }

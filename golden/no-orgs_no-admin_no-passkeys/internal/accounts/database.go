@@ -56,13 +56,13 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
-	if s.mailer == nil {
-		s.mailer = NewLogMailer(s.logger)
-	}
-	s.notifier = NewNotifier(s.mailer, cfg.MailFrom, cfg.AppName)
 	if s.hasher, err = newHasher(s.policy); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("accounts: %w", err)
+	}
+	if err := s.setUpMail(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return s, nil
 }

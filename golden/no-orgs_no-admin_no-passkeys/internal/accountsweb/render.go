@@ -49,10 +49,10 @@ type page struct {
 	CurrentUser *accounts.User // the logged-in user, for the navigation
 	Flash       string
 	Form        form
-	Message     string             // error pages
-	MFA         *mfaView           // two-factor pages (mfa_settings.go, mfa_login.go)
-	Token       string             // the emailed token a link page posts back
-	Mail        []accounts.Message // the dev mailbox
+	Message     string       // error pages
+	MFA         *mfaView     // two-factor pages (mfa_settings.go, mfa_login.go)
+	Token       string       // the emailed token a link page posts back
+	Mailbox     *mailboxView // the dev mailbox pages
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the
