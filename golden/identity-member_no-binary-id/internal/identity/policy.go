@@ -40,6 +40,12 @@ type Policy struct {
 	ResetTokenTTL       time.Duration
 	MagicLinkTokenTTL   time.Duration
 	ChangeEmailTokenTTL time.Duration
+
+	// AccountDeletionGrace is how long a deleted account can still be reactivated by logging
+	// in; zero deletes at once. AccountDeletionStrategy says what PurgeDeletedAccounts does
+	// when the grace period is over: DeleteSoft (anonymise, keep the row) or DeleteHard.
+	AccountDeletionGrace    time.Duration
+	AccountDeletionStrategy DeletionStrategy
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -68,6 +74,9 @@ func DefaultPolicy() Policy {
 		ResetTokenTTL:       time.Hour,
 		MagicLinkTokenTTL:   10 * time.Minute,
 		ChangeEmailTokenTTL: 24 * time.Hour,
+
+		AccountDeletionGrace:    14 * 24 * time.Hour,
+		AccountDeletionStrategy: DeleteSoft,
 	}
 }
 
@@ -81,7 +90,7 @@ func (p Policy) TokenTTL(purpose TokenPurpose) time.Duration {
 		return p.ResetTokenTTL
 	case TokenMagicLink:
 		return p.MagicLinkTokenTTL
-	case TokenChangeEmail:
+	case TokenChangeEmail, TokenCancelEmailChange:
 		return p.ChangeEmailTokenTTL
 	}
 	return 0

@@ -62,6 +62,7 @@ func run(args []string, logger *slog.Logger) error {
 		logger.Info("migrations applied")
 		return nil
 	}
+	go runMaintenance(ctx, svc, logger)
 	return serve(ctx, cfg, newHandler(svc, logger), logger)
 }
 
@@ -112,4 +113,30 @@ func serve(ctx context.Context, cfg accounts.Config, handler http.Handler, logge
 		return err
 	}
 	return nil
+}
+
+// maintenanceInterval is how often runMaintenance repeats its work.
+const maintenanceInterval = time.Hour
+
+// runMaintenance does the app's periodic housekeeping, at start and then every
+// maintenanceInterval until ctx is cancelled: it purges accounts whose deletion grace period is
+// over. A failed run is logged and tried again at the next tick. Running it on several
+// instances at once is safe.
+func runMaintenance(ctx context.Context, svc *accounts.Service, logger *slog.Logger) {
+	ticker := time.NewTicker(maintenanceInterval)
+	defer ticker.Stop()
+	for {
+		n, err := svc.PurgeDeletedAccounts(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("purge deleted accounts", "error", err)
+		case n > 0:
+			logger.Info("purged deleted accounts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
 }

@@ -49,6 +49,7 @@ type page struct {
 	Flash       string
 	Form        form
 	Message     string // error pages
+	Data        any    // what one page needs beyond the above, e.g. the settings forms
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the
