@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -86,7 +88,7 @@ func startServer(t *testing.T, bin, dir string, env ...string) *server {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
-	cmd.Env = append(hermeticEnv(), append([]string{"ADDR=127.0.0.1:0", "APP_ENV=dev", "BASE_URL=http://localhost:4000"}, env...)...)
+	cmd.Env = append(hermeticEnv(), append([]string{"ADDR=127.0.0.1:0", "APP_ENV=dev", "BASE_URL=http://localhost:4000", "TRUSTED_PROXIES=127.0.0.1/32"}, env...)...)
 	logs := &syncBuffer{}
 	cmd.Stderr = logs
 	stdout, err := cmd.StdoutPipe()
@@ -158,12 +160,17 @@ type browser struct {
 	t      *testing.T
 	base   string
 	client *http.Client
+	ip     string // the client address this browser claims through the trusted loopback proxy
 }
+
+// browserIPs numbers browsers, so each has its own address and its own per-IP rate limit.
+var browserIPs atomic.Int32
 
 func newBrowser(t *testing.T, base string) *browser {
 	jar, err := cookiejar.New(nil)
 	require.NoError(t, err)
-	return &browser{t: t, base: base, client: &http.Client{
+	n := browserIPs.Add(1)
+	return &browser{t: t, base: base, ip: fmt.Sprintf("198.51.%d.%d", 100+n/250, 1+n%250), client: &http.Client{
 		Jar:           jar,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -179,6 +186,7 @@ type page struct {
 
 func (b *browser) do(req *http.Request) page {
 	b.t.Helper()
+	req.Header.Set("X-Forwarded-For", b.ip)
 	resp, err := b.client.Do(req)
 	require.NoError(b.t, err)
 	defer resp.Body.Close()

@@ -39,8 +39,14 @@ type EmailToken struct {
 // CreateEmailToken issues a single-use token for purpose, bound to the address it will be
 // mailed to, and returns the raw token for the link. Only its SHA-256 is stored.
 func (s *Service) CreateEmailToken(ctx context.Context, userID ID, purpose TokenPurpose, sentTo string) (string, error) {
+	return s.createEmailToken(ctx, s.db, userID, purpose, sentTo)
+}
+
+// createEmailToken is CreateEmailToken through q, so a flow can create its link in the same
+// transaction as the change it belongs to: both commit or neither does.
+func (s *Service) createEmailToken(ctx context.Context, q querier, userID ID, purpose TokenPurpose, sentTo string) (string, error) {
 	raw, hash := newToken()
-	if err := s.insertEmailToken(ctx, s.db, userID, purpose, hash, sentTo); err != nil {
+	if err := s.insertEmailToken(ctx, q, userID, purpose, hash, sentTo); err != nil {
 		return "", fmt.Errorf("accounts: create email token: %w", err)
 	}
 	return raw, nil
@@ -112,7 +118,7 @@ func (s *Service) PeekEmailToken(ctx context.Context, raw string, purpose TokenP
 	if !ok {
 		return nil, ErrInvalidToken
 	}
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at, u.deletion_scheduled_at
 		FROM user_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.expires_at > $3 AND t.sent_to = u.email`,
 		hash, string(purpose), s.Now()))

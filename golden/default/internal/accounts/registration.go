@@ -47,7 +47,7 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		row := tx.QueryRowContext(ctx, `INSERT INTO users (id, email, hashed_password, created_at, updated_at)
 			VALUES ($5, $1, $2, $3, $4)
 			ON CONFLICT (email) DO NOTHING
-			RETURNING id, email, hashed_password, confirmed_at, created_at, updated_at`,
+			RETURNING id, email, hashed_password, confirmed_at, created_at, updated_at, deletion_scheduled_at`,
 			email, hashed, now, now, newID())
 		var err error
 		u, err = scanUser(row)

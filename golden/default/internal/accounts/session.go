@@ -78,7 +78,7 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Us
 		return nil, nil, ErrSessionNotFound
 	}
 	row := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
-		u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at
+		u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at, u.deletion_scheduled_at
 		FROM user_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1`, hash)
 	var sess Session

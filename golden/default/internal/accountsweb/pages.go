@@ -13,11 +13,6 @@ func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home.html", page{Title: "Home"})
 }
 
-// settingsPage shows the logged-in account.
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "settings.html", page{Title: "Account settings"})
-}
-
 // healthz answers 200 when the database responds within two seconds, for load balancers
 // and orchestrators.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

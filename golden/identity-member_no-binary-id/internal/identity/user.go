@@ -25,6 +25,9 @@ type Member struct {
 	ConfirmedAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// DeletionScheduledAt is when the account will be deleted, while it waits out
+	// Policy.AccountDeletionGrace; nil otherwise. See ScheduleDeletion.
+	DeletionScheduledAt *time.Time
 }
 
 // Confirmed reports whether the member has confirmed their email address.
@@ -75,13 +78,13 @@ func (s *Service) MemberByEmail(ctx context.Context, email string) (*Member, err
 	return u, nil
 }
 
-const selectMember = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at FROM members`
+const selectMember = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at, deletion_scheduled_at FROM members`
 
 // scanMember reads one row of selectMember; sql.ErrNoRows becomes ErrNotFound.
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var u Member
-	var confirmedAt sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt)
+	var confirmedAt, deletionAt sql.NullTime
+	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -91,6 +94,10 @@ func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	if confirmedAt.Valid {
 		t := confirmedAt.Time.UTC()
 		u.ConfirmedAt = &t
+	}
+	if deletionAt.Valid {
+		t := deletionAt.Time.UTC()
+		u.DeletionScheduledAt = &t
 	}
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return &u, nil

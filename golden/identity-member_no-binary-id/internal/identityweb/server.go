@@ -89,6 +89,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /users/sudo", member(s.sudoPage))
 	mux.Handle("POST /users/sudo", member(s.sudo))
 	s.mountMFA(mux)
+	s.mountSettings(mux, member)
 
 }
 

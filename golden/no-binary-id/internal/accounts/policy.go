@@ -67,6 +67,12 @@ type Policy struct {
 	AuthIPLimit      RateLimit // POSTs to the guest auth forms per client IP
 	EmailLimit       RateLimit // reset, magic-link and confirmation mails per address
 	ConfirmCodeLimit RateLimit // attempts at a confirmation code per address
+
+	// AccountDeletionGrace is how long a deleted account can still be reactivated by logging
+	// in; zero deletes at once. AccountDeletionStrategy says what PurgeDeletedAccounts does
+	// when the grace period is over: DeleteSoft (anonymise, keep the row) or DeleteHard.
+	AccountDeletionGrace    time.Duration
+	AccountDeletionStrategy DeletionStrategy
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -111,6 +117,9 @@ func DefaultPolicy() Policy {
 		AuthIPLimit:      RateLimit{Max: 20, Window: time.Minute},
 		EmailLimit:       RateLimit{Max: 3, Window: 15 * time.Minute},
 		ConfirmCodeLimit: RateLimit{Max: 5, Window: 15 * time.Minute},
+
+		AccountDeletionGrace:    14 * 24 * time.Hour,
+		AccountDeletionStrategy: DeleteSoft,
 	}
 }
 
@@ -124,7 +133,7 @@ func (p Policy) TokenTTL(purpose TokenPurpose) time.Duration {
 		return p.ResetTokenTTL
 	case TokenMagicLink:
 		return p.MagicLinkTokenTTL
-	case TokenChangeEmail:
+	case TokenChangeEmail, TokenCancelEmailChange:
 		return p.ChangeEmailTokenTTL
 	}
 	return 0

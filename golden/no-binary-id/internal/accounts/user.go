@@ -25,6 +25,9 @@ type User struct {
 	ConfirmedAt    *time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// DeletionScheduledAt is when the account will be deleted, while it waits out
+	// Policy.AccountDeletionGrace; nil otherwise. See ScheduleDeletion.
+	DeletionScheduledAt *time.Time
 }
 
 // Confirmed reports whether the user has confirmed their email address.
@@ -75,13 +78,13 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 	return u, nil
 }
 
-const selectUser = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at FROM users`
+const selectUser = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at, deletion_scheduled_at FROM users`
 
 // scanUser reads one row of selectUser; sql.ErrNoRows becomes ErrNotFound.
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
-	var confirmedAt sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt)
+	var confirmedAt, deletionAt sql.NullTime
+	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
@@ -91,6 +94,10 @@ func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	if confirmedAt.Valid {
 		t := confirmedAt.Time.UTC()
 		u.ConfirmedAt = &t
+	}
+	if deletionAt.Valid {
+		t := deletionAt.Time.UTC()
+		u.DeletionScheduledAt = &t
 	}
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return &u, nil

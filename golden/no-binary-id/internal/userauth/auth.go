@@ -142,6 +142,9 @@ func (a *Auth) FetchCurrentUser(next http.Handler) http.Handler {
 				a.cookies.set(w, newRaw, true)
 			}
 		}
+		if a.holdForReactivation(w, r, u) {
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(withCurrent(r.Context(), u, sess)))
 	})
 }

@@ -86,11 +86,11 @@ func run(args []string, logger *slog.Logger) error {
 		logger.Info("test email sent", "to", testEmailTo)
 		return nil
 	}
-	// Expired tokens, sessions and rate-limit windows are deleted now and then hourly; the
-	// loop is stopped and waited for before the database closes (defers run last first).
+	// Housekeeping runs now and then hourly; the loop is stopped and waited for before the
+	// database closes (defers run last first).
 	cleanCtx, stopCleaning := context.WithCancel(ctx)
 	var cleaner sync.WaitGroup
-	cleaner.Go(func() { deleteExpiredLoop(cleanCtx, svc, logger) })
+	cleaner.Go(func() { runMaintenance(cleanCtx, svc, logger) })
 	defer cleaner.Wait()
 	defer stopCleaning()
 
@@ -106,30 +106,6 @@ func run(args []string, logger *slog.Logger) error {
 	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	return errors.Join(err, svc.StopMailQueue(stopCtx))
-}
-
-// cleanupInterval is how often deleteExpiredLoop runs.
-const cleanupInterval = time.Hour
-
-// deleteExpiredLoop runs svc.DeleteExpired at once and then every cleanupInterval until ctx
-// is done. A failure is logged and retried at the next tick.
-func deleteExpiredLoop(ctx context.Context, svc *accounts.Service, logger *slog.Logger) {
-	ticker := time.NewTicker(cleanupInterval)
-	defer ticker.Stop()
-	for {
-		n, err := svc.DeleteExpired(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			logger.Error("delete expired rows", "error", err)
-		case n > 0:
-			logger.Info("deleted expired rows", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
 }
 
 // newHandler builds the routes: the account pages, the home page and /healthz. Add the
@@ -179,4 +155,33 @@ func serve(ctx context.Context, cfg accounts.Config, handler http.Handler, logge
 		return err
 	}
 	return nil
+}
+
+// maintenanceInterval is how often runMaintenance repeats its work.
+const maintenanceInterval = time.Hour
+
+// runMaintenance does the app's periodic housekeeping, at start and then every
+// maintenanceInterval until ctx is cancelled: it deletes expired tokens, sessions and
+// rate-limit windows, and purges accounts whose deletion grace period is over. A failed run
+// is logged and tried again at the next tick. Running it on several instances at once is safe.
+func runMaintenance(ctx context.Context, svc *accounts.Service, logger *slog.Logger) {
+	ticker := time.NewTicker(maintenanceInterval)
+	defer ticker.Stop()
+	for {
+		if n, err := svc.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("delete expired rows", "error", err)
+		} else if n > 0 {
+			logger.Info("deleted expired rows", "count", n)
+		}
+		if n, err := svc.PurgeDeletedAccounts(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("purge deleted accounts", "error", err)
+		} else if n > 0 {
+			logger.Info("purged deleted accounts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
 }

@@ -53,6 +53,7 @@ type page struct {
 	MFA         *mfaView     // two-factor pages (mfa_settings.go, mfa_login.go)
 	Token       string       // the emailed token a link page posts back
 	Mailbox     *mailboxView // the dev mailbox pages
+	Data        any          // what one page needs beyond the above, e.g. the settings forms
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the
