@@ -11,4 +11,9 @@ var pinned = map[string]string{
 	"github.com/jackc/pgx/v5":     "v5.12.0",
 	"github.com/pressly/goose/v3": "v3.29.0",
 	"github.com/google/uuid":      "v1.6.0",
+
+	// Passkeys (unless --no-passkeys): the WebAuthn library, and a software authenticator
+	// for the generated app's browserless tests.
+	"github.com/go-webauthn/webauthn":    "v0.18.2",
+	"github.com/descope/virtualwebauthn": "v1.0.3",
 }

@@ -2,6 +2,8 @@
 package deps
 
 import (
+	_ "github.com/descope/virtualwebauthn"
+	_ "github.com/go-webauthn/webauthn/webauthn"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/pressly/goose/v3"
