@@ -56,6 +56,9 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 	for _, opt := range opts {
 		opt(s)
 	}
+	if s.notifier == nil {
+		s.notifier = NewNotifier(NewLogMailer(s.logger), cfg.MailFrom, cfg.AppName)
+	}
 	if s.hasher, err = newHasher(s.policy); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("accounts: %w", err)

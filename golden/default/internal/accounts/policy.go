@@ -40,6 +40,14 @@ type Policy struct {
 	ResetTokenTTL       time.Duration
 	MagicLinkTokenTTL   time.Duration
 	ChangeEmailTokenTTL time.Duration
+
+	// Passkeys (WebAuthn).
+	PasskeyChallengeTTL time.Duration // how long a registration or login ceremony may take
+	MaxPasskeys         int           // passkeys one user may register
+	// PasskeyRPID is the WebAuthn relying party id. Empty means BASE_URL's host name. Set a
+	// parent domain (example.com for app.example.com) to share passkeys across subdomains;
+	// changing it later makes every registered passkey unusable.
+	PasskeyRPID string
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -68,6 +76,9 @@ func DefaultPolicy() Policy {
 		ResetTokenTTL:       time.Hour,
 		MagicLinkTokenTTL:   10 * time.Minute,
 		ChangeEmailTokenTTL: 24 * time.Hour,
+
+		PasskeyChallengeTTL: 5 * time.Minute,
+		MaxPasskeys:         10,
 	}
 }
 

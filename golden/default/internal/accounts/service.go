@@ -22,6 +22,8 @@ type Service struct {
 	now     func() time.Time
 	hasher  *hasher
 	logger  *slog.Logger
+
+	notifier *Notifier // renders and sends every email; see WithMailer
 }
 
 // Option changes how Open builds a Service.
@@ -35,6 +37,15 @@ func WithClock(now func() time.Time) Option { return func(s *Service) { s.now = 
 
 // WithLogger sets the logger for errors the service handles itself.
 func WithLogger(l *slog.Logger) Option { return func(s *Service) { s.logger = l } }
+
+// WithMailer sends the app's emails through m instead of the default LogMailer, which only
+// logs them.
+func WithMailer(m Mailer) Option {
+	return func(s *Service) { s.notifier = NewNotifier(m, s.config.MailFrom, s.config.AppName) }
+}
+
+// Mailer returns the mailer the service sends its emails through.
+func (s *Service) Mailer() Mailer { return s.notifier.Mailer() }
 
 // Config returns the configuration the service was opened with.
 func (s *Service) Config() Config { return s.config }

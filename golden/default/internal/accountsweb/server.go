@@ -66,6 +66,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /users/settings", member(s.settingsPage))
 	mux.Handle("GET /users/sudo", member(s.sudoPage))
 	mux.Handle("POST /users/sudo", member(s.sudo))
+	s.mountPasskeys(mux, guest, member)
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

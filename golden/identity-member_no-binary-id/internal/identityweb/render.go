@@ -48,7 +48,8 @@ type page struct {
 	CurrentMember *identity.Member // the logged-in member, for the navigation
 	Flash         string
 	Form          form
-	Message       string // error pages
+	Message       string       // error pages
+	Passkeys      *passkeyView // the passkeys page
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the

@@ -12,7 +12,7 @@ import (
 
 func TestRequireSudo(t *testing.T) {
 	a, svc, clock := newTestAuth(t, "http://localhost:4000")
-	sensitive := a.FetchCurrentUser(a.RequireAuthenticated(a.RequireSudo(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	sensitive := a.FetchCurrentMember(a.RequireAuthenticated(a.RequireSudo(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("sensitive"))
 	}))))
 	u := register(t, svc, "alice@example.com")
@@ -41,7 +41,7 @@ func TestRequireSudo(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
 	r.AddCookie(c)
 	var sess *identity.Session
-	a.FetchCurrentUser(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	a.FetchCurrentMember(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		sess, _ = CurrentSession(r.Context())
 	})).ServeHTTP(httptest.NewRecorder(), r)
 	if err := svc.Reauthenticate(t.Context(), sess, u, testPassword, identity.Meta{}); err != nil {
