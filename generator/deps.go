@@ -18,4 +18,9 @@ var pinned = map[string]string{
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql": "v0.51.2",
 	// Test-only: the in-process SMTP server the generated mail tests deliver to.
 	"github.com/emersion/go-smtp": "v0.25.1",
+
+	// Passkeys (unless --no-passkeys): the WebAuthn library, and a software authenticator
+	// for the generated app's browserless tests.
+	"github.com/go-webauthn/webauthn":    "v0.18.2",
+	"github.com/descope/virtualwebauthn": "v1.0.3",
 }

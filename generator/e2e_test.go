@@ -367,8 +367,9 @@ func driveAccountFlow(t *testing.T, srv *server) {
 
 	// The guest auth forms allow 20 POSTs a minute from one IP, then answer 429.
 	limited := false
+	flood := newBrowser(t, srv.base)
 	for range 45 {
-		p := newBrowser(t, srv.base).post("/users/log-in", url.Values{"email": {"nobody-" + email}, "password": {"not the password!"}})
+		p := flood.post("/users/log-in", url.Values{"email": {"nobody-" + email}, "password": {"not the password!"}})
 		if p.status == http.StatusTooManyRequests {
 			require.NotEmpty(t, p.header.Get("Retry-After"))
 			limited = true

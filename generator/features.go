@@ -48,3 +48,19 @@ func (injectFeature) Contribute(b *Builder) error {
 	b.Inject(planMainInjection(b.Model, b.Host))
 	return nil
 }
+
+// passkeysFeature adds WebAuthn passkeys: registration from the settings pages, passkey-first
+// login, the small browser script, the tables and the emails. Off with --no-passkeys, which
+// leaves no passkey code, route, table or dependency behind.
+type passkeysFeature struct{}
+
+func (passkeysFeature) Name() string                   { return "passkeys" }
+func (passkeysFeature) Enabled(m *Model, _ *Host) bool { return m.Passkeys }
+
+func (passkeysFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("passkeys"); err != nil {
+		return err
+	}
+	b.Require("github.com/go-webauthn/webauthn", "github.com/descope/virtualwebauthn")
+	return nil
+}

@@ -46,7 +46,7 @@ type Feature interface {
 }
 
 // Features lists every feature in the order they are built.
-var Features = []Feature{coreFeature{}, serverFeature{}, injectFeature{}}
+var Features = []Feature{coreFeature{}, passkeysFeature{}, serverFeature{}, injectFeature{}}
 
 // Builder is what a feature contributes through.
 type Builder struct {

@@ -2,7 +2,9 @@
 package deps
 
 import (
+	_ "github.com/descope/virtualwebauthn"
 	_ "github.com/emersion/go-smtp"
+	_ "github.com/go-webauthn/webauthn/webauthn"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/pquerna/otp/totp"

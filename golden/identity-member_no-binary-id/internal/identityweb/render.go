@@ -54,6 +54,7 @@ type page struct {
 	Token         string       // the emailed token a link page posts back
 	Mailbox       *mailboxView // the dev mailbox pages
 	Data          any          // what one page needs beyond the above, e.g. the settings forms
+	Passkeys      *passkeyView // the passkeys page
 }
 
 // form is the state of a submitted form, to show it again: the typed email (never the

@@ -237,7 +237,7 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 	}
 	page := b.get("/users/log-in").Body
-	for _, attr := range []string{`autocomplete="username"`, `autocomplete="current-password"`, `type="password"`, `<label for="email">`} {
+	for _, attr := range []string{`autocomplete="username`, `autocomplete="current-password"`, `type="password"`, `<label for="email">`} {
 		if !strings.Contains(page, attr) {
 			t.Errorf("log-in form lacks %s", attr)
 		}

@@ -1,0 +1,246 @@
+package generator_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/webauthn"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBrowserPasskeys is the real-browser check of passkeys: headless Chromium, with the
+// DevTools virtual authenticator standing in for a platform authenticator, registers an
+// account through the forms, adds a passkey from the settings page, logs out and logs in
+// again with the passkey alone, all against the generated server. Screenshots of the
+// log-in and settings pages are saved to $SIGRA_ARTIFACTS (default: artifacts/ at the
+// repository root).
+//
+// It needs a Chromium binary: it skips without one, except under CI, where it fails.
+func TestBrowserPasskeys(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tier 6 runs the generated server in a browser; skipped with -short")
+	}
+	chromium := findChromium()
+	if chromium == "" {
+		msg := "no Chromium found (looked for chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	var c combo
+	for _, cc := range combos {
+		if cc.name == "default" {
+			c = cc
+		}
+	}
+	dir := generatedHost(t, c)
+	bin := filepath.Join(t.TempDir(), "server")
+	goCmd(t, dir, nil, "build", "-o", bin, "./cmd/server")
+
+	// WebAuthn needs a host name as RP ID (an IP address is not valid) and a secure context,
+	// which http://localhost is. The port is picked first so BASE_URL can name it.
+	port := freePort(t)
+	base := fmt.Sprintf("http://localhost:%d", port)
+	work := t.TempDir()
+	startServer(t, bin, work,
+		fmt.Sprintf("ADDR=127.0.0.1:%d", port),
+		"BASE_URL="+base,
+		"DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
+
+	ctx := newChromium(t, chromium)
+	artifacts := artifactsDir(t)
+	email := "browser@example.com"
+
+	// The log-in page offers passkeys once its script has run (the button is hidden without
+	// JavaScript), beside the password form.
+	run(t, ctx, "open the log-in page",
+		chromedp.Navigate(base+"/users/log-in"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-passkey-button]`)),
+		chromedp.WaitVisible(chromedp.ID("password")),
+	)
+	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-log-in.png"))
+
+	// Register through the form; the app logs the new account in.
+	run(t, ctx, "register",
+		chromedp.Navigate(base+"/users/register"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery staple"),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(`//p[contains(., "You are logged in as")]`),
+	)
+
+	// The authenticator: CTAP2, built in, holding discoverable credentials, with user
+	// verification (a PIN or fingerprint) that succeeds without a prompt.
+	_, err := chromedp.Call(ctx, webauthn.Enable, webauthn.EnableParams{})
+	require.NoError(t, err, "WebAuthn.enable")
+	auth, err := chromedp.Call(ctx, webauthn.AddVirtualAuthenticator, webauthn.AddVirtualAuthenticatorParams{
+		Options: &webauthn.VirtualAuthenticatorOptions{
+			Protocol:                    webauthn.AuthenticatorProtocolCtap2,
+			Ctap2version:                webauthn.Ctap2versionCtap21,
+			Transport:                   webauthn.AuthenticatorTransportInternal,
+			HasResidentKey:              true,
+			HasUserVerification:         true,
+			IsUserVerified:              true,
+			AutomaticPresenceSimulation: true,
+		},
+	})
+	require.NoError(t, err, "WebAuthn.addVirtualAuthenticator")
+
+	// Add a passkey from the settings page. Registering the account opened the sudo window.
+	run(t, ctx, "add a passkey",
+		chromedp.Navigate(base+"/users/settings"),
+		chromedp.Click(chromedp.CSS(`a[href="/users/settings/passkeys"]`)),
+		chromedp.WaitEnabled(chromedp.CSS(`[data-passkey-register] button[type="submit"]`)),
+		chromedp.SendKeys(chromedp.ID("passkey-name"), "Headless Chromium"),
+		chromedp.Click(chromedp.CSS(`[data-passkey-register] button[type="submit"]`)),
+		chromedp.WaitVisible(`//p[contains(@class, "flash") and contains(., "Passkey added.")]`),
+	)
+	listed, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".passkey-list")))
+	require.NoError(t, err)
+	require.Contains(t, listed, "Headless Chromium")
+	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-settings.png"))
+
+	creds, err := chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
+	require.NoError(t, err)
+	require.Len(t, creds.Credentials, 1, "the authenticator should hold one credential")
+	require.True(t, creds.Credentials[0].IsResidentCredential, "the passkey must be discoverable")
+	require.Equal(t, "localhost", creds.Credentials[0].RpID)
+	require.Len(t, creds.Credentials[0].UserHandle, 64, "the user handle is 64 random bytes")
+
+	// Log out, then log in with the passkey alone: no email, no password. First through the
+	// email field's autofill (conditional mediation), which the virtual authenticator answers
+	// by itself as soon as the log-in page asks.
+	logOut := func() {
+		run(t, ctx, "log out",
+			chromedp.Click(chromedp.CSS(`header form[action="/users/log-out"] button`)),
+			chromedp.WaitVisible(chromedp.CSS(`main a[href="/users/register"]`)),
+		)
+	}
+	loggedIn := func(how string) {
+		run(t, ctx, how,
+			chromedp.WaitVisible(`//p[contains(@class, "flash") and contains(., "Welcome back!")]`),
+		)
+		who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+		require.NoError(t, err)
+		require.Contains(t, who, "You are logged in as "+email, how)
+	}
+	logOut()
+	run(t, ctx, "open the log-in page for autofill", chromedp.Navigate(base+"/users/log-in"))
+	loggedIn("log in through passkey autofill")
+
+	// Then with the "Log in with a passkey" button, in a browser without autofill for
+	// passkeys: the page must fall back to the button alone.
+	_, err = chromedp.Call(ctx, cdppage.AddScriptToEvaluateOnNewDocument, cdppage.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `PublicKeyCredential.isConditionalMediationAvailable = () => Promise.resolve(false);`,
+	})
+	require.NoError(t, err)
+	logOut()
+	run(t, ctx, "log in with the passkey button",
+		chromedp.Navigate(base+"/users/log-in"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-passkey-button]`)),
+		chromedp.Click(chromedp.CSS(`[data-passkey-button]`)),
+	)
+	loggedIn("log in with the passkey button")
+
+	creds, err = chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, creds.Credentials[0].SignCount, float64(3), "registration and two logins all signed")
+}
+
+// findChromium returns the first Chromium-family browser on PATH, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// newChromium starts a headless Chromium with a throwaway profile and no outside traffic,
+// and returns a tab context that ends with the test.
+func newChromium(t *testing.T, path string) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests often run as root, where the sandbox refuses to start
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 900),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelTab()
+		cancelAlloc()
+	})
+	// Start the browser now, so a broken installation fails here with a clear message.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")), "start %s", path)
+	return ctx
+}
+
+// run performs one named step of the browser flow.
+func run(t *testing.T, ctx context.Context, step string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	stepCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(stepCtx, actions...); err != nil {
+		url, _ := chromedp.Run(ctx, chromedp.Location())
+		body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+		t.Fatalf("%s: %v\nat %s:\n%s", step, err, url, body)
+	}
+}
+
+// screenshot saves the whole page (quality 100 means PNG) and logs where.
+func screenshot(t *testing.T, ctx context.Context, file string) {
+	t.Helper()
+	shotCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(shotCtx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(file, png, 0o644))
+	t.Logf("screenshot: %s", file)
+}
+
+// artifactsDir is $SIGRA_ARTIFACTS, or artifacts/ at the repository root.
+func artifactsDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("SIGRA_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "artifacts")
+	}
+	abs, err := filepath.Abs(dir)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(abs, 0o755))
+	return abs
+}
+
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
