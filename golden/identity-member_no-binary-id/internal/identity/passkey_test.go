@@ -487,6 +487,9 @@ func TestPasskeyUserHandleIsRandom(t *testing.T) {
 	}
 	emailSum := sha256.Sum256([]byte(u.Email))
 	for _, personal := range [][]byte{[]byte(u.Email), emailSum[:], []byte(hex.EncodeToString(emailSum[:])), []byte(fmt.Sprint(u.ID))} {
+		if len(personal) < 8 {
+			continue // a short id ("1") turns up in random bytes by chance; it proves nothing
+		}
 		if bytes.Contains(h, personal) || bytes.Contains(personal, h) {
 			t.Fatalf("user handle derives from personal data")
 		}
