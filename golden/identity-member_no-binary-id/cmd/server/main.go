@@ -62,6 +62,7 @@ func run(args []string, logger *slog.Logger) error {
 		logger.Info("migrations applied")
 		return nil
 	}
+	setMemoryLimit(logger)
 	return serve(ctx, cfg, newHandler(svc, logger), logger)
 }
 

@@ -8,6 +8,7 @@ package accounts
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -22,6 +23,7 @@ type Service struct {
 	now     func() time.Time
 	hasher  *hasher
 	logger  *slog.Logger
+	stmts   *statements // prepared hot queries; see statements.go
 }
 
 // Option changes how Open builds a Service.
@@ -54,8 +56,15 @@ func (s *Service) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Service) Close() error { return s.db.Close() }
+// Close releases the prepared statements and closes the database.
+func (s *Service) Close() error {
+	var errs []error
+	if s.stmts != nil {
+		errs = append(errs, s.stmts.close())
+	}
+	errs = append(errs, s.db.Close())
+	return errors.Join(errs...)
+}
 
 // querier is what both *sql.DB and *sql.Tx offer, so helpers run inside or outside a
 // transaction.
