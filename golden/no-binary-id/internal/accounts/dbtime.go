@@ -61,6 +61,9 @@ func scanTime(src any) (time.Time, error) {
 }
 
 func parseSQLiteTime(s string) (time.Time, error) {
+	if t, ok := parseUTCTime(s); ok {
+		return t, nil
+	}
 	for _, layout := range sqliteTimeLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
@@ -82,4 +85,59 @@ func textTimes(dest []any) []any {
 		}
 	}
 	return dest
+}
+
+// parseUTCTime parses "2006-01-02 15:04:05.999999999+00:00", the form the driver writes for
+// the UTC times the app stores, in a fraction of time.Parse's time. Anything else (another
+// offset, another layout) reports false and goes to time.Parse.
+func parseUTCTime(s string) (time.Time, bool) {
+	const zone = "+00:00"
+	if len(s) < len("2006-01-02 15:04:05")+len(zone) || s[len(s)-len(zone):] != zone ||
+		s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return time.Time{}, false
+	}
+	year, ok1 := digits(s[0:4])
+	month, ok2 := digits(s[5:7])
+	day, ok3 := digits(s[8:10])
+	hour, ok4 := digits(s[11:13])
+	minute, ok5 := digits(s[14:16])
+	sec, ok6 := digits(s[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if frac := s[19 : len(s)-len(zone)]; frac != "" {
+		if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
+			return time.Time{}, false
+		}
+		n, ok := digits(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			n *= 10
+		}
+		nsec = n
+	}
+	if month < 1 || month > 12 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day {
+		return time.Time{}, false // e.g. February 30, which time.Date would move to March
+	}
+	return t, true
+}
+
+// digits parses a run of ASCII digits.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
 }
