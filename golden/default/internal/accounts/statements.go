@@ -10,38 +10,76 @@ import (
 	"strings"
 )
 
-// statements are the queries every authenticated request runs, prepared once at Open.
-// Parsing and planning the session lookup cost as much as running it (on SQLite about half
-// of each lookup); database/sql keeps one prepared copy per pooled connection and prepares
-// it on a new connection the first time that connection runs the statement.
+// statements are the queries every authenticated request runs. On SQLite they are prepared
+// once at Open: parsing and planning the session lookup cost as much as running it, and
+// database/sql keeps one prepared copy per pooled connection (preparing it on a new
+// connection the first time that connection runs it). On PostgreSQL they run as text: pgx
+// already prepares and caches each statement per connection, and behind PgBouncer in
+// transaction mode (default_query_exec_mode=simple_protocol) statements prepared by the app
+// would name server-side statements that the next transaction's backend does not have.
 type statements struct {
-	sessionByToken *sql.Stmt // session and user columns by token_hash
-	touchSession   *sql.Stmt // last_active_at, written at most every Policy.LastActiveInterval
+	db             *sql.DB
+	sessionByToken hotQuery // session and user columns by token_hash
+	touchSession   hotQuery // last_active_at, written at most every Policy.LastActiveInterval
 }
 
-// prepareStatements prepares the hot queries for dialect. On failure nothing stays prepared.
+// hotQuery is one of the statements: its SQL and, on SQLite, its prepared form.
+type hotQuery struct {
+	query string
+	stmt  *sql.Stmt
+}
+
+// prepareStatements builds the hot queries for dialect. On failure nothing stays prepared.
 func prepareStatements(ctx context.Context, db *sql.DB, dialect string) (*statements, error) {
-	st := &statements{}
-	var err error
-	if st.sessionByToken, err = db.PrepareContext(ctx, sessionByTokenQuery(dialect)); err != nil {
-		return nil, fmt.Errorf("prepare session lookup: %w", err)
+	st := &statements{
+		db:             db,
+		sessionByToken: hotQuery{query: sessionByTokenQuery(dialect)},
+		touchSession:   hotQuery{query: `UPDATE user_sessions SET last_active_at = $1 WHERE id = $2`},
 	}
-	if st.touchSession, err = db.PrepareContext(ctx, `UPDATE user_sessions SET last_active_at = $1 WHERE id = $2`); err != nil {
-		st.close()
-		return nil, fmt.Errorf("prepare session touch: %w", err)
+	if dialect != "sqlite" {
+		return st, nil
+	}
+	for _, q := range []*hotQuery{&st.sessionByToken, &st.touchSession} {
+		stmt, err := db.PrepareContext(ctx, q.query)
+		if err != nil {
+			st.close()
+			return nil, fmt.Errorf("prepare %q: %w", firstLine(q.query), err)
+		}
+		q.stmt = stmt
 	}
 	return st, nil
+}
+
+// queryRow runs q, prepared when it is.
+func (st *statements) queryRow(ctx context.Context, q hotQuery, args ...any) *sql.Row {
+	if q.stmt != nil {
+		return q.stmt.QueryRowContext(ctx, args...)
+	}
+	return st.db.QueryRowContext(ctx, q.query, args...)
+}
+
+// exec runs q, prepared when it is.
+func (st *statements) exec(ctx context.Context, q hotQuery, args ...any) (sql.Result, error) {
+	if q.stmt != nil {
+		return q.stmt.ExecContext(ctx, args...)
+	}
+	return st.db.ExecContext(ctx, q.query, args...)
 }
 
 // close releases the prepared statements on every connection that holds them.
 func (st *statements) close() error {
 	var errs []error
-	for _, stmt := range []*sql.Stmt{st.sessionByToken, st.touchSession} {
-		if stmt != nil {
-			errs = append(errs, stmt.Close())
+	for _, q := range []hotQuery{st.sessionByToken, st.touchSession} {
+		if q.stmt != nil {
+			errs = append(errs, q.stmt.Close())
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // sessionByTokenQuery selects sessionColumns and the user columns scanUser reads,

@@ -75,8 +75,8 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Me
 	if !ok {
 		return nil, nil, ErrSessionNotFound
 	}
-	// A prepared statement (see sessionByTokenQuery): this runs on every authenticated request.
-	row := s.stmts.sessionByToken.QueryRowContext(s.lookupContext(ctx), hash)
+	// A hot query (see statements): this runs on every authenticated request.
+	row := s.stmts.queryRow(s.lookupContext(ctx), s.stmts.sessionByToken, hash)
 	var sess Session
 	u, err := scanMember(rowFunc(func(dest ...any) error {
 		return row.Scan(textTimes(append(sess.fields(), dest...))...)
@@ -98,7 +98,7 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Me
 		return nil, nil, ErrSessionNotFound
 	}
 	if now.Sub(sess.LastActiveAt) >= s.policy.LastActiveInterval {
-		if _, err := s.stmts.touchSession.ExecContext(ctx, now, sess.ID); err != nil {
+		if _, err := s.stmts.exec(ctx, s.stmts.touchSession, now, sess.ID); err != nil {
 			return nil, nil, fmt.Errorf("identity: touch session: %w", err)
 		}
 		sess.LastActiveAt = now
