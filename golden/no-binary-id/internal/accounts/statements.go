@@ -104,8 +104,9 @@ func sessionByTokenQuery(dialect string) string {
 }
 
 // lookupContext is the context for the session lookup. On SQLite it drops cancellation:
-// the lookup is a local index read that takes microseconds and cannot wait on the network,
-// while a cancellable context makes database/sql and the driver each start a watcher
+// the lookup is a local index read that takes microseconds and cannot wait on the network
+// (a WAL reader does not wait for the writer; busy_timeout bounds the rare wait for a
+// checkpoint), while a cancellable context makes database/sql and the driver each start a watcher
 // goroutine per query, which costs about a third of the lookup. PostgreSQL keeps the
 // request's context, so a hung server cannot hold the request forever.
 func (s *Service) lookupContext(ctx context.Context) context.Context {
