@@ -354,3 +354,43 @@ func burst(ctx context.Context, s *server, accts []account, n int) burstResult {
 func allowedBurstStatus(code int) bool {
 	return (code >= 200 && code < 400) || code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests
 }
+
+// badCredentialsStatus is the status wrong credentials are expected to get: what a failed
+// log-in answers on an idle server, when that is a 4xx (the guide asks for the form
+// re-rendered with a 4xx, 422 in the generated app), else 0 (no such answer is allowed).
+func badCredentialsStatus(idle int) int {
+	if idle >= 400 && idle < 500 && idle != http.StatusTooManyRequests {
+		return idle
+	}
+	return 0
+}
+
+// countOutside counts the answers whose status allowed rejects.
+func countOutside(counts map[int]int64, allowed func(int) bool) int64 {
+	var n int64
+	for code, k := range counts {
+		if !allowed(code) {
+			n += k
+		}
+	}
+	return n
+}
+
+// merged adds status counts together.
+func merged(counts ...map[int]int64) map[int]int64 {
+	out := map[int]int64{}
+	for _, c := range counts {
+		for code, n := range c {
+			out[code] += n
+		}
+	}
+	return out
+}
+
+func total(counts map[int]int64) int64 {
+	var n int64
+	for _, k := range counts {
+		n += k
+	}
+	return n
+}

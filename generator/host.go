@@ -105,8 +105,8 @@ func (h *Host) scan() error {
 		if err != nil || f.Name.Name != "main" {
 			return nil
 		}
-		if p == "cmd/server/main.go" && bytes.HasPrefix(src, []byte(Provenance)) {
-			return nil // ours, from an earlier run
+		if dir == "cmd/server" && bytes.HasPrefix(src, []byte(Provenance)) {
+			return nil // ours (main.go and its helpers), from an earlier run
 		}
 		mains[dir] = true
 		return nil

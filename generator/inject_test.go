@@ -144,6 +144,21 @@ func TestHostIgnoresOurOwnServerMain(t *testing.T) {
 	if len(h.MainDirs) != 0 {
 		t.Errorf("MainDirs = %v, want none", h.MainDirs)
 	}
+	// Our server's helper files are ours too; a hand-written file beside them is not.
+	h = hostWith(t, map[string]string{
+		"cmd/server/main.go":     Provenance + "\n\npackage main\n\nfunc main() {}\n",
+		"cmd/server/memlimit.go": Provenance + "\n\npackage main\n",
+	})
+	if len(h.MainDirs) != 0 {
+		t.Errorf("MainDirs = %v, want none", h.MainDirs)
+	}
+	h = hostWith(t, map[string]string{
+		"cmd/server/main.go":  Provenance + "\n\npackage main\n\nfunc main() {}\n",
+		"cmd/server/extra.go": "package main\n",
+	})
+	if len(h.MainDirs) != 1 || h.MainDirs[0] != "cmd/server" {
+		t.Errorf("MainDirs = %v, want [cmd/server]", h.MainDirs)
+	}
 }
 
 func TestLoadHostChecks(t *testing.T) {

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"time"
 
@@ -60,6 +59,10 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 		db.Close()
 		return nil, fmt.Errorf("identity: %w", err)
 	}
+	if s.stmts, err = prepareStatements(ctx, db, dialect); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("identity: %w", err)
+	}
 	if err := s.setUpMail(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -87,20 +90,14 @@ func openDB(databaseURL string) (*sql.DB, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("identity: open sqlite: %w", err)
 		}
-		// One file, one writer: a small pool is enough and keeps lock waits short.
-		n := max(4, runtime.GOMAXPROCS(0))
-		db.SetMaxOpenConns(n)
-		db.SetMaxIdleConns(n)
+		configureSQLitePool(db)
 		return db, "sqlite", nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
 		db, err := sql.Open("pgx", databaseURL)
 		if err != nil {
 			return nil, "", fmt.Errorf("identity: open postgres: %w", err)
 		}
-		db.SetMaxOpenConns(25)
-		db.SetMaxIdleConns(10)
-		db.SetConnMaxIdleTime(5 * time.Minute)
-		db.SetConnMaxLifetime(time.Hour)
+		configurePostgresPool(db)
 		return db, "postgres", nil
 	}
 	scheme, _, _ := strings.Cut(databaseURL, ":")

@@ -94,6 +94,8 @@ func run(args []string, logger *slog.Logger) error {
 	defer cleaner.Wait()
 	defer stopCleaning()
 
+	setMemoryLimit(logger)
+
 	// With MAIL_DELIVERY=queue this instance also works the mail queue; several instances
 	// on one database share it.
 	if err := svc.StartMailQueue(ctx); err != nil {

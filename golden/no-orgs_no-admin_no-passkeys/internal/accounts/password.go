@@ -9,15 +9,18 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/bcrypt"
 )
 
-// ErrBusy means every hashing slot stayed taken for Policy.HashWait. The web layer answers
-// 503 with Retry-After: shedding load is better than running out of memory.
+// ErrBusy means the hashing queue was full (Policy.HashQueue) or a slot stayed taken for
+// Policy.HashWait. The web layer answers 503 with Retry-After: shedding load is better than
+// running out of memory or answering after the client gave up.
 var ErrBusy = errors.New("accounts: too many password checks at once, try again")
 
 // Argon2Params are the argon2id cost parameters. Memory is in KiB.
@@ -29,12 +32,15 @@ type Argon2Params struct {
 	KeyLength   uint32
 }
 
-// hasher hashes and verifies passwords, with at most cap(slots) hashes running at once.
+// hasher hashes and verifies passwords, with at most cap(slots) hashes running at once and
+// at most queue requests waiting for a slot.
 type hasher struct {
 	params  Argon2Params
 	ceiling Argon2Params
 	slots   chan struct{}
 	wait    time.Duration
+	queue   int32
+	waiting atomic.Int32 // requests waiting for a slot now
 	// dummy is a hash of a random password with the current parameters. Logins for unknown
 	// emails verify against it, so they take as long as logins for real accounts.
 	dummy string
@@ -44,11 +50,15 @@ func newHasher(p Policy) (*hasher, error) {
 	if p.HashConcurrency < 1 {
 		return nil, errors.New("policy: HashConcurrency must be at least 1")
 	}
+	if p.HashQueue < 0 || p.HashQueue > math.MaxInt32 {
+		return nil, errors.New("policy: HashQueue must be between 0 and MaxInt32")
+	}
 	h := &hasher{
 		params:  p.Argon2,
 		ceiling: p.Argon2Ceiling,
 		slots:   make(chan struct{}, p.HashConcurrency),
 		wait:    p.HashWait,
+		queue:   int32(p.HashQueue),
 	}
 	if err := h.params.check(h.ceiling); err != nil {
 		return nil, fmt.Errorf("policy: %w", err)
@@ -57,13 +67,20 @@ func newHasher(p Policy) (*hasher, error) {
 	return h, nil
 }
 
-// acquire takes a hashing slot, waiting at most h.wait. The caller must call release.
+// acquire takes a hashing slot, waiting at most h.wait. When h.queue requests already wait,
+// it fails at once: they will take longer than a client should wait, and a waiting request
+// holds its connection and form. The caller must call release.
 func (h *hasher) acquire(ctx context.Context) error {
 	select {
 	case h.slots <- struct{}{}:
 		return nil
 	default:
 	}
+	if h.waiting.Add(1) > h.queue {
+		h.waiting.Add(-1)
+		return ErrBusy
+	}
+	defer h.waiting.Add(-1)
 	timer := time.NewTimer(h.wait)
 	defer timer.Stop()
 	select {

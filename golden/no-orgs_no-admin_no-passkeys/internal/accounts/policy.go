@@ -17,7 +17,12 @@ type Policy struct {
 	// cannot make one login allocate gigabytes.
 	Argon2Ceiling Argon2Params
 	// HashConcurrency bounds how many hashes run at once (each holds Argon2.Memory KiB).
+	// Hashing is CPU-bound, so one per core gives full throughput; more only adds memory.
 	HashConcurrency int
+	// HashQueue bounds how many requests may wait for a hashing slot; the next one gets
+	// ErrBusy at once. With HashConcurrency slots the queue drains in about
+	// HashQueue / HashConcurrency hash times.
+	HashQueue int
 	// HashWait is how long a request may wait for a hashing slot before ErrBusy.
 	HashWait time.Duration
 
@@ -82,8 +87,11 @@ func DefaultPolicy() Policy {
 		Argon2Ceiling: Argon2Params{
 			Memory: 256 * 1024, Iterations: 16, Parallelism: 16, SaltLength: 64, KeyLength: 64,
 		},
-		HashConcurrency: runtime.GOMAXPROCS(0) * 2,
-		HashWait:        250 * time.Millisecond,
+		// A burst of logins queues rather than fails when it can be served within about a
+		// second (40 hashes per core at ~25 ms each); beyond that it gets 503 + Retry-After.
+		HashConcurrency: runtime.GOMAXPROCS(0),
+		HashQueue:       40 * runtime.GOMAXPROCS(0),
+		HashWait:        2 * time.Second,
 
 		MinPasswordLength: 12,
 		MaxPasswordLength: 256,

@@ -27,6 +27,7 @@ type Service struct {
 	notifier   *Notifier       // renders every email and hands it to the outbox
 	mailQueue  *mailQueue      // nil unless MAIL_DELIVERY=queue
 	mailTuning mailQueueTuning // test-only timing of the queue
+	stmts      *statements     // prepared hot queries; see statements.go
 }
 
 // Option changes how Open builds a Service.
@@ -72,13 +73,18 @@ func (s *Service) Ping(ctx context.Context) error {
 // database (and for tests that read the auth tables).
 func (s *Service) DB() *sql.DB { return s.db }
 
-// Close stops the mail queue if it still runs (see StopMailQueue) and closes the database.
+// Close stops the mail queue if it still runs (see StopMailQueue), releases the prepared
+// statements and closes the database.
 func (s *Service) Close() error {
-	var err error
+	var errs []error
 	if s.mailQueue != nil {
-		err = s.mailQueue.close()
+		errs = append(errs, s.mailQueue.close())
 	}
-	return errors.Join(err, s.db.Close())
+	if s.stmts != nil {
+		errs = append(errs, s.stmts.close())
+	}
+	errs = append(errs, s.db.Close())
+	return errors.Join(errs...)
 }
 
 // querier is what both *sql.DB and *sql.Tx offer, so helpers run inside or outside a

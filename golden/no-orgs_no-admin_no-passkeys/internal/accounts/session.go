@@ -77,13 +77,11 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Us
 	if !ok {
 		return nil, nil, ErrSessionNotFound
 	}
-	row := s.db.QueryRowContext(ctx, `SELECT `+sessionColumns+`,
-		u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at, u.deletion_scheduled_at
-		FROM user_sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1`, hash)
+	// A hot query (see statements): this runs on every authenticated request.
+	row := s.stmts.queryRow(s.lookupContext(ctx), s.stmts.sessionByToken, hash)
 	var sess Session
 	u, err := scanUser(rowFunc(func(dest ...any) error {
-		return row.Scan(append(sess.fields(), dest...)...)
+		return row.Scan(textTimes(append(sess.fields(), dest...))...)
 	}))
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil, ErrSessionNotFound
@@ -102,7 +100,7 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Us
 		return nil, nil, ErrSessionNotFound
 	}
 	if now.Sub(sess.LastActiveAt) >= s.policy.LastActiveInterval {
-		if _, err := s.db.ExecContext(ctx, `UPDATE user_sessions SET last_active_at = $1 WHERE id = $2`, now, sess.ID); err != nil {
+		if _, err := s.stmts.exec(ctx, s.stmts.touchSession, now, sess.ID); err != nil {
 			return nil, nil, fmt.Errorf("accounts: touch session: %w", err)
 		}
 		sess.LastActiveAt = now
