@@ -220,19 +220,27 @@ var mailboxRow = regexp.MustCompile(`<tr data-to="([^"]*)" data-kind="([^"]*)">[
 
 // mailbox reads the dev mailbox of the server (APP_ENV=dev) and returns the page of the
 // newest email of kind to an address, with its text.
+//
+// With MAIL_DELIVERY=queue the mail is sent by a background job after the request has been
+// answered, so the mailbox is polled for a while before the mail counts as missing.
 func mailbox(t *testing.T, b *browser, to, kind string) string {
 	t.Helper()
-	list := b.get("/dev/mailbox")
-	require.Equal(t, http.StatusOK, list.status, list.body)
-	for _, row := range mailboxRow.FindAllStringSubmatch(list.body, -1) {
-		if html.UnescapeString(row[1]) == to && row[2] == kind {
-			msg := b.get("/dev/mailbox/" + row[3])
-			require.Equal(t, http.StatusOK, msg.status, msg.body)
-			return html.UnescapeString(msg.body)
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		list := b.get("/dev/mailbox")
+		require.Equal(t, http.StatusOK, list.status, list.body)
+		for _, row := range mailboxRow.FindAllStringSubmatch(list.body, -1) {
+			if html.UnescapeString(row[1]) == to && row[2] == kind {
+				msg := b.get("/dev/mailbox/" + row[3])
+				require.Equal(t, http.StatusOK, msg.status, msg.body)
+				return html.UnescapeString(msg.body)
+			}
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, list.body)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, list.body)
-	return ""
 }
 
 var mailLink = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
