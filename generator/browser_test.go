@@ -7,21 +7,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 	"github.com/stretchr/testify/require"
 )
 
 // TestBrowserPasskeys is the real-browser check of passkeys: headless Chromium, with the
 // DevTools virtual authenticator standing in for a platform authenticator, registers an
 // account through the forms, adds a passkey from the settings page, logs out and logs in
-// again with the passkey alone, all against the generated server. Screenshots of the
-// log-in and settings pages are saved to $SIGRA_ARTIFACTS (default: artifacts/ at the
-// repository root).
+// again with the passkey alone, then turns on two-factor authentication and answers the
+// challenge after a password login with the passkey, all against the generated server.
+// Screenshots of the log-in, settings and challenge pages are saved to $SIGRA_ARTIFACTS
+// (default: artifacts/ at the repository root).
 //
 // It needs a Chromium binary: it skips without one, except under CI, where it fails.
 func TestBrowserPasskeys(t *testing.T) {
@@ -70,11 +73,20 @@ func TestBrowserPasskeys(t *testing.T) {
 	)
 	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-log-in.png"))
 
-	// Register through the form; the app logs the new account in.
+	// Register through the form, which asks to confirm the address, then log in with the
+	// password (an unconfirmed account may log in; the login opens the sudo window).
+	const password = "correct horse battery staple"
 	run(t, ctx, "register",
 		chromedp.Navigate(base+"/users/register"),
 		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery staple"),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(`//h1[contains(., "Check your email")]`),
+	)
+	run(t, ctx, "log in after registering",
+		chromedp.Navigate(base+"/users/log-in"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(`//p[contains(., "You are logged in as")]`),
 	)
@@ -96,7 +108,7 @@ func TestBrowserPasskeys(t *testing.T) {
 	})
 	require.NoError(t, err, "WebAuthn.addVirtualAuthenticator")
 
-	// Add a passkey from the settings page. Registering the account opened the sudo window.
+	// Add a passkey from the settings page, in the sudo window the login opened.
 	run(t, ctx, "add a passkey",
 		chromedp.Navigate(base+"/users/settings"),
 		chromedp.Click(chromedp.CSS(`a[href="/users/settings/passkeys"]`)),
@@ -152,9 +164,43 @@ func TestBrowserPasskeys(t *testing.T) {
 	)
 	loggedIn("log in with the passkey button")
 
+	// Turn on two-factor authentication with a code computed from the setup key the page
+	// shows (the passkey login just now opened the sudo window), then log in with the
+	// password and answer the challenge with the passkey instead of a code.
+	run(t, ctx, "open the two-factor settings",
+		chromedp.Navigate(base+"/users/settings/mfa"),
+		chromedp.WaitVisible(chromedp.ID("totp-secret")),
+	)
+	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("totp-secret")))
+	require.NoError(t, err)
+	code, err := totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	require.NoError(t, err)
+	run(t, ctx, "turn on two-factor authentication",
+		chromedp.SendKeys(chromedp.ID("code"), code),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.ID("backup-codes")),
+	)
+	logOut()
+	run(t, ctx, "log in with the password",
+		chromedp.Navigate(base+"/users/log-in"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(chromedp.ID("code")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-passkey-button]`)),
+	)
+	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-mfa-challenge.png"))
+	run(t, ctx, "answer the challenge with the passkey",
+		chromedp.Click(chromedp.CSS(`[data-passkey-button]`)),
+		chromedp.WaitVisible(`//p[contains(@class, "flash") and contains(., "Two-factor authentication verified.")]`),
+	)
+	who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
+	require.NoError(t, err)
+	require.Contains(t, who, "You are logged in as "+email, "after the passkey as second factor")
+
 	creds, err = chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, creds.Credentials[0].SignCount, float64(3), "registration and two logins all signed")
+	require.GreaterOrEqual(t, creds.Credentials[0].SignCount, float64(4), "registration, two logins and the second factor all signed")
 }
 
 // findChromium returns the first Chromium-family browser on PATH, or "".
@@ -243,4 +289,3 @@ func freePort(t *testing.T) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
-

@@ -67,7 +67,7 @@ func TestPasskeysByDefault(t *testing.T) {
 			t.Errorf("default bundle lacks %s", want)
 		}
 	}
-	if !strings.Contains(files["internal/accountsweb/server.go"], "s.mountPasskeys(mux, guest, member)") {
+	if !strings.Contains(files["internal/accountsweb/server.go"], "s.mountPasskeys(mux, guestPost, member)") {
 		t.Error("server.go does not mount the passkey routes")
 	}
 	if !strings.Contains(string(p.GoMod), "github.com/go-webauthn/webauthn v0.18.2") {

@@ -139,22 +139,33 @@ func (s *Server) mfaChallenge(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderMFAChallenge(w http.ResponseWriter, r *http.Request, status int, back, msg string) {
 	u, _, _ := userauth.PendingMFA(r.Context())
+	v := &mfaView{
+		MaskedEmail: maskEmail(u.Email),
+		TrustDays:   int(s.svc.Policy().MFATrustTTL / (24 * time.Hour)),
+	}
+	var err error
+	if v.Passkey, err = s.offersPasskeyForMFA(r.Context(), u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, status, "mfa_challenge.html", page{
 		Title: "Two-factor authentication",
 		Form:  form{ReturnTo: back, Error: msg},
-		MFA: &mfaView{
-			MaskedEmail: maskEmail(u.Email),
-			TrustDays:   int(s.svc.Policy().MFATrustTTL / (24 * time.Hour)),
-		},
+		MFA:   v,
 	})
 }
 
 // renderMFALocked answers while MFA is locked after too many wrong codes.
 func (s *Server) renderMFALocked(w http.ResponseWriter, r *http.Request, until time.Time) {
+	s.renderError(w, r, http.StatusTooManyRequests, "Too many failed attempts", s.mfaLocked(w, until))
+}
+
+// mfaLocked sets Retry-After for a lock that lasts until until and returns the message that
+// says so, in whole minutes.
+func (s *Server) mfaLocked(w http.ResponseWriter, until time.Time) string {
 	minutes := max(1, int(math.Ceil(until.Sub(s.svc.Now()).Minutes())))
 	w.Header().Set("Retry-After", fmt.Sprint(minutes*60))
-	s.renderError(w, r, http.StatusTooManyRequests, "Too many failed attempts",
-		fmt.Sprintf("Too many failed attempts. Try again in %d %s.", minutes, mfaPlural(minutes, "minute", "minutes")))
+	return fmt.Sprintf("Too many failed attempts. Try again in %d %s.", minutes, mfaPlural(minutes, "minute", "minutes"))
 }
 
 func mfaPlural(n int, one, many string) string {

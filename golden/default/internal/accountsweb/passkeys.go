@@ -47,11 +47,16 @@ type passkeyView struct {
 	Error      string
 }
 
-// mountPasskeys registers the passkey routes; Mount calls it with its guest and member
-// wrappers. Adding and deleting a passkey also need sudo mode.
-func (s *Server) mountPasskeys(mux *http.ServeMux, guest, member func(http.HandlerFunc) http.Handler) {
+// mountPasskeys registers the passkey routes; Mount calls it with its guestPost and member
+// wrappers. The passkey login counts against the per-IP limit like the other guest forms;
+// adding and deleting a passkey also need sudo mode; the second-factor routes are only for
+// a login waiting at the MFA challenge, as the challenge itself.
+func (s *Server) mountPasskeys(mux *http.ServeMux, guestPost, member func(http.HandlerFunc) http.Handler) {
 	sudo := func(h http.HandlerFunc) http.Handler {
 		return s.Protect(noStore(s.auth.RequireAuthenticated(s.auth.RequireSudo(h))))
+	}
+	pending := func(h http.HandlerFunc) http.Handler {
+		return s.Protect(noStore(s.auth.RequireMFAPending(h)))
 	}
 	mux.Handle("GET /assets/passkeys.js", s.securityHeaders(http.HandlerFunc(servePasskeysJS)))
 	mux.Handle("GET /users/settings/passkeys", member(s.passkeysPage))
@@ -59,8 +64,10 @@ func (s *Server) mountPasskeys(mux *http.ServeMux, guest, member func(http.Handl
 	mux.Handle("POST /users/settings/passkeys", sudo(s.registerPasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/rename", member(s.renamePasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/delete", sudo(s.deletePasskey))
-	mux.Handle("POST /users/log-in/passkey/options", guest(s.passkeyLogInOptions))
-	mux.Handle("POST /users/log-in/passkey", guest(s.logInWithPasskey))
+	mux.Handle("POST /users/log-in/passkey/options", guestPost(s.passkeyLogInOptions))
+	mux.Handle("POST /users/log-in/passkey", guestPost(s.logInWithPasskey))
+	mux.Handle("POST "+userauth.MFAPath+"/passkey/options", pending(s.mfaPasskeyOptions))
+	mux.Handle("POST "+userauth.MFAPath+"/passkey", pending(s.mfaWithPasskey))
 }
 
 // passkeysPage lists the account's passkeys with the form to add one.

@@ -90,7 +90,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/sudo", member(s.sudo))
 	s.mountMFA(mux)
 	s.mountSettings(mux, member)
-	s.mountPasskeys(mux, guest, member)
+	s.mountPasskeys(mux, guestPost, member)
 
 }
 

@@ -5,6 +5,7 @@ package accountsweb
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -63,4 +64,44 @@ func TestSessionsPage(t *testing.T) {
 	expectRedirect(t, a.post("/users/sudo", url.Values{"password": {testPassword}}), "/users/settings")
 	expectRedirect(t, a.post("/users/sessions/"+aID+"/revoke", nil), "/")
 	expectLoggedOut(t, a)
+}
+
+// sessionRowRE matches the revoke form of each row of the sessions page.
+var sessionRowRE = regexp.MustCompile(`action="/users/sessions/[^/"]+/revoke"`)
+
+// TestSessionsPageWithMFA: a login still waiting for its second factor is not a session the
+// list shows or counts, and "log out other sessions" also ends it and every browser's "trust
+// this browser" (checklist N2: it is the account's "sign out everywhere").
+func TestSessionsPageWithMFA(t *testing.T) {
+	app := newTestApp(t)
+	a := loggedIn(t, app, "mia@example.com")
+	secret, _ := enrollMFA(t, a)
+
+	pending := app.browser()
+	passwordStep(t, pending, "mia@example.com", nil)
+	page := a.get("/users/sessions")
+	if n := len(sessionRowRE.FindAllString(page.Body, -1)); n != 1 || strings.Contains(page.Body, `action="/users/sessions/revoke-others"`) {
+		t.Fatalf("with one pending login: %d rows listed, or a log-out-others button\n%s", n, page.Body)
+	}
+
+	// A browser trusted at its challenge logs in with the password alone next time.
+	trusted := app.browser()
+	passwordStep(t, trusted, "mia@example.com", nil)
+	expectRedirect(t, trusted.post("/users/mfa", url.Values{"code": {app.code(secret)}, "trust_browser": {"true"}}), "/")
+	expectRedirect(t, trusted.post("/users/log-out", nil), "/")
+	expectRedirect(t, trusted.post("/users/log-in", url.Values{"email": {"mia@example.com"}, "password": {testPassword}}), "/")
+	page = a.get("/users/sessions")
+	if n := len(sessionRowRE.FindAllString(page.Body, -1)); n != 2 || !strings.Contains(page.Body, `action="/users/sessions/revoke-others"`) {
+		t.Fatalf("with a second session: %d rows listed\n%s", n, page.Body)
+	}
+
+	expectRedirect(t, a.post("/users/sessions/revoke-others", nil), "/users/sessions")
+	if page := a.get("/users/sessions"); !strings.Contains(page.Body, "will ask for a code again") {
+		t.Errorf("flash after logging out other sessions:\n%s", page.Body)
+	}
+	expectLoggedOut(t, trusted)
+	expectRedirect(t, pending.get("/users/mfa"), "/users/log-in")
+	// Trust is gone: the formerly trusted browser, and this one, get the challenge again.
+	passwordStep(t, trusted, "mia@example.com", nil)
+	expectStatus(t, a.get("/users/settings"), http.StatusOK)
 }

@@ -110,11 +110,21 @@ func (a *Auth) BeginMFA(w http.ResponseWriter, r *http.Request, u *accounts.User
 // wrong codes, MFA locked, expired) its cookie is cleared; see accounts.CompleteMFALogin for
 // the errors.
 func (a *Auth) CompleteMFA(w http.ResponseWriter, r *http.Request, totpCode, backupCode string) (*accounts.MFALogin, error) {
+	return a.CompleteMFAWith(w, r, func(ctx context.Context, sess *accounts.Session, u *accounts.User) (*accounts.MFALogin, error) {
+		return a.svc.CompleteMFALogin(ctx, sess, u, totpCode, backupCode, a.Meta(r))
+	})
+}
+
+// CompleteMFAWith is CompleteMFA for another kind of second factor: check verifies it for
+// the pending login and, on success, promotes the session the way accounts.CompleteMFALogin
+// does, with the same errors. The cookies are handled here, so every factor ends a login
+// (or keeps it pending) the same way.
+func (a *Auth) CompleteMFAWith(w http.ResponseWriter, r *http.Request, check func(context.Context, *accounts.Session, *accounts.User) (*accounts.MFALogin, error)) (*accounts.MFALogin, error) {
 	u, sess, ok := PendingMFA(r.Context())
 	if !ok {
 		return nil, accounts.ErrMFAPendingEnded
 	}
-	login, err := a.svc.CompleteMFALogin(r.Context(), sess, u, totpCode, backupCode, a.Meta(r))
+	login, err := check(r.Context(), sess, u)
 	if errors.Is(err, accounts.ErrMFAPendingEnded) || errors.Is(err, accounts.ErrMFALocked) {
 		a.cookies.clear(w)
 	}

@@ -12,11 +12,12 @@ import (
 
 // ListMemberSessions returns the live sessions of an account, most recently active first,
 // for the page where its holder reviews and ends them. Sessions past their lifetime or idle
-// timeout are left out: they no longer log anyone in.
+// timeout are left out: they no longer log anyone in. So are logins still waiting for their
+// second factor: they are not logged in either (and "log out other sessions" ends them too).
 func (s *Service) ListMemberSessions(ctx context.Context, memberID ID) ([]*Session, error) {
 	now := s.Now()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sessionColumns+` FROM member_sessions s
-		WHERE s.member_id = $1 AND s.expires_at > $2
+		WHERE s.member_id = $1 AND s.expires_at > $2 AND s.mfa_pending = FALSE
 		ORDER BY s.last_active_at DESC, s.created_at DESC`, memberID, now)
 	if err != nil {
 		return nil, fmt.Errorf("identity: list sessions: %w", err)
@@ -63,8 +64,12 @@ func (s *Service) RevokeSession(ctx context.Context, memberID, sessionID ID, met
 	return nil
 }
 
-// RevokeOtherSessions ends every session of an account except keepID (the one asking) and
-// returns how many it ended.
+// RevokeOtherSessions ends every session of an account except keepID (the one asking),
+// logins waiting for their second factor included, and returns how many it ended. It is the
+// account's "log out everywhere else", so it also ends "trust this browser" for every
+// browser (this one too: trust belongs to the account, not to a session). Otherwise a
+// browser that had been trusted would skip the second factor at its next password login,
+// which is what someone who suspects a stolen device or password wants to stop.
 func (s *Service) RevokeOtherSessions(ctx context.Context, memberID, keepID ID, meta Meta) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -73,6 +78,9 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, memberID, keepID ID, 
 			return err
 		}
 		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if err := s.revokeTrustedBrowsers(ctx, tx, memberID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "member.session_revoked", ActorID: &memberID, TargetID: &memberID,

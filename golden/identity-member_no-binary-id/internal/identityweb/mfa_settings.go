@@ -35,6 +35,7 @@ type mfaView struct {
 
 	MaskedEmail string // challenge page
 	TrustDays   int    // challenge page
+	Passkey     bool   // challenge page: the member has a passkey to answer with
 
 	EnrollError, RegenerateError, DisableError string
 }

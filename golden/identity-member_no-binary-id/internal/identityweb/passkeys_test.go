@@ -53,7 +53,7 @@ func newWebDevice() *webDevice {
 	}
 }
 
-// postJSON sends a JSON body the way the page's script does.
+// postJSON sends a JSON body the way the page's script does, from the browser's client IP.
 func (b *browser) postJSON(path string, body []byte) response {
 	b.app.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.app.url+path, bytes.NewReader(body))
@@ -62,6 +62,9 @@ func (b *browser) postJSON(path string, body []byte) response {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if b.ip != "" {
+		req.Header.Set("X-Forwarded-For", b.ip)
+	}
 	res, err := b.client.Do(req)
 	if err != nil {
 		b.app.t.Fatal(err)
@@ -266,4 +269,30 @@ func TestPasskeyRequestsAreGuarded(t *testing.T) {
 	}
 	// Guests cannot reach the settings routes.
 	expectRedirect(t, b.postJSON("/users/settings/passkeys/options", []byte(`{}`)), "/users/log-in")
+}
+
+func TestPasskeyLogInCountsAgainstTheIPLimit(t *testing.T) {
+	app := newTestApp(t)
+	b := app.browserAt("203.0.113.7")
+	creds := url.Values{"email": {"nobody@example.com"}, "password": {"wrong-password-1"}}
+	// The passkey login shares Policy.AuthIPLimit (20 a minute) with the other guest forms.
+	for i := range 18 {
+		if res := b.post("/users/log-in", creds); res.StatusCode == http.StatusTooManyRequests {
+			t.Fatalf("POST %d refused", i+1)
+		}
+	}
+	expectJSON(t, b.postJSON("/users/log-in/passkey/options", []byte(`{}`)), http.StatusOK)
+	expectJSON(t, b.postJSON("/users/log-in/passkey", []byte(`{"id":"x"}`)), http.StatusUnauthorized)
+	for _, path := range []string{"/users/log-in/passkey/options", "/users/log-in/passkey"} {
+		res := b.postJSON(path, []byte(`{}`))
+		if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("%s over the limit: %d, Retry-After %q", path, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+	}
+	if res := b.post("/users/log-in", creds); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("password form over the limit: %d", res.StatusCode)
+	}
+	expectJSON(t, app.browserAt("203.0.113.8").postJSON("/users/log-in/passkey/options", []byte(`{}`)), http.StatusOK)
+	app.clock.Advance(time.Minute)
+	expectJSON(t, b.postJSON("/users/log-in/passkey/options", []byte(`{}`)), http.StatusOK)
 }

@@ -88,27 +88,13 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 	if totpCode == "" && backupCode == "" {
 		return nil, &MFACodeError{AttemptsLeft: max(0, s.policy.MFAPendingAttempts-sess.MFAAttempts)}
 	}
-	raw, hash := newToken()
-	now := s.Now()
-	full := *sess
-	full.MFAPending, full.MFAAttempts = false, 0
-	full.TokenIssuedAt, full.LastActiveAt = now, now
-	full.ExpiresAt = now.Add(s.policy.SessionTTL)
-	if sess.RememberMe {
-		full.ExpiresAt = now.Add(s.policy.RememberMeTTL)
-	}
-	result := &MFALogin{Token: raw, Session: &full, UsedBackupCode: totpCode == ""}
+	result := &MFALogin{UsedBackupCode: totpCode == ""}
 
 	var method string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE user_sessions
-			SET token_hash = $1, token_issued_at = $2, last_active_at = $2, expires_at = $3, mfa_pending = FALSE, mfa_attempts = 0
-			WHERE id = $4 AND mfa_pending = TRUE AND expires_at > $2`, hash, now, full.ExpiresAt, sess.ID)
-		if err != nil {
-			return fmt.Errorf("accounts: complete mfa login: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return ErrMFAPendingEnded
+		var err error
+		if result.Token, result.Session, err = s.promotePendingSession(ctx, tx, sess); err != nil {
+			return err
 		}
 		if method, err = s.checkFactor(ctx, tx, u, totpCode, backupCode, meta); err != nil {
 			return err
@@ -143,6 +129,32 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 		})
 	}
 	return result, nil
+}
+
+// promotePendingSession turns the pending login sess into a full session (standard or
+// remember-me, as asked at the password step) under a new token, through tx, so that it
+// commits only together with the proof of the second factor. A pending login that has
+// expired or was completed elsewhere is ErrMFAPendingEnded.
+func (s *Service) promotePendingSession(ctx context.Context, tx *sql.Tx, sess *Session) (string, *Session, error) {
+	raw, hash := newToken()
+	now := s.Now()
+	full := *sess
+	full.MFAPending, full.MFAAttempts = false, 0
+	full.TokenIssuedAt, full.LastActiveAt = now, now
+	full.ExpiresAt = now.Add(s.policy.SessionTTL)
+	if sess.RememberMe {
+		full.ExpiresAt = now.Add(s.policy.RememberMeTTL)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE user_sessions
+		SET token_hash = $1, token_issued_at = $2, last_active_at = $2, expires_at = $3, mfa_pending = FALSE, mfa_attempts = 0
+		WHERE id = $4 AND mfa_pending = TRUE AND expires_at > $2`, hash, now, full.ExpiresAt, sess.ID)
+	if err != nil {
+		return "", nil, fmt.Errorf("accounts: complete mfa login: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return "", nil, ErrMFAPendingEnded
+	}
+	return raw, &full, nil
 }
 
 // pendingAttemptFailed counts a wrong code against the pending login and ends the login

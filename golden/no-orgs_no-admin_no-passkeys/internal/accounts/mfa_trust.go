@@ -93,7 +93,14 @@ func (s *Service) MFATrusted(ctx context.Context, u *User, token string) (bool, 
 // Call it from flows that should force the second factor again, such as "log out
 // everywhere". (Password changes and resets need no call: the password hash is signed.)
 func (s *Service) RevokeTrustedBrowsers(ctx context.Context, userID ID) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE user_mfa SET trust_epoch = trust_epoch + 1, updated_at = $1
+	return s.revokeTrustedBrowsers(ctx, s.db, userID)
+}
+
+// revokeTrustedBrowsers is RevokeTrustedBrowsers through q, for flows that revoke trust in
+// the same transaction as the rest of their work. An account without MFA has nothing to
+// revoke.
+func (s *Service) revokeTrustedBrowsers(ctx context.Context, q querier, userID ID) error {
+	if _, err := q.ExecContext(ctx, `UPDATE user_mfa SET trust_epoch = trust_epoch + 1, updated_at = $1
 		WHERE user_id = $2`, s.Now(), userID); err != nil {
 		return fmt.Errorf("accounts: revoke trusted browsers: %w", err)
 	}

@@ -13,11 +13,12 @@ import (
 
 // ListUserSessions returns the live sessions of an account, most recently active first,
 // for the page where its holder reviews and ends them. Sessions past their lifetime or idle
-// timeout are left out: they no longer log anyone in.
+// timeout are left out: they no longer log anyone in. So are logins still waiting for their
+// second factor: they are not logged in either (and "log out other sessions" ends them too).
 func (s *Service) ListUserSessions(ctx context.Context, userID ID) ([]*Session, error) {
 	now := s.Now()
 	rows, err := s.db.QueryContext(ctx, `SELECT `+sessionColumns+` FROM user_sessions s
-		WHERE s.user_id = $1 AND s.expires_at > $2
+		WHERE s.user_id = $1 AND s.expires_at > $2 AND s.mfa_pending = FALSE
 		ORDER BY s.last_active_at DESC, s.created_at DESC`, userID, now)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: list sessions: %w", err)
@@ -64,8 +65,12 @@ func (s *Service) RevokeSession(ctx context.Context, userID, sessionID ID, meta 
 	return nil
 }
 
-// RevokeOtherSessions ends every session of an account except keepID (the one asking) and
-// returns how many it ended.
+// RevokeOtherSessions ends every session of an account except keepID (the one asking),
+// logins waiting for their second factor included, and returns how many it ended. It is the
+// account's "log out everywhere else", so it also ends "trust this browser" for every
+// browser (this one too: trust belongs to the account, not to a session). Otherwise a
+// browser that had been trusted would skip the second factor at its next password login,
+// which is what someone who suspects a stolen device or password wants to stop.
 func (s *Service) RevokeOtherSessions(ctx context.Context, userID, keepID ID, meta Meta) (int64, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -74,6 +79,9 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, userID, keepID ID, me
 			return err
 		}
 		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if err := s.revokeTrustedBrowsers(ctx, tx, userID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "user.session_revoked", ActorID: &userID, TargetID: &userID,

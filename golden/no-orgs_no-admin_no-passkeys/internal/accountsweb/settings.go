@@ -16,7 +16,7 @@ var settingsFlashes = map[string]string{
 	"email_change_cancelled": "The email change was cancelled.",
 	"password_changed":       "Your password has been changed. Your other devices have been logged out.",
 	"session_revoked":        "That session has been logged out.",
-	"other_sessions_revoked": "All your other sessions have been logged out.",
+	"other_sessions_revoked": "All your other sessions have been logged out. Browsers you trusted for two-factor authentication will ask for a code again.",
 	"deletion_cancelled":     "Welcome back! Your account will not be deleted.",
 }
 

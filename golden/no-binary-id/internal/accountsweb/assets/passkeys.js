@@ -8,6 +8,7 @@
 //   [data-passkey-login]    data-options, data-finish URLs; data-autofill to also offer
 //                           passkeys in the email field's autofill (conditional UI);
 //                           data-return-to; contains [data-passkey-button], [data-passkey-error]
+//                           and, at the MFA challenge, a [data-passkey-trust] checkbox
 //   [data-passkey-register] a form with data-options, data-finish URLs and a "name" input
 'use strict';
 
@@ -104,10 +105,17 @@
         }
         location.assign(target.href);
       }
+      if (res.status === 429) {
+        // The per-IP limit of the log-in forms answers with its error page.
+        throw new Error('You have sent too many requests in a short time. Wait a minute, then try again.');
+      }
       throw new Error('Something went wrong. Reload the page and try again.');
     }
     const data = await res.json();
     if (!res.ok) {
+      if (data.redirect) {
+        location.assign(data.redirect); // the server ended what this page was doing
+      }
       throw new Error(data.error || 'Something went wrong. Try again.');
     }
     return data;
@@ -137,9 +145,22 @@
 
   function setUpLogIn(root) {
     const button = root.querySelector('[data-passkey-button]');
-    const finish = root.dataset.finish + (root.dataset.returnTo ? '?return_to=' + encodeURIComponent(root.dataset.returnTo) : '');
+    const trust = root.querySelector('[data-passkey-trust]');
     let autofill = null; // AbortController of the pending autofill request
     let autofillReady = Promise.resolve();
+
+    // finishURL is where the credential goes, with the page's choices in the query.
+    function finishURL() {
+      const query = new URLSearchParams();
+      if (root.dataset.returnTo) {
+        query.set('return_to', root.dataset.returnTo);
+      }
+      if (trust && trust.checked) {
+        query.set('trust_browser', 'true');
+      }
+      const q = query.toString();
+      return root.dataset.finish + (q ? '?' + q : '');
+    }
 
     // logIn runs one login ceremony. onPending is called once the browser is asked, that
     // is once this ceremony's challenge cookie is set.
@@ -156,7 +177,7 @@
         onPending();
       }
       const cred = await pending;
-      const done = await postJSON(finish, credentialJSON(cred));
+      const done = await postJSON(finishURL(), credentialJSON(cred));
       location.assign(done.redirect);
     }
 
