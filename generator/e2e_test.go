@@ -222,18 +222,29 @@ var mailboxRow = regexp.MustCompile(`<tr data-to="([^"]*)" data-kind="([^"]*)">[
 // newest email of kind to an address, with its text.
 func mailbox(t *testing.T, b *browser, to, kind string) string {
 	t.Helper()
-	list := b.get("/dev/mailbox")
-	require.Equal(t, http.StatusOK, list.status, list.body)
-	for _, row := range mailboxRow.FindAllStringSubmatch(list.body, -1) {
-		if html.UnescapeString(row[1]) == to && row[2] == kind {
-			msg := b.get("/dev/mailbox/" + row[3])
-			require.Equal(t, http.StatusOK, msg.status, msg.body)
-			return html.UnescapeString(msg.body)
+	// Queued mail (MAIL_DELIVERY=queue, the PostgreSQL runs) is sent by the worker after the
+	// request: a job inserted in the request's transaction is picked up at the queue's next
+	// poll, up to a second later. Inline mail is there at once.
+	deadline := time.Now().Add(mailboxWait)
+	for {
+		list := b.get("/dev/mailbox")
+		require.Equal(t, http.StatusOK, list.status, list.body)
+		for _, row := range mailboxRow.FindAllStringSubmatch(list.body, -1) {
+			if html.UnescapeString(row[1]) == to && row[2] == kind {
+				msg := b.get("/dev/mailbox/" + row[3])
+				require.Equal(t, http.StatusOK, msg.status, msg.body)
+				return html.UnescapeString(msg.body)
+			}
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s email to %s in the dev mailbox after %s:\n%s", kind, to, mailboxWait, list.body)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, list.body)
-	return ""
 }
+
+// mailboxWait bounds how long mailbox waits for a queued mail: a few of River's 1 s polls.
+const mailboxWait = 5 * time.Second
 
 var mailLink = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
 
