@@ -223,7 +223,10 @@ var mailboxRow = regexp.MustCompile(`<tr data-to="([^"]*)" data-kind="([^"]*)">[
 // sent by a worker after the request, so it waits for it a little.
 func mailbox(t *testing.T, b *browser, to, kind string) string {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	// Queued mail (MAIL_DELIVERY=queue, the PostgreSQL runs) is sent by the worker after the
+	// request: a job inserted in the request's transaction is picked up at the queue's next
+	// poll, up to a second later. Inline mail is there at once.
+	deadline := time.Now().Add(mailboxWait)
 	for {
 		list := b.get("/dev/mailbox")
 		require.Equal(t, http.StatusOK, list.status, list.body)
@@ -235,11 +238,14 @@ func mailbox(t *testing.T, b *browser, to, kind string) string {
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no %s email to %s in the dev mailbox:\n%s", kind, to, list.body)
+			t.Fatalf("no %s email to %s in the dev mailbox after %s:\n%s", kind, to, mailboxWait, list.body)
 		}
-		time.Sleep(100 * time.Millisecond)
+		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// mailboxWait bounds how long mailbox waits for a queued mail: a few of River's 1 s polls.
+const mailboxWait = 5 * time.Second
 
 var mailLink = regexp.MustCompile(`http://localhost:4000(/users/[A-Za-z0-9_/-]+)`)
 

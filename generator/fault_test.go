@@ -57,8 +57,8 @@ func testPostgresDown(t *testing.T, bin string) {
 	member := newBrowser(t, srv.base)
 	reg := member.post("/users/register", url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, reg.status, reg.body) // "check your email"; registering does not log in
-	in := member.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
-	require.Equal(t, http.StatusSeeOther, in.status, in.body)
+	first := member.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
+	require.Equal(t, http.StatusSeeOther, first.status, first.body)
 	guest := newBrowser(t, srv.base)
 	logIn := func() page {
 		return guest.post("/users/log-in", url.Values{"email": {email}, "password": {password}})

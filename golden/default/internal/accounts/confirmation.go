@@ -17,29 +17,26 @@ var (
 	ErrInvalidCode = errors.New("accounts: code is invalid or has expired")
 )
 
-// sendConfirmation issues a confirmation link and code for u, replacing any earlier ones
-// (so only the newest mail works), and mails both to u's address.
-func (s *Service) sendConfirmation(ctx context.Context, u *User) error {
+// issueConfirmation issues a confirmation link and code for u in tx, replacing any earlier
+// ones (so only the newest mail works), and adds the mail carrying both to out: the tokens
+// and their mail commit together.
+func (s *Service) issueConfirmation(ctx context.Context, tx *sql.Tx, out *outgoing, u *User) error {
 	raw, hash := newToken()
 	code, codeHash := s.newConfirmCode(u.ID)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := deleteTokens(ctx, tx, u.ID, TokenConfirm, TokenConfirmCode); err != nil {
-			return err
-		}
-		if err := s.insertEmailToken(ctx, tx, u.ID, TokenConfirm, hash, u.Email); err != nil {
-			return err
-		}
-		return s.insertEmailToken(ctx, tx, u.ID, TokenConfirmCode, codeHash, u.Email)
-	})
-	if err != nil {
-		return fmt.Errorf("accounts: send confirmation: %w", err)
+	if err := deleteTokens(ctx, tx, u.ID, TokenConfirm, TokenConfirmCode); err != nil {
+		return err
 	}
-	s.mail(ctx, mailConfirmEmail, u.Email, "Confirm your email", EmailData{
+	if err := s.insertEmailToken(ctx, tx, u.ID, TokenConfirm, hash, u.Email); err != nil {
+		return err
+	}
+	if err := s.insertEmailToken(ctx, tx, u.ID, TokenConfirmCode, codeHash, u.Email); err != nil {
+		return err
+	}
+	return out.mail(mailConfirmEmail, u.Email, "Confirm your email", EmailData{
 		URL:   s.link("/users/confirm/" + raw),
 		Code:  code,
 		Extra: map[string]string{"ExpiresIn": humanDuration(s.policy.ConfirmTokenTTL)},
 	})
-	return nil
 }
 
 // ResendConfirmation mails a new confirmation link and code if email belongs to an account
@@ -64,10 +61,16 @@ func (s *Service) ResendConfirmation(ctx context.Context, email string, meta Met
 	if u.Confirmed() {
 		return nil
 	}
-	if err := s.audit(ctx, s.db, meta, auditEvent{Action: "user.confirm.resend", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
-		return err
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "user.confirm.resend", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.issueConfirmation(ctx, tx, out, u)
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: resend confirmation: %w", err)
 	}
-	return s.sendConfirmation(ctx, u)
+	return nil
 }
 
 // ConfirmEmail confirms the address a confirmation link was sent to. The link works once;

@@ -201,7 +201,7 @@ func (s *Service) EnableTOTP(ctx context.Context, u *User, code string, meta Met
 		return nil, ErrMFAInvalidCode
 	}
 	var codes []string
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// Enable exactly the secret that was checked; last_step only moves forward.
 		res, err := tx.ExecContext(ctx, `UPDATE user_mfa SET enabled_at = $1, pending_since = NULL,
 			last_step = CASE WHEN last_step < $2 THEN $2 ELSE last_step END, failed_attempts = 0, locked_until = NULL,
@@ -216,12 +216,14 @@ func (s *Service) EnableTOTP(ctx context.Context, u *User, code string, meta Met
 		if codes, err = s.replaceBackupCodes(ctx, tx, u.ID, s.policy.MFABackupCodes, now); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "mfa.enroll", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.enroll", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.mailMFA(out, u, "mfa_enabled", "Two-factor authentication enabled", nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifyMFA(ctx, u, "mfa_enabled", "Two-factor authentication enabled", nil)
 	return codes, nil
 }
 
@@ -233,17 +235,19 @@ func (s *Service) RegenerateBackupCodes(ctx context.Context, u *User, totpCode s
 		return nil, err
 	}
 	var codes []string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		var err error
 		if codes, err = s.replaceBackupCodes(ctx, tx, u.ID, s.policy.MFABackupCodes, s.Now()); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "mfa.backup_codes_regenerate", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.backup_codes_regenerate", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.mailMFA(out, u, "mfa_backup_codes_regenerated", "New backup codes were generated", nil)
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.notifyMFA(ctx, u, "mfa_backup_codes_regenerated", "New backup codes were generated", nil)
 	return codes, nil
 }
 
@@ -257,7 +261,7 @@ func (s *Service) DisableMFA(ctx context.Context, u *User, code string, meta Met
 	} else if err := s.verifyBackupCode(ctx, u, code, meta); err != nil {
 		return err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// The row stays so trust_epoch keeps counting; see the migration.
 		if _, err := tx.ExecContext(ctx, `UPDATE user_mfa SET totp_secret = NULL, pending_since = NULL,
 			enabled_at = NULL, failed_attempts = 0, locked_until = NULL, trust_epoch = trust_epoch + 1, updated_at = $1
@@ -267,12 +271,14 @@ func (s *Service) DisableMFA(ctx context.Context, u *User, code string, meta Met
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_backup_codes WHERE user_id = $1`, u.ID); err != nil {
 			return fmt.Errorf("accounts: disable mfa: %w", err)
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "mfa.disable", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.disable", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.mailMFA(out, u, "mfa_disabled", "Two-factor authentication disabled", nil)
 	})
 	if err != nil {
 		return err
 	}
-	s.notifyMFA(ctx, u, "mfa_disabled", "Two-factor authentication disabled", nil)
 	return nil
 }
 
@@ -376,18 +382,25 @@ func (s *Service) mfaFailed(ctx context.Context, u *User, method string, meta Me
 	}
 	until := now.Add(s.policy.MFALockout)
 	// Only the request that crosses the limit locks (and mails); the counter starts again.
-	res, err := s.db.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, locked_until = $1
-		WHERE user_id = $2 AND failed_attempts >= $3`, until, u.ID, s.policy.MFAMaxFailures)
-	if err != nil {
-		return fmt.Errorf("accounts: lock mfa: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 1 {
-		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "mfa.lock", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+	// The lock, its audit record and the mail commit together.
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		res, err := tx.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, locked_until = $1
+			WHERE user_id = $2 AND failed_attempts >= $3`, until, u.ID, s.policy.MFAMaxFailures)
+		if err != nil {
 			return err
 		}
-		s.notifyMFA(ctx, u, "mfa_locked", "Too many failed verification attempts", map[string]string{
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return err // another request locked it first
+		}
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.lock", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.mailMFA(out, u, "mfa_locked", "Too many failed verification attempts", map[string]string{
 			"Minutes": strconv.Itoa(int(s.policy.MFALockout / time.Minute)),
 		})
+	})
+	if err != nil {
+		return fmt.Errorf("accounts: lock mfa: %w", err)
 	}
 	return &MFALockedError{Until: until}
 }

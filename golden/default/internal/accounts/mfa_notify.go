@@ -2,19 +2,15 @@
 
 package accounts
 
-import "context"
-
 // mfaSettingsPath is the page the MFA emails link to.
 const mfaSettingsPath = "/users/settings/mfa"
 
-// notifyMFA mails the holder of u about a change to their second factor. The change has
-// already happened, so a mail that cannot be sent is logged rather than failing it.
-func (s *Service) notifyMFA(ctx context.Context, u *User, kind, subject string, extra map[string]string) {
+// mailMFA adds to out the mail telling the holder of u about a change to their second
+// factor, so it goes out with the transaction that makes the change (see inMailTx).
+func (s *Service) mailMFA(out *outgoing, u *User, kind, subject string, extra map[string]string) error {
 	data := EmailData{Extra: extra}
 	if base := s.config.BaseURL; base != nil {
 		data.URL = base.String() + mfaSettingsPath
 	}
-	if err := s.notifier.send(ctx, kind, u.Email, subject, data); err != nil {
-		s.logger.ErrorContext(ctx, "send mfa email", "kind", kind, "user_id", u.ID, "error", err)
-	}
+	return out.mail(kind, u.Email, subject, data)
 }

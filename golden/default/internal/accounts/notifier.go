@@ -5,7 +5,6 @@ package accounts
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
@@ -70,22 +69,19 @@ func NewNotifier(mailer Mailer, from, appName string) *Notifier {
 // Mailer returns the mailer the notifier sends through.
 func (n *Notifier) Mailer() Mailer { return n.mailer }
 
-// send renders the email `kind` for `to` and delivers it outside any transaction: at once
-// (inline) or as a job of its own (queue).
+// send renders the email `kind` for `to` and delivers it on its own, outside any
+// transaction: at once (inline) or as a job of its own (queue). It is for mail that reports
+// no state change; a flow that changes state mails through inMailTx instead.
 func (n *Notifier) send(ctx context.Context, kind, to, subject string, data EmailData) error {
-	return n.sendTx(ctx, nil, kind, to, subject, data)
-}
-
-// sendTx renders the email `kind` for `to` and delivers it as part of tx, the transaction of
-// the state change it reports (a new account and its confirmation token, say). Inline it is
-// sent now and tx is not used; queued it becomes a job inserted in tx, so the account, the
-// token and the mail commit together or not at all. A nil tx queues the job on its own.
-func (n *Notifier) sendTx(ctx context.Context, tx *sql.Tx, kind, to, subject string, data EmailData) error {
 	msg, err := n.render(kind, to, subject, data)
 	if err != nil {
 		return err
 	}
-	return n.outbox.deliver(ctx, tx, msg)
+	msgs := []Message{msg}
+	if err := n.outbox.beforeCommit(ctx, nil, msgs); err != nil {
+		return err
+	}
+	return n.outbox.afterCommit(ctx, msgs)
 }
 
 func (n *Notifier) render(kind, to, subject string, data EmailData) (Message, error) {

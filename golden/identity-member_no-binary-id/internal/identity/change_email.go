@@ -49,9 +49,10 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 		return &ValidationError{Fields: fields}
 	}
 
-	var confirmToken, cancelToken string
-	taken := false
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	// The links, the mail to the new address and the notice to the old one commit together.
+	// Both answers to the new address (a link, or "someone tried to use your address") go
+	// the same way, so neither a queue nor a mail outage tells a taken address from a free one.
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// Writing the account row locks it, so two requests at once are applied one after the
 		// other and only the last one leaves a live link.
 		if _, err := tx.ExecContext(ctx, `UPDATE members SET updated_at = updated_at WHERE id = $1`, u.ID); err != nil {
@@ -65,40 +66,37 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE email = $1`, newEmail).Scan(&n); err != nil {
 			return err
 		}
-		taken = n > 0
-		var err error
-		if !taken {
-			if confirmToken, err = s.createEmailToken(ctx, tx, u.ID, TokenChangeEmail, newEmail); err != nil {
+		if n > 0 {
+			if err := out.mail("email_change_taken", newEmail, "Someone tried to use your email address", EmailData{}); err != nil {
+				return err
+			}
+		} else {
+			confirmToken, err := s.createEmailToken(ctx, tx, u.ID, TokenChangeEmail, newEmail)
+			if err != nil {
+				return err
+			}
+			if err := out.mail("change_email", newEmail, "Confirm your new email address", EmailData{
+				URL:   s.absoluteURL(confirmEmailChangePath + confirmToken),
+				Extra: map[string]string{"ValidFor": durationWords(s.policy.TokenTTL(TokenChangeEmail))},
+			}); err != nil {
 				return err
 			}
 		}
-		if cancelToken, err = s.createEmailToken(ctx, tx, u.ID, TokenCancelEmailChange, u.Email); err != nil {
+		cancelToken, err := s.createEmailToken(ctx, tx, u.ID, TokenCancelEmailChange, u.Email)
+		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_requested", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_requested", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return out.mail("email_change_requested", u.Email, "Email change requested for your account", EmailData{
+			URL:   s.absoluteURL(cancelEmailChangePath + cancelToken),
+			Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("identity: request email change: %w", err)
 	}
-
-	// Both answers to the new address fail or succeed alike, so a mail outage does not tell a
-	// taken address from a free one either.
-	if taken {
-		err = s.notifier.send(ctx, "email_change_taken", newEmail, "Someone tried to use your email address", EmailData{})
-	} else {
-		err = s.notifier.send(ctx, "change_email", newEmail, "Confirm your new email address",
-			EmailData{
-				URL:   s.absoluteURL(confirmEmailChangePath + confirmToken),
-				Extra: map[string]string{"ValidFor": durationWords(s.policy.TokenTTL(TokenChangeEmail))},
-			})
-	}
-	if err != nil {
-		return err
-	}
-	s.notify(ctx, "email_change_requested", u.Email, "Email change requested for your account", EmailData{
-		URL:   s.absoluteURL(cancelEmailChangePath + cancelToken),
-		Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
-	})
 	return nil
 }
 
@@ -119,7 +117,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *Memb
 	now := s.Now()
 	oldEmail := u.Email
 	var newEmail string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		err := tx.QueryRowContext(ctx, `DELETE FROM member_tokens
 			WHERE token_hash = $1 AND purpose = $2 AND member_id = $3 AND expires_at > $4
 			RETURNING sent_to`, hash, string(TokenChangeEmail), u.ID, now).Scan(&newEmail)
@@ -147,7 +145,12 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *Memb
 		if _, err := tx.ExecContext(ctx, `DELETE FROM member_sessions WHERE member_id = $1 AND id <> $2`, u.ID, sess.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_confirmed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_confirmed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return out.mail("email_changed", oldEmail, "Your email has been updated", EmailData{
+			Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
+		})
 	})
 	if errors.Is(err, ErrInvalidToken) {
 		return ErrInvalidToken
@@ -156,9 +159,6 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *Memb
 		return fmt.Errorf("identity: confirm email change: %w", err)
 	}
 	u.Email, u.ConfirmedAt = newEmail, &now
-	s.notify(ctx, "email_changed", oldEmail, "Your email has been updated", EmailData{
-		Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
-	})
 	return nil
 }
 

@@ -53,7 +53,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *Member, 
 	if err != nil {
 		return fmt.Errorf("identity: change password: %w", err)
 	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// Only replace the hash that was checked, so a concurrent change is not overwritten.
 		res, err := tx.ExecContext(ctx, `UPDATE members SET hashed_password = $1, updated_at = $2
 			WHERE id = $3 AND COALESCE(hashed_password, '') = $4`, hashed, s.Now(), u.ID, u.HashedPassword)
@@ -70,7 +70,10 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *Member, 
 			u.ID, string(TokenResetPassword), string(TokenMagicLink)); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.password_changed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.password_changed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return out.mail("password_changed", u.Email, "Your password was changed", EmailData{Extra: s.requestDetails(meta)})
 	})
 	if errors.Is(err, errPasswordChangedMeanwhile) {
 		return &ValidationError{Fields: map[string]string{"current_password": "is not right"}}
@@ -79,6 +82,5 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *Member, 
 		return fmt.Errorf("identity: change password: %w", err)
 	}
 	u.HashedPassword = hashed
-	s.notify(ctx, "password_changed", u.Email, "Your password was changed", EmailData{Extra: s.requestDetails(meta)})
 	return nil
 }

@@ -34,7 +34,7 @@ var ErrNoDeletionPending = errors.New("identity: no deletion is scheduled")
 func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (time.Time, error) {
 	now := s.Now()
 	at := now.Add(s.policy.AccountDeletionGrace)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET deletion_scheduled_at = $1, updated_at = $2
 			WHERE id = $3 AND deletion_scheduled_at IS NULL AND deleted_at IS NULL`, at, now, u.ID)
 		if err != nil {
@@ -49,8 +49,17 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 		if _, err := tx.ExecContext(ctx, `DELETE FROM member_tokens WHERE member_id = $1`, u.ID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.deletion_scheduled", ActorID: &u.ID, TargetID: &u.ID,
-			Outcome: outcomeSuccess, Metadata: map[string]string{"delete_at": at.Format(time.RFC3339)}})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.deletion_scheduled", ActorID: &u.ID, TargetID: &u.ID,
+			Outcome: outcomeSuccess, Metadata: map[string]string{"delete_at": at.Format(time.RFC3339)}}); err != nil {
+			return err
+		}
+		if s.policy.AccountDeletionGrace <= 0 {
+			return nil // purged below at once; the purge mails the holder
+		}
+		return out.mail("deletion_scheduled", u.Email, "Your account is scheduled for deletion", EmailData{
+			URL:   s.absoluteURL("/users/log-in"),
+			Extra: map[string]string{"Date": formatMailTime(at)},
+		})
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("identity: schedule deletion: %w", err)
@@ -60,12 +69,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 		if _, err := s.purgeAccount(ctx, u.ID); err != nil {
 			return time.Time{}, err
 		}
-		return at, nil
 	}
-	s.notify(ctx, "deletion_scheduled", u.Email, "Your account is scheduled for deletion", EmailData{
-		URL:   s.absoluteURL("/users/log-in"),
-		Extra: map[string]string{"Date": formatMailTime(at)},
-	})
 	return at, nil
 }
 
@@ -73,7 +77,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 // run, so a holder who logs in just after the date, before the next maintenance run, is
 // still in time.
 func (s *Service) CancelDeletion(ctx context.Context, u *Member, meta Meta) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET deletion_scheduled_at = NULL, updated_at = $1
 			WHERE id = $2 AND deletion_scheduled_at IS NOT NULL AND deleted_at IS NULL`, s.Now(), u.ID)
 		if err != nil {
@@ -82,7 +86,10 @@ func (s *Service) CancelDeletion(ctx context.Context, u *Member, meta Meta) erro
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return ErrNoDeletionPending
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.deletion_cancelled", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.deletion_cancelled", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return out.mail("deletion_cancelled", u.Email, "Account deletion cancelled", EmailData{})
 	})
 	if errors.Is(err, ErrNoDeletionPending) {
 		return ErrNoDeletionPending
@@ -91,7 +98,6 @@ func (s *Service) CancelDeletion(ctx context.Context, u *Member, meta Meta) erro
 		return fmt.Errorf("identity: cancel deletion: %w", err)
 	}
 	u.DeletionScheduledAt = nil
-	s.notify(ctx, "deletion_cancelled", u.Email, "Account deletion cancelled", EmailData{})
 	return nil
 }
 
@@ -137,8 +143,8 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 	now := s.Now()
 	strategy := s.policy.AccountDeletionStrategy
 	due := `id = $1 AND deletion_scheduled_at <= $2 AND deleted_at IS NULL`
-	var email string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		var email string
 		if err := tx.QueryRowContext(ctx, `SELECT email FROM members WHERE `+due, id, now).Scan(&email); err != nil {
 			return err
 		}
@@ -166,8 +172,12 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM member_tokens WHERE member_id = $1`, id); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, Meta{}, auditEvent{Action: "member.deleted", TargetID: &id, Outcome: outcomeSuccess,
-			Metadata: map[string]string{"strategy": string(strategy)}})
+		if err := s.audit(ctx, tx, Meta{}, auditEvent{Action: "member.deleted", TargetID: &id, Outcome: outcomeSuccess,
+			Metadata: map[string]string{"strategy": string(strategy)}}); err != nil {
+			return err
+		}
+		// Sent to the address the account had, which the soft deletion has just removed.
+		return out.mail("account_deleted", email, "Your account has been deleted", EmailData{})
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -175,7 +185,6 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("identity: purge account: %w", err)
 	}
-	s.notify(ctx, "account_deleted", email, "Your account has been deleted", EmailData{})
 	return true, nil
 }
 

@@ -44,8 +44,7 @@ func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) e
 	}
 	d := s.lockDuration(locks + 1)
 	until := s.Now().Add(d)
-	locked := false
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET failed_login_attempts = 0, lock_count = lock_count + 1, locked_until = $1
 			WHERE id = $2 AND failed_login_attempts >= $3`, until, u.ID, threshold)
 		if err != nil {
@@ -54,23 +53,22 @@ func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) e
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
 			return err // another request locked it first
 		}
-		locked = true
-		return s.audit(ctx, tx, meta, auditEvent{
+		if err := s.audit(ctx, tx, meta, auditEvent{
 			Action: "member.lockout", TargetID: &u.ID, Outcome: outcomeSuccess,
 			Metadata: map[string]string{"duration": d.String()},
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("identity: lock account: %w", err)
-	}
-	if locked {
-		s.mail(ctx, mailAccountLocked, u.Email, "Your account has been temporarily locked", EmailData{
+		}); err != nil {
+			return err
+		}
+		return out.mail(mailAccountLocked, u.Email, "Your account has been temporarily locked", EmailData{
 			URL: s.link("/users/reset-password"),
 			Extra: map[string]string{
 				"Until":    until.Format("January 2, 2006 at 15:04 UTC"),
 				"Duration": humanDuration(d),
 			},
 		})
+	})
+	if err != nil {
+		return fmt.Errorf("identity: lock account: %w", err)
 	}
 	return nil
 }

@@ -4,15 +4,9 @@ package identity
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"errors"
-	"fmt"
-	"mime"
-	"net/mail"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -67,83 +61,6 @@ func startQueue(t *testing.T, svc *Service) {
 	})
 }
 
-// mailAction changes state in tx and mails about it through the Notifier, returning the
-// address it mailed, the subject and the link the mail must carry. The tests below run any
-// such action inline and queued; point them at a real flow (a registration and its
-// confirmation email) by writing another mailAction.
-type mailAction func(t *testing.T, svc *Service, tx *sql.Tx) (to, subject, link string)
-
-// testEmailAction records an audit event in tx (the state change) and sends the test email
-// carrying a confirmation-style link with a fresh secret token, as the real flows do.
-func testEmailAction(t *testing.T, svc *Service, tx *sql.Tx) (string, string, string) {
-	t.Helper()
-	ctx := t.Context()
-	to := "user-" + strings.ToLower(rand.Text()[:10]) + "@example.com"
-	raw, _ := newToken()
-	link := svc.config.BaseURL.String() + "/users/confirm/" + raw
-	subject := "Test email from " + svc.config.AppName
-	if err := svc.audit(ctx, tx, Meta{}, auditEvent{Action: "test.mail_sent", Outcome: outcomeSuccess}); err != nil {
-		t.Fatalf("audit: %v", err)
-	}
-	data := EmailData{URL: link, Extra: map[string]string{"Delivery": svc.config.MailDelivery}}
-	if err := svc.notifier.sendTx(ctx, tx, "test_email", to, subject, data); err != nil {
-		t.Fatalf("sendTx: %v", err)
-	}
-	return to, subject, link
-}
-
-// runAction runs action in a transaction that commits, or rolls back when commit is false.
-func runAction(t *testing.T, svc *Service, action mailAction, commit bool) (to, subject, link string) {
-	t.Helper()
-	tx, err := svc.db.BeginTx(t.Context(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	to, subject, link = action(t, svc, tx)
-	if !commit {
-		if err := tx.Rollback(); err != nil {
-			t.Fatal(err)
-		}
-		return to, subject, link
-	}
-	if err := tx.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	return to, subject, link
-}
-
-// expectMail checks a mail as a reader sees it: headers, both parts, the link in each.
-func expectMail(t *testing.T, got identitytest.Mail, svc *Service, to, subject, link string) {
-	t.Helper()
-	from, err := mail.ParseAddress(got.Header.Get("From"))
-	if err != nil || from.Address != "noreply@acme.test" || from.Name != "Acme" {
-		t.Errorf("From = %q (%v), want Acme <noreply@acme.test>", got.Header.Get("From"), err)
-	}
-	if rcpt, err := mail.ParseAddress(got.Header.Get("To")); err != nil || rcpt.Address != to {
-		t.Errorf("To = %q, want %s", got.Header.Get("To"), to)
-	}
-	if len(got.EnvelopeTo) != 1 || got.EnvelopeTo[0] != to || got.EnvelopeFrom != "noreply@acme.test" {
-		t.Errorf("envelope from %q to %v, want noreply@acme.test to %s", got.EnvelopeFrom, got.EnvelopeTo, to)
-	}
-	if s, err := new(mime.WordDecoder).DecodeHeader(got.Header.Get("Subject")); err != nil || s != subject {
-		t.Errorf("Subject = %q, want %q", got.Header.Get("Subject"), subject)
-	}
-	if got.Header.Get("Date") == "" || got.Header.Get("Message-Id") == "" {
-		t.Errorf("Date %q and Message-ID %q must be set", got.Header.Get("Date"), got.Header.Get("Message-Id"))
-	}
-	if !strings.Contains(got.Text, link) {
-		t.Errorf("text part lacks the link %s:\n%s", link, got.Text)
-	}
-	if !strings.Contains(got.HTML, `href="`+link+`"`) || !strings.Contains(got.HTML, "<!DOCTYPE html>") {
-		t.Errorf("HTML part lacks the link %s:\n%s", link, got.HTML)
-	}
-	// The link works: it points at this app, and its token is the one issued.
-	u, err := url.Parse(link)
-	if err != nil || u.Host != svc.config.BaseURL.Host || u.Scheme != svc.config.BaseURL.Scheme {
-		t.Errorf("link %s does not point at %s", link, svc.config.BaseURL)
-	}
-}
-
 func TestParseSMTPURL(t *testing.T) {
 	for _, tc := range []struct {
 		raw      string
@@ -190,25 +107,6 @@ func TestConfigRejectsBadSMTPURLWithoutLeakingIt(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "SMTP_URL") || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("ConfigFromLookup error = %v, want an SMTP_URL error without the password", err)
 	}
-}
-
-// TestInlineDeliveryOverSMTP sends through a real SMTP server during the action.
-func TestInlineDeliveryOverSMTP(t *testing.T) {
-	deliverInline(t, testEmailAction)
-}
-
-func deliverInline(t *testing.T, action mailAction) {
-	smtpd := identitytest.StartSMTP(t)
-	svc := newMailService(t, identitytest.DatabaseURL(t), smtpd.URL(), DeliveryInline)
-	if _, ok := svc.Mailer().(*SMTPMailer); !ok {
-		t.Fatalf("SMTP_URL set but the mailer is %T", svc.Mailer())
-	}
-	to, subject, link := runAction(t, svc, action, true)
-	mails := smtpd.Mails()
-	if len(mails) != 1 {
-		t.Fatalf("inline delivery: %d mails on the server right after the action, want 1", len(mails))
-	}
-	expectMail(t, mails[0], svc, to, subject, link)
 }
 
 func TestSMTPTLSPolicy(t *testing.T) {
@@ -259,172 +157,11 @@ func TestSendTestEmail(t *testing.T) {
 	}
 }
 
-// TestQueuedDeliverySurvivesSMTPOutage: with the mail server down the action still
-// succeeds; the job retries and the mail arrives once the server is back.
-func TestQueuedDeliverySurvivesSMTPOutage(t *testing.T) {
-	deliverQueuedAfterOutage(t, testEmailAction)
-}
-
-func deliverQueuedAfterOutage(t *testing.T, action mailAction) {
-	smtpd := identitytest.StartSMTP(t)
-	smtpd.Stop()
-	svc := newMailService(t, identitytest.DatabaseURL(t), smtpd.URL(), DeliveryQueue, fastQueue)
-	startQueue(t, svc)
-
-	to, subject, link := runAction(t, svc, action, true)
-
-	// Let a few attempts fail against the closed port.
-	waitFor(t, 10*time.Second, "two failed attempts", func() bool {
-		var attempt int
-		err := svc.db.QueryRowContext(t.Context(), `SELECT attempt FROM river_job`).Scan(&attempt)
-		return err == nil && attempt >= 2
-	})
-	smtpd.Start()
-	mails := smtpd.WaitForMails(1, 15*time.Second)
-	expectMail(t, mails[0], svc, to, subject, link)
-	waitFor(t, 5*time.Second, "the job to complete", func() bool {
-		var state string
-		err := svc.db.QueryRowContext(t.Context(), `SELECT state FROM river_job`).Scan(&state)
-		return err == nil && state == "completed"
-	})
-}
-
-// TestQueuedMailIsSealed: the jobs table never holds the link (its token) or the address.
-func TestQueuedMailIsSealed(t *testing.T) {
-	svc := newMailService(t, identitytest.DatabaseURL(t), "", DeliveryQueue)
-	to, _, link := runAction(t, svc, testEmailAction, true)
-	var args []byte
-	if err := svc.db.QueryRowContext(t.Context(), `SELECT args FROM river_job`).Scan(&args); err != nil {
-		t.Fatal(err)
-	}
-	token := link[strings.LastIndex(link, "/")+1:]
-	for _, secret := range []string{token, to, "Test email"} {
-		if strings.Contains(string(args), secret) {
-			t.Errorf("river_job.args holds %q in clear: %s", secret, args)
-		}
-	}
-	// PostgreSQL stores jsonb as text, SQLite as its binary JSONB; both keep the strings.
-	if !strings.Contains(string(args), "mail_kind") || !strings.Contains(string(args), "test_email") {
-		t.Errorf("river_job.args = %s, want the mail kind in clear", args)
-	}
-}
-
-// TestRolledBackActionEnqueuesNothing: the job commits or rolls back with the state change.
-func TestRolledBackActionEnqueuesNothing(t *testing.T) {
-	svc := newMailService(t, identitytest.DatabaseURL(t), "", DeliveryQueue)
-	countRows := func(query string) int {
-		t.Helper()
-		var n int
-		if err := svc.db.QueryRowContext(t.Context(), query).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
-	const jobs = `SELECT count(*) FROM river_job`
-	const events = `SELECT count(*) FROM audit_events WHERE action = 'test.mail_sent'`
-
-	runAction(t, svc, testEmailAction, false)
-	if n, e := countRows(jobs), countRows(events); n != 0 || e != 0 {
-		t.Fatalf("after rollback: %d jobs and %d audit events, want none", n, e)
-	}
-	runAction(t, svc, testEmailAction, true)
-	if n, e := countRows(jobs), countRows(events); n != 1 || e != 1 {
-		t.Fatalf("after commit: %d jobs and %d audit events, want 1 and 1", n, e)
-	}
-}
-
 // failingMailer is a mail server that always refuses.
 type failingMailer struct{}
 
 func (failingMailer) Send(context.Context, Message) error {
 	return errors.New("550 mailbox unavailable")
-}
-
-// TestFinalDeliveryFailureIsAudited: after the last attempt the failure is in the audit log,
-// without the message.
-func TestFinalDeliveryFailureIsAudited(t *testing.T) {
-	svc := newMailService(t, identitytest.DatabaseURL(t), "", DeliveryQueue, WithMailer(failingMailer{}), withMailQueueTuning(mailQueueTuning{
-		pollInterval: 50 * time.Millisecond,
-		retryDelay:   func(int) time.Duration { return 10 * time.Millisecond },
-	}))
-	startQueue(t, svc)
-	to, _, link := runAction(t, svc, testEmailAction, true)
-
-	var metadata, outcome string
-	waitFor(t, 20*time.Second, "mail.delivery_failed in the audit log", func() bool {
-		err := svc.db.QueryRowContext(t.Context(),
-			`SELECT metadata, outcome FROM audit_events WHERE action = 'mail.delivery_failed'`).Scan(&metadata, &outcome)
-		return err == nil
-	})
-	want := fmt.Sprintf(`"attempts":"%d"`, mailMaxAttempts)
-	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"test_email"`) || !strings.Contains(metadata, want) ||
-		!strings.Contains(metadata, "550 mailbox unavailable") {
-		t.Errorf("audit metadata = %s (%s), want kind, %s and the error", metadata, outcome, want)
-	}
-	if strings.Contains(metadata, link[strings.LastIndex(link, "/")+1:]) || strings.Contains(metadata, to) {
-		t.Errorf("audit metadata holds the token or the address: %s", metadata)
-	}
-	waitFor(t, 5*time.Second, "the job to be discarded", func() bool {
-		var state string
-		var attempt int
-		err := svc.db.QueryRowContext(t.Context(), `SELECT state, attempt FROM river_job`).Scan(&state, &attempt)
-		return err == nil && state == "discarded" && attempt == mailMaxAttempts
-	})
-}
-
-// TestTwoInstancesShareTheQueue: two app instances on one database work one queue; every
-// mail goes out exactly once, while both keep enqueueing concurrently.
-func TestTwoInstancesShareTheQueue(t *testing.T) {
-	smtpd := identitytest.StartSMTP(t)
-	dbURL := identitytest.DatabaseURL(t)
-	a := newMailService(t, dbURL, smtpd.URL(), DeliveryQueue, fastQueue)
-	b := newMailService(t, dbURL, smtpd.URL(), DeliveryQueue, fastQueue)
-	startQueue(t, a)
-	startQueue(t, b)
-
-	const writers, perWriter = 8, 5
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*perWriter)
-	for w := range writers {
-		svc := a
-		if w%2 == 1 {
-			svc = b
-		}
-		wg.Go(func() {
-			for range perWriter {
-				// SQLite: both apps' pools and both River connections write to one file; every
-				// commit must get through (busy_timeout), none may fail with SQLITE_BUSY.
-				err := svc.inTx(t.Context(), func(tx *sql.Tx) error {
-					to := "shared-" + strings.ToLower(rand.Text()[:12]) + "@example.com"
-					return svc.notifier.sendTx(t.Context(), tx, "test_email", to, "Shared queue", EmailData{URL: "http://localhost:4000/"})
-				})
-				if err != nil {
-					errs <- err
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Errorf("enqueue: %v", err)
-	}
-
-	const total = writers * perWriter
-	smtpd.WaitForMails(total, 30*time.Second)
-	time.Sleep(500 * time.Millisecond) // a double send would arrive now
-	seen := map[string]int{}
-	for _, m := range smtpd.Mails() {
-		seen[m.EnvelopeTo[0]]++
-	}
-	for to, n := range seen {
-		if n != 1 {
-			t.Errorf("%s got %d mails, want 1", to, n)
-		}
-	}
-	if len(seen) != total {
-		t.Errorf("%d distinct recipients, want %d", len(seen), total)
-	}
 }
 
 func TestMailSealer(t *testing.T) {

@@ -5,30 +5,40 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
-// outbox is how a rendered message leaves the app, chosen from MAIL_DELIVERY: inline sends
-// it during the request, the queue stores it as a job in the transaction of the state change
-// that caused it.
+// outbox is how rendered messages leave the app, chosen from MAIL_DELIVERY. The messages
+// that report a state change are handed to it twice: inside the change's transaction, just
+// before the commit, and again once the commit has succeeded (see inMailTx). Each delivery
+// mode acts at one of the two moments. The queue inserts its jobs in the transaction, so the
+// change and its mail commit together or not at all. Inline delivery sends after the commit,
+// so no SMTP conversation holds the transaction (on SQLite, the write lock) open, and no
+// mail goes out for a change that rolled back.
 type outbox interface {
-	// deliver sends or enqueues msg. tx is the transaction of the state change (a new user
-	// and its token, say), or nil when there is none.
-	deliver(ctx context.Context, tx *sql.Tx, msg Message) error
+	// beforeCommit runs inside tx, the transaction of the change; a nil tx means a mail that
+	// reports no change (an unknown address, a notice), delivered on its own.
+	beforeCommit(ctx context.Context, tx *sql.Tx, msgs []Message) error
+	// afterCommit runs once tx has committed, or straight after beforeCommit without one.
+	afterCommit(ctx context.Context, msgs []Message) error
 }
 
-// inlineOutbox sends through the Mailer at once and ignores the transaction: the message
-// goes out even if the transaction later rolls back (its link then simply does not work),
-// and a mail server error reaches the caller. Inside a transaction the SMTP conversation
-// holds the transaction open; on SQLite that holds the write lock, which is one reason to
-// prefer the queue with a remote mail server.
+// inlineOutbox sends through the Mailer during the request, after the commit. A mail server
+// error reaches the caller; the change it reports has already been made.
 type inlineOutbox struct {
 	mailer Mailer
 }
 
-func (o inlineOutbox) deliver(ctx context.Context, _ *sql.Tx, msg Message) error {
-	if err := o.mailer.Send(ctx, msg); err != nil {
-		return fmt.Errorf("identity: send %s email: %w", msg.Kind, err)
+func (inlineOutbox) beforeCommit(context.Context, *sql.Tx, []Message) error { return nil }
+
+// afterCommit sends every message, even after one failed: each goes to its own reader.
+func (o inlineOutbox) afterCommit(ctx context.Context, msgs []Message) error {
+	var errs []error
+	for _, msg := range msgs {
+		if err := o.mailer.Send(ctx, msg); err != nil {
+			errs = append(errs, fmt.Errorf("identity: send %s email: %w", msg.Kind, err))
+		}
 	}
-	return nil
+	return errors.Join(errs...)
 }

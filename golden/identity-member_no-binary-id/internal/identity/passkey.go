@@ -146,8 +146,7 @@ func (s *Service) RenamePasskey(ctx context.Context, u *Member, id ID, name stri
 // remove the last passkey of an account without a password (ErrLastSignInMethod), so nobody
 // locks themselves out. Call it only in sudo mode.
 func (s *Service) DeletePasskey(ctx context.Context, u *Member, id ID, meta Meta) error {
-	var name string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := s.lockMember(ctx, tx, u.ID); err != nil {
 			return err
 		}
@@ -174,9 +173,11 @@ func (s *Service) DeletePasskey(ctx context.Context, u *Member, id ID, meta Meta
 		if _, err := tx.ExecContext(ctx, `DELETE FROM member_passkeys WHERE id = $1`, id); err != nil {
 			return err
 		}
-		name = target.Name
-		return s.audit(ctx, tx, meta, auditEvent{Action: "passkey.delete", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
-			Metadata: map[string]string{"passkey_id": fmt.Sprint(id)}})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "passkey.delete", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
+			Metadata: map[string]string{"passkey_id": fmt.Sprint(id)}}); err != nil {
+			return err
+		}
+		return out.mail("passkey_removed", u.Email, "A passkey was removed from your account", s.passkeyMailData(target.Name, meta))
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrLastSignInMethod) {
 		return err
@@ -184,7 +185,6 @@ func (s *Service) DeletePasskey(ctx context.Context, u *Member, id ID, meta Meta
 	if err != nil {
 		return fmt.Errorf("identity: delete passkey: %w", err)
 	}
-	s.notifyPasskey(ctx, u, "passkey_removed", "A passkey was removed from your account", name, meta)
 	return nil
 }
 
@@ -199,16 +199,21 @@ func (s *Service) lockMember(ctx context.Context, tx *sql.Tx, id ID) error {
 	return err
 }
 
-// notifyPasskey mails the account holder about a change to their passkeys. A failed send
-// is logged and does not undo the change, which has already been made and audited.
-func (s *Service) notifyPasskey(ctx context.Context, u *Member, kind, subject, name string, meta Meta) {
-	err := s.notifier.send(ctx, kind, u.Email, subject, EmailData{Extra: map[string]string{
+// passkeyMailData is what the passkey emails show: which passkey, and when, from where.
+func (s *Service) passkeyMailData(name string, meta Meta) EmailData {
+	return EmailData{Extra: map[string]string{
 		"Name":      name,
 		"Time":      s.Now().Format("January 2, 2006 at 15:04 UTC"),
 		"IP":        meta.IP,
 		"UserAgent": truncate(meta.UserAgent, 160),
-	}})
-	if err != nil {
+	}}
+}
+
+// notifyPasskey mails the account holder about one of their passkeys when no change is
+// committed with the mail (a refused login). A failed send is logged: the answer to the
+// request does not depend on it. Changes mail through inMailTx instead.
+func (s *Service) notifyPasskey(ctx context.Context, u *Member, kind, subject, name string, meta Meta) {
+	if err := s.notifier.send(ctx, kind, u.Email, subject, s.passkeyMailData(name, meta)); err != nil {
 		s.logger.ErrorContext(ctx, "passkey notification not sent", "kind", kind, "member_id", u.ID, "error", err)
 	}
 }

@@ -34,20 +34,22 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 		return fmt.Errorf("identity: request password reset: %w", err)
 	}
 	raw, hash := newToken()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	data.URL = s.link("/users/reset-password/" + raw)
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := deleteTokens(ctx, tx, u.ID, TokenResetPassword); err != nil {
 			return err
 		}
 		if err := s.insertEmailToken(ctx, tx, u.ID, TokenResetPassword, hash, u.Email); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "member.reset_password.request", TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.reset_password.request", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return out.mail(mailResetPassword, u.Email, "Reset your password", data)
 	})
 	if err != nil {
 		return fmt.Errorf("identity: request password reset: %w", err)
 	}
-	data.URL = s.link("/users/reset-password/" + raw)
-	s.mail(ctx, mailResetPassword, u.Email, "Reset your password", data)
 	return nil
 }
 
@@ -77,7 +79,7 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 	}
 
 	var u *Member
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		tok, err := s.consumeEmailToken(ctx, tx, raw, TokenResetPassword)
 		if err != nil {
 			return err
@@ -97,8 +99,13 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.reset_password", ActorID: &id, TargetID: &id, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		u, err = scanMember(tx.QueryRowContext(ctx, selectMember+` WHERE id = $1`, id))
-		return err
+		if u, err = scanMember(tx.QueryRowContext(ctx, selectMember+` WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		return out.mail(mailPasswordReset, u.Email, "Your password was reset", EmailData{
+			URL:   s.link("/users/log-in"),
+			Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
+		})
 	})
 	if errors.Is(err, ErrInvalidToken) {
 		return nil, err
@@ -106,9 +113,5 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 	if err != nil {
 		return nil, fmt.Errorf("identity: reset password: %w", err)
 	}
-	s.mail(ctx, mailPasswordReset, u.Email, "Your password was reset", EmailData{
-		URL:   s.link("/users/log-in"),
-		Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
-	})
 	return u, nil
 }

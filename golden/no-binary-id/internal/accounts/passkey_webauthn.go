@@ -184,7 +184,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 	}
 
 	pk := &Passkey{UserID: u.ID, Name: c.name, CreatedAt: s.Now(), credential: *cred, signCount: cred.Authenticator.SignCount}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := s.lockUser(ctx, tx, u.ID); err != nil {
 			return err
 		}
@@ -209,8 +209,11 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: action, ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
-			Metadata: map[string]string{"passkey_id": fmt.Sprint(pk.ID)}})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: action, ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
+			Metadata: map[string]string{"passkey_id": fmt.Sprint(pk.ID)}}); err != nil {
+			return err
+		}
+		return out.mail("passkey_added", u.Email, "A passkey was added to your account", s.passkeyMailData(pk.Name, meta))
 	})
 	if errors.Is(err, ErrPasskeyExists) || errors.Is(err, ErrPasskeyLimit) {
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: action, ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure,
@@ -222,7 +225,6 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 	if err != nil {
 		return nil, fmt.Errorf("accounts: finish passkey registration: %w", err)
 	}
-	s.notifyPasskey(ctx, u, "passkey_added", "A passkey was added to your account", pk.Name, meta)
 	return pk, nil
 }
 

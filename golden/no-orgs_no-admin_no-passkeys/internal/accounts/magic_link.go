@@ -31,15 +31,20 @@ func (s *Service) RequestMagicLink(ctx context.Context, email string, meta Meta)
 	if err != nil {
 		return fmt.Errorf("accounts: request magic link: %w", err)
 	}
-	raw, err := s.CreateEmailToken(ctx, u.ID, TokenMagicLink, u.Email)
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		raw, err := s.createEmailToken(ctx, tx, u.ID, TokenMagicLink, u.Email)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "user.magic_link.request", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		data.URL = s.link("/users/log-in/" + raw)
+		return out.mail(mailMagicLink, u.Email, "Log in to "+s.config.AppName, data)
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("accounts: request magic link: %w", err)
 	}
-	if err := s.audit(ctx, s.db, meta, auditEvent{Action: "user.magic_link.request", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
-		return err
-	}
-	data.URL = s.link("/users/log-in/" + raw)
-	s.mail(ctx, mailMagicLink, u.Email, "Log in to "+s.config.AppName, data)
 	return nil
 }
 

@@ -159,24 +159,30 @@ func riverClientID() string {
 	return fmt.Sprintf("%s_%d_%s", host, os.Getpid(), strings.ToLower(rand.Text()[:8]))
 }
 
-// deliver seals msg and inserts the job: in tx when there is one, so it commits or rolls
-// back with the state change, else on its own.
-func (q *mailQueue) deliver(ctx context.Context, tx *sql.Tx, msg Message) error {
-	sealed, err := q.sealer.seal(msg)
-	if err != nil {
-		return fmt.Errorf("accounts: queue %s email: %w", msg.Kind, err)
-	}
-	args := deliverMailArgs{MailKind: msg.Kind, Sealed: sealed}
-	if tx != nil {
-		_, err = q.client.InsertTx(ctx, tx, args, nil)
-	} else {
-		_, err = q.client.Insert(ctx, args, nil)
-	}
-	if err != nil {
-		return fmt.Errorf("accounts: queue %s email: %w", msg.Kind, err)
+// beforeCommit seals each message and inserts its job: in tx when there is one, so the job
+// commits or rolls back with the state change, else on its own.
+func (q *mailQueue) beforeCommit(ctx context.Context, tx *sql.Tx, msgs []Message) error {
+	for _, msg := range msgs {
+		sealed, err := q.sealer.seal(msg)
+		if err != nil {
+			return fmt.Errorf("accounts: queue %s email: %w", msg.Kind, err)
+		}
+		args := deliverMailArgs{MailKind: msg.Kind, Sealed: sealed}
+		if tx != nil {
+			_, err = q.client.InsertTx(ctx, tx, args, nil)
+		} else {
+			_, err = q.client.Insert(ctx, args, nil)
+		}
+		if err != nil {
+			return fmt.Errorf("accounts: queue %s email: %w", msg.Kind, err)
+		}
 	}
 	return nil
 }
+
+// afterCommit has nothing left to do: the jobs committed with the change, and the workers
+// send them.
+func (q *mailQueue) afterCommit(context.Context, []Message) error { return nil }
 
 // start begins working jobs. Starting twice is harmless.
 func (q *mailQueue) start(ctx context.Context) error {

@@ -91,7 +91,7 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 	result := &MFALogin{UsedBackupCode: totpCode == ""}
 
 	var method string
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		var err error
 		if result.Token, result.Session, err = s.promotePendingSession(ctx, tx, sess); err != nil {
 			return err
@@ -99,12 +99,16 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 		if method, err = s.checkFactor(ctx, tx, u, totpCode, backupCode, meta); err != nil {
 			return err
 		}
-		if result.UsedBackupCode {
-			if result.BackupCodesLeft, err = s.backupCodesLeft(ctx, tx, u.ID); err != nil {
-				return err
-			}
+		if !result.UsedBackupCode {
+			return nil
 		}
-		return nil
+		if result.BackupCodesLeft, err = s.backupCodesLeft(ctx, tx, u.ID); err != nil {
+			return err
+		}
+		return s.mailMFA(out, u, "mfa_backup_code_used", "Backup code used to sign in", map[string]string{
+			"Left":  fmt.Sprint(result.BackupCodesLeft),
+			"Total": fmt.Sprint(s.policy.MFABackupCodes),
+		})
 	})
 	if errors.Is(err, errWrongFactor) {
 		err = s.mfaFailed(ctx, u, method, meta)
@@ -121,12 +125,6 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 	}
 	if err != nil {
 		return nil, err
-	}
-	if result.UsedBackupCode {
-		s.notifyMFA(ctx, u, "mfa_backup_code_used", "Backup code used to sign in", map[string]string{
-			"Left":  fmt.Sprint(result.BackupCodesLeft),
-			"Total": fmt.Sprint(s.policy.MFABackupCodes),
-		})
 	}
 	return result, nil
 }
@@ -167,19 +165,25 @@ func (s *Service) pendingAttemptFailed(ctx context.Context, sess *Session, u *Us
 		}
 		return verifyErr
 	}
+	// The attempt that reaches mfaFailureNotice is counted together with the mail about it.
 	var attempts int
-	err := s.db.QueryRowContext(ctx, `UPDATE user_sessions SET mfa_attempts = mfa_attempts + 1
-		WHERE id = $1 AND mfa_pending = TRUE RETURNING mfa_attempts`, sess.ID).Scan(&attempts)
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		if err := tx.QueryRowContext(ctx, `UPDATE user_sessions SET mfa_attempts = mfa_attempts + 1
+			WHERE id = $1 AND mfa_pending = TRUE RETURNING mfa_attempts`, sess.ID).Scan(&attempts); err != nil {
+			return err
+		}
+		if attempts != mfaFailureNotice {
+			return nil
+		}
+		return s.mailMFA(out, u, "mfa_failed_attempts", "Someone entered your password but not your code", map[string]string{
+			"IP": meta.IP, "UserAgent": meta.UserAgent, "Time": s.Now().Format("2006-01-02 15:04 MST"),
+		})
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrMFAPendingEnded
 	}
 	if err != nil {
 		return fmt.Errorf("accounts: count mfa attempt: %w", err)
-	}
-	if attempts == mfaFailureNotice {
-		s.notifyMFA(ctx, u, "mfa_failed_attempts", "Someone entered your password but not your code", map[string]string{
-			"IP": meta.IP, "UserAgent": meta.UserAgent, "Time": s.Now().Format("2006-01-02 15:04 MST"),
-		})
 	}
 	if attempts >= s.policy.MFAPendingAttempts {
 		if err := s.DeleteSession(ctx, sess.ID); err != nil {

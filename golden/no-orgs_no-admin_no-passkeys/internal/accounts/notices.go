@@ -3,20 +3,10 @@
 package accounts
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 )
-
-// notify sends an email that reports something which already happened (a changed password, a
-// scheduled deletion). The change stands even when the mail cannot be sent, so a failure is
-// logged for the operator rather than failing the request that caused it.
-func (s *Service) notify(ctx context.Context, kind, to, subject string, data EmailData) {
-	if err := s.notifier.send(ctx, kind, to, subject, data); err != nil {
-		s.logger.ErrorContext(ctx, "send notice", "kind", kind, "error", err)
-	}
-}
 
 // absoluteURL returns BASE_URL joined with path, for links in emails.
 func (s *Service) absoluteURL(path string) string {

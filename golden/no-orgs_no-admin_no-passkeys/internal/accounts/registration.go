@@ -39,8 +39,9 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		return nil, fmt.Errorf("accounts: register: %w", err)
 	}
 
+	// The account, its confirmation link and code, and the mail carrying them commit together.
 	var u *User
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		now := s.Now()
 		// ON CONFLICT DO NOTHING turns a taken email into "no row", the same way on both
 		// databases and without a race between a lookup and the insert.
@@ -57,7 +58,10 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, meta, auditEvent{Action: "user.register", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "user.register", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+			return err
+		}
+		return s.issueConfirmation(ctx, tx, out, u)
 	})
 	if errors.Is(err, ErrEmailTaken) {
 		// Recorded outside the rolled-back transaction. The address itself is not logged.
@@ -69,9 +73,6 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 	}
 	if err != nil {
 		return nil, fmt.Errorf("accounts: register: %w", err)
-	}
-	if err := s.sendConfirmation(ctx, u); err != nil {
-		return nil, err
 	}
 	return u, nil
 }
