@@ -169,7 +169,7 @@ func randomPassword() string {
 
 // registerAccounts registers n users, `workers` at a time, retrying answers that ask to retry
 // (503 busy hashing, 429 throttled). A registration that answers a redirect with a session
-// cookie counts; otherwise the harness tries to log in with the new credentials.
+// cookie counts; any other success is followed by a password log-in with the new credentials.
 func registerAccounts(ctx context.Context, c *http.Client, base string, n, workers int) ([]account, map[int]int64, error) {
 	run := rand.Text()[:6]
 	var (
@@ -200,8 +200,9 @@ func registerAccounts(ctx context.Context, c *http.Client, base string, n, worke
 					}
 					time.Sleep(300 * time.Millisecond)
 				}
-				if err == nil && !r.loggedIn() && r.status >= 300 && r.status < 400 {
-					// Registered but no session (e.g. confirmation first): try a password log-in.
+				if err == nil && !r.loggedIn() && r.status >= 200 && r.status < 400 {
+					// Registered without a session (the generated app answers "check your email"
+					// and logs nobody in): log in with the password, as an unconfirmed user may.
 					r, err = postForm(ctx, c, base, "/users/log-in", url.Values{"email": {a.email}, "password": {a.password}})
 				}
 				mu.Lock()

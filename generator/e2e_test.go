@@ -45,6 +45,7 @@ func TestE2E(t *testing.T) {
 				work := t.TempDir()
 				srv := startServer(t, bin, work, "DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
 				driveAccountFlow(t, srv)
+				driveSettingsFlow(t, srv)
 				driveMFAFlow(t, srv, sqliteFiles(filepath.Join(work, "app.db")))
 			})
 			t.Run("postgres", func(t *testing.T) {
@@ -53,6 +54,7 @@ func TestE2E(t *testing.T) {
 				// real server.
 				srv := startServer(t, bin, t.TempDir(), "DATABASE_URL="+dbURL, "MAIL_DELIVERY=queue")
 				driveAccountFlow(t, srv)
+				driveSettingsFlow(t, srv)
 				driveMFAFlow(t, srv, postgresColumn(dbURL, c.mfaTable()))
 			})
 		})

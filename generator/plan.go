@@ -1,11 +1,14 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/module"
@@ -98,24 +101,48 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 // (migrations/<dialect>/[NN_]<name>.sql) get a version prefix, or the path of the host's
 // existing copy so that a re-run never adds a second one.
 func (b *Builder) AddTree(dir string) error {
-	return fs.WalkDir(b.r.fsys, dir, func(p string, d fs.DirEntry, err error) error {
+	var paths []string
+	err := fs.WalkDir(b.r.fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
-			return nil
+		if !d.IsDir() && strings.HasSuffix(p, ".tmpl") {
+			paths = append(paths, p)
 		}
-		data, err := b.r.render(p)
-		if err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Rendering (mostly gofmt) is the bulk of a run; the files are independent, so they are
+	// rendered in parallel and then added in walk order, which keeps the plan deterministic.
+	data := make([][]byte, len(paths))
+	errs := make([]error, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				data[i], errs[i] = b.r.render(paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for i, p := range paths {
 		target := b.Model.TargetPath(strings.TrimPrefix(p, dir+"/"))
 		if dialect := path.Base(path.Dir(target)); path.Dir(path.Dir(target)) == "migrations" && path.Ext(target) == ".sql" {
 			target = b.migrationPath(dialect, path.Base(target))
 		}
-		b.plan.Files = append(b.plan.Files, File{Path: target, Data: data})
-		return nil
-	})
+		b.plan.Files = append(b.plan.Files, File{Path: target, Data: data[i]})
+	}
+	return nil
 }
 
 // migrationPath gives a migration template its host path. A template name may start with a

@@ -112,3 +112,11 @@ func TestMigrationOrdinalsOrderVersions(t *testing.T) {
 		t.Errorf("ordinal 10: %s", got)
 	}
 }
+
+func TestFormatGoShowsTheBrokenLines(t *testing.T) {
+	src := []byte("package x\n\nfunc f() {\n\treturn 1 +\n}\n")
+	_, err := formatGo("x.go", src)
+	if err == nil || !strings.Contains(err.Error(), "    4  \treturn 1 +") {
+		t.Fatalf("want the error to show line 4 of the output, got:\n%v", err)
+	}
+}
