@@ -37,26 +37,7 @@ const mfaFailureNotice = 3
 // CreatePendingMFASession starts a login that still needs its second factor and returns its
 // token, for the session cookie. rememberMe is kept for the full session it may become.
 func (s *Service) CreatePendingMFASession(ctx context.Context, u *Member, rememberMe bool, meta Meta) (string, *Session, error) {
-	raw, hash := newToken()
-	now := s.Now()
-	sess := &Session{
-		MemberID:        u.ID,
-		RememberMe:      rememberMe,
-		IP:              truncate(meta.IP, 64),
-		UserAgent:       truncate(meta.UserAgent, maxUserAgent),
-		CreatedAt:       now,
-		TokenIssuedAt:   now,
-		AuthenticatedAt: now,
-		LastActiveAt:    now,
-		ExpiresAt:       now.Add(s.policy.MFAPendingTTL),
-		MFAPending:      true,
-	}
-	err := s.db.QueryRowContext(ctx, `INSERT INTO member_sessions
-		(member_id, token_hash, remember_me, ip, user_agent, created_at, token_issued_at, authenticated_at, last_active_at, expires_at, mfa_pending)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE)
-		RETURNING id`,
-		sess.MemberID, hash, sess.RememberMe, sess.IP, sess.UserAgent, sess.CreatedAt, sess.TokenIssuedAt,
-		sess.AuthenticatedAt, sess.LastActiveAt, sess.ExpiresAt).Scan(&sess.ID)
+	raw, sess, err := s.insertSession(ctx, u, rememberMe, s.policy.MFAPendingTTL, true, meta)
 	if err != nil {
 		return "", nil, fmt.Errorf("identity: create pending mfa session: %w", err)
 	}

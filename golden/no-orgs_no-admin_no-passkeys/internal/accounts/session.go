@@ -41,6 +41,20 @@ func (sess *Session) ReissueDue(now time.Time, p Policy) bool {
 // standard session lasts Policy.SessionTTL and ends after Policy.SessionIdleTimeout unused;
 // a remember-me session lasts Policy.RememberMeTTL with no idle timeout.
 func (s *Service) CreateSession(ctx context.Context, u *User, rememberMe bool, meta Meta) (string, *Session, error) {
+	ttl := s.policy.SessionTTL
+	if rememberMe {
+		ttl = s.policy.RememberMeTTL
+	}
+	raw, sess, err := s.insertSession(ctx, u, rememberMe, ttl, false, meta)
+	if err != nil {
+		return "", nil, fmt.Errorf("accounts: create session: %w", err)
+	}
+	return raw, sess, nil
+}
+
+// insertSession stores a new session row for u that lasts ttl, pending the second factor or
+// not, and returns its token. Only the token's SHA-256 is stored.
+func (s *Service) insertSession(ctx context.Context, u *User, rememberMe bool, ttl time.Duration, mfaPending bool, meta Meta) (string, *Session, error) {
 	raw, hash := newToken()
 	now := s.Now()
 	sess := &Session{
@@ -52,19 +66,17 @@ func (s *Service) CreateSession(ctx context.Context, u *User, rememberMe bool, m
 		TokenIssuedAt:   now,
 		AuthenticatedAt: now,
 		LastActiveAt:    now,
-		ExpiresAt:       now.Add(s.policy.SessionTTL),
-	}
-	if rememberMe {
-		sess.ExpiresAt = now.Add(s.policy.RememberMeTTL)
+		ExpiresAt:       now.Add(ttl),
+		MFAPending:      mfaPending,
 	}
 	err := s.db.QueryRowContext(ctx, `INSERT INTO user_sessions
-		(id, user_id, token_hash, remember_me, ip, user_agent, created_at, token_issued_at, authenticated_at, last_active_at, expires_at)
-		VALUES ($11, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		(id, user_id, token_hash, remember_me, ip, user_agent, created_at, token_issued_at, authenticated_at, last_active_at, expires_at, mfa_pending)
+		VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		RETURNING id`,
 		sess.UserID, hash, sess.RememberMe, sess.IP, sess.UserAgent, sess.CreatedAt, sess.TokenIssuedAt,
-		sess.AuthenticatedAt, sess.LastActiveAt, sess.ExpiresAt, newID()).Scan(&sess.ID)
+		sess.AuthenticatedAt, sess.LastActiveAt, sess.ExpiresAt, sess.MFAPending, newID()).Scan(&sess.ID)
 	if err != nil {
-		return "", nil, fmt.Errorf("accounts: create session: %w", err)
+		return "", nil, err
 	}
 	return raw, sess, nil
 }
