@@ -1,7 +1,6 @@
 package generator_test
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -12,13 +11,11 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -88,49 +85,7 @@ func (s *syncBuffer) String() string {
 // stops it (SIGTERM, then kill) when the test ends.
 func startServer(t *testing.T, bin, dir string, env ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin)
-	cmd.Dir = dir
-	cmd.Env = append(hermeticEnv(), append([]string{"ADDR=127.0.0.1:0", "APP_ENV=dev", "BASE_URL=http://localhost:4000", "TRUSTED_PROXIES=127.0.0.1/32"}, env...)...)
-	logs := &syncBuffer{}
-	cmd.Stderr = logs
-	stdout, err := cmd.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, cmd.Start())
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			logs.Write([]byte(line + "\n"))
-			if rest, ok := strings.CutPrefix(line, "listening on "); ok {
-				found <- strings.TrimSpace(rest)
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(15 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
-		if t.Failed() {
-			t.Logf("server output:\n%s", logs.String())
-		}
-	})
-	select {
-	case base := <-found:
-		return &server{base: base, logs: logs}
-	case err := <-exited:
-		t.Fatalf("server exited before listening: %v\n%s", err, logs.String())
-	case <-time.After(60 * time.Second):
-		t.Fatalf("server did not print its listening line in 60 s:\n%s", logs.String())
-	}
-	return nil
+	return startProc(t, bin, dir, env...).server
 }
 
 // freshPostgresDatabase creates a database for one test on the server at baseURL and drops it

@@ -229,8 +229,8 @@ func (r repeatByte) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// proc is a generated server started for a fault test, with what startServer keeps to itself:
-// the process, for signals and /proc, and its exit status.
+// proc is a started generated server with what most tests need not see: the process, for
+// signals and /proc, and its exit status.
 type proc struct {
 	*server
 	cmd     *exec.Cmd
@@ -238,13 +238,14 @@ type proc struct {
 	exitErr error         // the exit status; read it after done is closed
 }
 
-// startProc runs bin in dir like startServer and stops it (SIGTERM, then kill) at the end of
-// the test unless the test already made it exit.
+// startProc runs bin in dir with ADDR=127.0.0.1:0 (loopback is the trusted proxy, so each test
+// browser's X-Forwarded-For is its client address), waits for its "listening on" line, and stops
+// it (SIGTERM, then kill) at the end of the test unless the test already made it exit.
 func startProc(t *testing.T, bin, dir string, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
-	cmd.Env = append(hermeticEnv(), append([]string{"ADDR=127.0.0.1:0", "APP_ENV=dev", "BASE_URL=http://localhost:4000"}, env...)...)
+	cmd.Env = append(hermeticEnv(), append([]string{"ADDR=127.0.0.1:0", "APP_ENV=dev", "BASE_URL=http://localhost:4000", "TRUSTED_PROXIES=127.0.0.1/32"}, env...)...)
 	logs := &syncBuffer{}
 	cmd.Stderr = logs
 	stdout, err := cmd.StdoutPipe()

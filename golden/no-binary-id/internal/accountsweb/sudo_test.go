@@ -17,12 +17,7 @@ func loggedIn(t *testing.T, app *testApp, email string) *browser {
 	if _, err := app.svc.Register(t.Context(), email, testPassword, accounts.Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	b := app.browser()
-	res := b.post("/users/log-in", url.Values{"email": {email}, "password": {testPassword}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("log in %s: %d\n%s", email, res.StatusCode, res.Body)
-	}
-	return b
+	return logInWith(t, app, email, testPassword)
 }
 
 func TestSudoPage(t *testing.T) {
