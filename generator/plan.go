@@ -41,15 +41,24 @@ type Plan struct {
 }
 
 // Feature is one unit of the generated system. A feature contributes files, requires and
-// notes to the plan; features never depend on each other.
+// notes to the plan, and plugs into the generated app only through the seams the core
+// declares (internal/<web>/feature.go) or that a feature it requires declares.
 type Feature interface {
 	Name() string
 	Enabled(m *Model, h *Host) bool
 	Contribute(b *Builder) error
 }
 
-// Features lists every feature in the order they are built.
-var Features = []Feature{coreFeature{}, passkeysFeature{}, serverFeature{}, injectFeature{}}
+// Requirer is a Feature that builds on others (passkeys answer the MFA challenge through
+// MFA's mfaMethod seam). A feature is built after the ones it requires, and a plan that
+// enables it without them is refused.
+type Requirer interface {
+	Requires() []string
+}
+
+// Features lists every feature in dependency order: each comes after the ones it requires
+// (TestFeaturesInDependencyOrder checks it).
+var Features = []Feature{coreFeature{}, mfaFeature{}, passkeysFeature{}, serverFeature{}, injectFeature{}}
 
 // Builder is what a feature contributes through.
 type Builder struct {
@@ -57,6 +66,8 @@ type Builder struct {
 	Host  *Host
 	plan  *Plan
 	r     *renderer
+
+	webFeatures []string // constructors for the registry, in build order (see WebFeature)
 }
 
 // Build computes the plan for opts against host. It is pure: it reads host.FS and templates,
@@ -75,14 +86,28 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	m := newModel(opts, host.Module)
 	p := &Plan{Model: m}
 	b := &Builder{Model: m, Host: host, plan: p, r: &renderer{fsys: tmpl, model: m}}
+	enabled := map[string]bool{}
 	for _, f := range Features {
 		if !f.Enabled(m, host) {
 			continue
 		}
+		if r, ok := f.(Requirer); ok {
+			for _, dep := range r.Requires() {
+				if !enabled[dep] {
+					return nil, fmt.Errorf("feature %s needs %s, which is not enabled", f.Name(), dep)
+				}
+			}
+		}
+		enabled[f.Name()] = true
 		if err := f.Contribute(b); err != nil {
 			return nil, fmt.Errorf("feature %s: %w", f.Name(), err)
 		}
 	}
+	registry, err := registryFile(m, b.webFeatures)
+	if err != nil {
+		return nil, err
+	}
+	p.Files = append(p.Files, registry)
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
 	for i := 1; i < len(p.Files); i++ {
 		if p.Files[i].Path == p.Files[i-1].Path {
@@ -173,6 +198,10 @@ func (b *Builder) Require(paths ...string) {
 		b.plan.Requires = append(b.plan.Requires, module.Version{Path: p, Version: v})
 	}
 }
+
+// WebFeature registers the constructor (func(*Server) feature, in the web package) that the
+// generated feature registry calls for this feature.
+func (b *Builder) WebFeature(constructor string) { b.webFeatures = append(b.webFeatures, constructor) }
 
 // Note adds a line to the next steps printed after the report.
 func (b *Builder) Note(format string, args ...any) {
