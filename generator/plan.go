@@ -111,9 +111,10 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	return p, nil
 }
 
-// AddTree renders every template under templates/<dir>/ into the plan. Migrations
-// (migrations/<dialect>/[NN_]<name>.sql) get a version prefix, or the path of the host's
-// existing copy so that a re-run never adds a second one.
+// AddTree renders every template under templates/<dir>/ into the plan, each file marked with
+// the feature contributing it. Migrations (migrations/<dialect>/[NN_]<name>.sql) must carry an
+// ordinal in that feature's range; their host paths (a version prefix, or the path of the
+// host's existing copy so that a re-run never adds a second one) are set by placeMigrations.
 func (b *Builder) AddTree(dir string) error {
 	var paths []string
 	err := fs.WalkDir(b.r.fsys, dir, func(p string, d fs.DirEntry, err error) error {
