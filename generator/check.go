@@ -114,6 +114,9 @@ var hostWiringFeatures = map[string]bool{"server": true, "inject": true}
 // that leaves out an installed feature whose files are still there returns a
 // *FeatureRemovedError and no actions.
 func Check(p *Plan, h *Host, opts CheckOptions) ([]Action, error) {
+	if err := checkSameInstall(p, h); err != nil {
+		return nil, err
+	}
 	if err := checkRemovedFeatures(p, h); err != nil {
 		return nil, err
 	}
@@ -174,6 +177,21 @@ func Check(p *Plan, h *Host, opts CheckOptions) ([]Action, error) {
 		return actions, conflicts
 	}
 	return actions, nil
+}
+
+// checkSameInstall refuses a run whose names differ from the install the manifest records. The
+// manifest describes one install; a run with other names would take over the shared files
+// (cmd/server, migrations/migrations.go) as "pristine" and forget the first install's files.
+func checkSameInstall(p *Plan, h *Host) error {
+	if h.Manifest == nil {
+		return nil
+	}
+	was, now := h.Manifest.Options, p.Model.Options
+	if was.Context == now.Context && was.Schema == now.Schema && was.Table == now.Table {
+		return nil
+	}
+	return &HostError{fmt.Sprintf("%s records the install `%s %s %s`, and this run asks for `%s %s %s`; a module holds one install, so nothing was written. Re-run with `%s %s %s`; to replace that install, delete %s first (every file that differs then counts as yours: a conflict)",
+		ManifestPath, was.Context, was.Schema, was.Table, now.Context, now.Schema, now.Table, was.Context, was.Schema, was.Table, ManifestPath)}
 }
 
 // checkRemovedFeatures returns a *FeatureRemovedError when the manifest records a feature this

@@ -426,3 +426,18 @@ func TestManifestJSONFieldNames(t *testing.T) {
 		t.Error("empty features and files must encode as [] and {}, not null")
 	}
 }
+
+func TestOtherNamesAreRefused(t *testing.T) {
+	dir := newMiniHost(t)
+	run(t, dir, miniTemplates(nil), miniOptions(true), CheckOptions{})
+	other := miniOptions(true)
+	other.Context, other.Schema, other.Table = "Identity", "Member", "members"
+	_, actions, err := check(t, dir, miniTemplates(nil), other, CheckOptions{Force: true})
+	var he *HostError
+	if !errors.As(err, &he) || actions != nil {
+		t.Fatalf("got %v with %d actions, want a HostError and none", err, len(actions))
+	}
+	if !strings.Contains(err.Error(), "records the install `Accounts User users`, and this run asks for `Identity Member members`") {
+		t.Errorf("message: %v", err)
+	}
+}
