@@ -11,8 +11,7 @@ func (coreFeature) Contribute(b *Builder) error {
 	if err := b.AddTree("core"); err != nil {
 		return err
 	}
-	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3",
-		"github.com/pquerna/otp") // TOTP and its QR code, for the always-on MFA
+	b.Require("golang.org/x/crypto", "modernc.org/sqlite", "github.com/jackc/pgx/v5", "github.com/pressly/goose/v3")
 	// Mail: SMTP through go-mail, queued delivery through River on both databases, and an
 	// in-process SMTP server for the generated tests.
 	b.Require("github.com/wneessen/go-mail", "github.com/riverqueue/river",
@@ -21,6 +20,24 @@ func (coreFeature) Contribute(b *Builder) error {
 	if b.Model.BinaryID {
 		b.Require("github.com/google/uuid")
 	}
+	return nil
+}
+
+// mfaFeature is two-factor authentication: TOTP, backup codes, trusted browsers, the
+// challenge after the first factor. Always on, but a unit of its own: core reaches it only
+// through the logInGate and settingsCarder seams, and it declares the mfaMethod seam that
+// other second factors (passkeys) use.
+type mfaFeature struct{}
+
+func (mfaFeature) Name() string               { return "mfa" }
+func (mfaFeature) Enabled(*Model, *Host) bool { return true }
+
+func (mfaFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("mfa"); err != nil {
+		return err
+	}
+	b.Require("github.com/pquerna/otp") // TOTP and its QR code
+	b.WebFeature("newMFA")
 	return nil
 }
 
@@ -56,11 +73,13 @@ type passkeysFeature struct{}
 
 func (passkeysFeature) Name() string                   { return "passkeys" }
 func (passkeysFeature) Enabled(m *Model, _ *Host) bool { return m.Passkeys }
+func (passkeysFeature) Requires() []string             { return []string{"mfa"} }
 
 func (passkeysFeature) Contribute(b *Builder) error {
 	if err := b.AddTree("passkeys"); err != nil {
 		return err
 	}
 	b.Require("github.com/go-webauthn/webauthn", "github.com/descope/virtualwebauthn")
+	b.WebFeature("newPasskeys")
 	return nil
 }

@@ -11,14 +11,15 @@ import (
 
 var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
-// miniTemplates is a small template tree for buildWith: a core context file and migration, a
-// passkeys file and migration, and the cmd/server a host without a main gets. extra adds or
+// miniTemplates is a small template tree for buildWith: a core context file and migration, an
+// MFA file, a passkeys file and migration, and the cmd/server a host without a main gets. extra adds or
 // replaces templates (path -> text).
 func miniTemplates(extra map[string]string) fstest.MapFS {
 	files := map[string]string{
 		"core/internal/__context__/user.go.tmpl":                   "{{.Provenance}}\npackage {{.Pkg}}\n\n// User is one account.\ntype User struct{}\n",
 		"core/migrations/sqlite/create___table___auth.sql.tmpl":    "-- +goose Up\nCREATE TABLE {{.Table}} (id INTEGER PRIMARY KEY);\n",
 		"core/migrations/postgres/create___table___auth.sql.tmpl":  "-- +goose Up\nCREATE TABLE {{.Table}} (id BIGINT PRIMARY KEY);\n",
+		"mfa/internal/__context__/totp.go.tmpl":                    "{{.Provenance}}\npackage {{.Pkg}}\n\n// TOTP is a second factor.\ntype TOTP struct{}\n",
 		"passkeys/internal/__context__/passkey.go.tmpl":            "{{.Provenance}}\npackage {{.Pkg}}\n\n// Passkey is a WebAuthn credential.\ntype Passkey struct{}\n",
 		"passkeys/migrations/sqlite/40_create_passkeys.sql.tmpl":   "-- +goose Up\nCREATE TABLE passkeys (id INTEGER PRIMARY KEY);\n",
 		"passkeys/migrations/postgres/40_create_passkeys.sql.tmpl": "-- +goose Up\nCREATE TABLE passkeys (id BIGINT PRIMARY KEY);\n",
@@ -83,7 +84,7 @@ func TestMigrationPlanIsRejected(t *testing.T) {
 			"core/migrations/sqlite/45_orgs.sql.tmpl":   "-- +goose Up\n",
 			"core/migrations/postgres/45_orgs.sql.tmpl": "-- +goose Up\n",
 		},
-		want: "feature core: migration core/migrations/postgres/45_orgs.sql.tmpl has ordinal 45, outside the range 00-39 that feature core owns",
+		want: "feature core: migration core/migrations/postgres/45_orgs.sql.tmpl has ordinal 45, outside the range 00-29 that feature core owns",
 	}, {
 		name: "no ordinal in a feature that does not own 00",
 		extra: map[string]string{

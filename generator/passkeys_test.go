@@ -67,8 +67,8 @@ func TestPasskeysByDefault(t *testing.T) {
 			t.Errorf("default bundle lacks %s", want)
 		}
 	}
-	if !strings.Contains(files["internal/accountsweb/server.go"], "s.mountPasskeys(mux, guestPost, member)") {
-		t.Error("server.go does not mount the passkey routes")
+	if !strings.Contains(files["internal/accountsweb/features.go"], "newPasskeys(s)") {
+		t.Error("the feature registry does not build the passkeys feature")
 	}
 	if !strings.Contains(string(p.GoMod), "github.com/go-webauthn/webauthn v0.18.2") {
 		t.Errorf("go.mod does not require go-webauthn v0.18.2:\n%s", p.GoMod)

@@ -43,15 +43,24 @@ type Plan struct {
 }
 
 // Feature is one unit of the generated system. A feature contributes files, requires and
-// notes to the plan; features never depend on each other.
+// notes to the plan, and plugs into the generated app only through the seams the core
+// declares (internal/<web>/feature.go) or that a feature it requires declares.
 type Feature interface {
 	Name() string
 	Enabled(m *Model, h *Host) bool
 	Contribute(b *Builder) error
 }
 
-// Features lists every feature in the order they are built.
-var Features = []Feature{coreFeature{}, passkeysFeature{}, serverFeature{}, injectFeature{}}
+// Requirer is a Feature that builds on others (passkeys answer the MFA challenge through
+// MFA's mfaMethod seam). A feature is built after the ones it requires, and a plan that
+// enables it without them is refused.
+type Requirer interface {
+	Requires() []string
+}
+
+// Features lists every feature in dependency order: each comes after the ones it requires
+// (TestFeaturesInDependencyOrder checks it).
+var Features = []Feature{coreFeature{}, mfaFeature{}, passkeysFeature{}, serverFeature{}, injectFeature{}}
 
 // Builder is what a feature contributes through.
 type Builder struct {
@@ -60,8 +69,9 @@ type Builder struct {
 	plan  *Plan
 	r     *renderer
 
-	feature    Feature     // the feature contributing now
-	migrations []migration // every migration added so far, placed by placeMigrations
+	feature     Feature     // the feature contributing now
+	migrations  []migration // every migration added so far, placed by placeMigrations
+	webFeatures []string    // constructors for the registry, in build order (see WebFeature)
 }
 
 // Build computes the plan for opts against host. It is pure: it reads host.FS and templates,
@@ -80,10 +90,19 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	m := newModel(opts, host.Module)
 	p := &Plan{Model: m}
 	b := &Builder{Model: m, Host: host, plan: p, r: &renderer{fsys: tmpl, model: m}}
+	enabled := map[string]bool{}
 	for _, f := range Features {
 		if !f.Enabled(m, host) {
 			continue
 		}
+		if r, ok := f.(Requirer); ok {
+			for _, dep := range r.Requires() {
+				if !enabled[dep] {
+					return nil, fmt.Errorf("feature %s needs %s, which is not enabled", f.Name(), dep)
+				}
+			}
+		}
+		enabled[f.Name()] = true
 		b.feature = f
 		p.Features = append(p.Features, f.Name())
 		if err := f.Contribute(b); err != nil {
@@ -94,6 +113,12 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	if err := b.placeMigrations(); err != nil {
 		return nil, err
 	}
+	registry, err := registryFile(m, b.webFeatures)
+	if err != nil {
+		return nil, err
+	}
+	registry.Feature = "core" // always written; its content follows the enabled features
+	p.Files = append(p.Files, registry)
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
 	for i, f := range p.Files {
 		if f.Path == ManifestPath {
@@ -181,6 +206,10 @@ func (b *Builder) Require(paths ...string) {
 	}
 }
 
+// WebFeature registers the constructor (func(*Server) feature, in the web package) that the
+// generated feature registry calls for this feature.
+func (b *Builder) WebFeature(constructor string) { b.webFeatures = append(b.webFeatures, constructor) }
+
 // Note adds a line to the next steps printed after the report.
 func (b *Builder) Note(format string, args ...any) {
 	b.plan.Notes = append(b.plan.Notes, fmt.Sprintf(format, args...))
@@ -195,11 +224,8 @@ func (b *Builder) Inject(inj Injection) { b.plan.Injections = append(b.plan.Inje
 // run's clock plus that many seconds. Because the ranges are disjoint, two features can never
 // give their migrations the same version, and the order of the tables follows the order of the
 // features that create them. A feature may declare its range itself (MigrationOwner) instead.
-//
-// Core still holds the MFA migration (30_mfa.sql) until MFA becomes a feature of its own; core
-// then owns 00–29 and "mfa" 30–39.
 var migrationOrdinals = map[string][2]int{
-	"core":     {0, 39},
+	"core":     {0, 29},
 	"mfa":      {30, 39},
 	"passkeys": {40, 49},
 	"orgs":     {50, 59},

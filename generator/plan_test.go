@@ -44,7 +44,7 @@ func TestEveryCombinationBuilds(t *testing.T) {
 				if _, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Data, 0); err != nil {
 					t.Errorf("%s: %v", f.Path, err)
 				}
-				if !bytes.HasPrefix(f.Data, []byte(Provenance)) {
+				if !bytes.HasPrefix(f.Data, []byte(Provenance)) && !bytes.HasPrefix(f.Data, []byte(RegistryProvenance)) {
 					t.Errorf("%s does not start with the provenance comment", f.Path)
 				}
 				if bytes.Contains(f.Data, []byte("DO NOT EDIT")) {

@@ -16,6 +16,39 @@ import (
 	"github.com/go-webauthn/webauthn/webauthn"
 )
 
+// Passkeys is the passkey half of the service: registering, listing, renaming and deleting
+// passkeys, and the WebAuthn ceremonies that log in with one. It embeds the Service, whose
+// users, sessions, audit log and mail it uses, and adds the passkey policy. Build it with
+// NewPasskeys; the web feature does, once.
+type Passkeys struct {
+	*Service
+	passkeyPolicy PasskeyPolicy
+}
+
+// NewPasskeys returns the passkey half of svc with policy p.
+func NewPasskeys(svc *Service, p PasskeyPolicy) *Passkeys {
+	return &Passkeys{Service: svc, passkeyPolicy: p}
+}
+
+// PasskeyPolicy returns the policy the passkey ceremonies follow.
+func (s *Passkeys) PasskeyPolicy() PasskeyPolicy { return s.passkeyPolicy }
+
+// PasskeyPolicy holds the passkey settings, beside the Service's Policy.
+type PasskeyPolicy struct {
+	ChallengeTTL time.Duration // how long a registration or login ceremony may take
+	MaxPasskeys  int           // passkeys one user may register
+	// RPID is the WebAuthn relying party id. Empty means BASE_URL's host name. Set a parent
+	// domain (example.com for app.example.com) to share passkeys across subdomains; changing
+	// it later makes every registered passkey unusable.
+	RPID string
+}
+
+// DefaultPasskeyPolicy returns the production defaults: 5 minutes for a ceremony, at most 10
+// passkeys an account, the RP ID from BASE_URL.
+func DefaultPasskeyPolicy() PasskeyPolicy {
+	return PasskeyPolicy{ChallengeTTL: 5 * time.Minute, MaxPasskeys: 10}
+}
+
 // Passkey is one WebAuthn credential registered to a user: a key pair held by their
 // device, password manager or security key. Only the public key is stored.
 type Passkey struct {
@@ -36,7 +69,7 @@ var (
 	ErrPasskeyRejected = errors.New("accounts: passkey rejected")
 	// ErrPasskeyExists means the credential is already registered (to anyone).
 	ErrPasskeyExists = errors.New("accounts: passkey already registered")
-	// ErrPasskeyLimit means the user already has Policy.MaxPasskeys passkeys.
+	// ErrPasskeyLimit means the user already has PasskeyPolicy.MaxPasskeys passkeys.
 	ErrPasskeyLimit = errors.New("accounts: passkey limit reached")
 	// ErrLastSignInMethod refuses to delete the only way left to log in to an account.
 	ErrLastSignInMethod = errors.New("accounts: cannot remove the last way to log in")
@@ -64,7 +97,7 @@ func normalizePasskeyName(name string) (string, string) {
 }
 
 // Passkeys lists a user's passkeys, oldest first.
-func (s *Service) Passkeys(ctx context.Context, userID ID) ([]*Passkey, error) {
+func (s *Passkeys) Passkeys(ctx context.Context, userID ID) ([]*Passkey, error) {
 	list, err := s.passkeys(ctx, s.db, userID)
 	if err != nil {
 		return nil, fmt.Errorf("accounts: passkeys: %w", err)
@@ -72,7 +105,7 @@ func (s *Service) Passkeys(ctx context.Context, userID ID) ([]*Passkey, error) {
 	return list, nil
 }
 
-func (s *Service) passkeys(ctx context.Context, q querier, userID ID) ([]*Passkey, error) {
+func (s *Passkeys) passkeys(ctx context.Context, q querier, userID ID) ([]*Passkey, error) {
 	rows, err := q.QueryContext(ctx, selectPasskey+` WHERE user_id = $1 ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, err
@@ -90,7 +123,7 @@ func (s *Service) passkeys(ctx context.Context, q querier, userID ID) ([]*Passke
 }
 
 // passkeyByCredentialID finds the passkey an assertion names, or ErrNotFound.
-func (s *Service) passkeyByCredentialID(ctx context.Context, credentialID []byte) (*Passkey, error) {
+func (s *Passkeys) passkeyByCredentialID(ctx context.Context, credentialID []byte) (*Passkey, error) {
 	return scanPasskey(s.db.QueryRowContext(ctx, selectPasskey+` WHERE credential_id = $1`, credentialID))
 }
 
@@ -124,7 +157,7 @@ func scanPasskey(row interface{ Scan(...any) error }) (*Passkey, error) {
 
 // RenamePasskey gives one of u's passkeys a new nickname. A passkey of someone else is
 // ErrNotFound; a bad name is a *ValidationError on "name".
-func (s *Service) RenamePasskey(ctx context.Context, u *User, id ID, name string, meta Meta) error {
+func (s *Passkeys) RenamePasskey(ctx context.Context, u *User, id ID, name string, meta Meta) error {
 	name, msg := normalizePasskeyName(name)
 	if msg != "" {
 		return &ValidationError{Fields: map[string]string{"name": msg}}
@@ -145,7 +178,7 @@ func (s *Service) RenamePasskey(ctx context.Context, u *User, id ID, name string
 // DeletePasskey removes one of u's passkeys and emails the account holder. It refuses to
 // remove the last passkey of an account without a password (ErrLastSignInMethod), so nobody
 // locks themselves out. Call it only in sudo mode.
-func (s *Service) DeletePasskey(ctx context.Context, u *User, id ID, meta Meta) error {
+func (s *Passkeys) DeletePasskey(ctx context.Context, u *User, id ID, meta Meta) error {
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := s.lockUser(ctx, tx, u.ID); err != nil {
 			return err
@@ -189,9 +222,9 @@ func (s *Service) DeletePasskey(ctx context.Context, u *User, id ID, meta Meta) 
 }
 
 // lockUser serialises passkey changes of one user, so two concurrent registrations
-// cannot both pass the Policy.MaxPasskeys check. SQLite transactions here already take the
+// cannot both pass the PasskeyPolicy.MaxPasskeys check. SQLite transactions here already take the
 // write lock when they begin (_txlock=immediate).
-func (s *Service) lockUser(ctx context.Context, tx *sql.Tx, id ID) error {
+func (s *Passkeys) lockUser(ctx context.Context, tx *sql.Tx, id ID) error {
 	if s.dialect != "postgres" {
 		return nil
 	}
@@ -200,7 +233,7 @@ func (s *Service) lockUser(ctx context.Context, tx *sql.Tx, id ID) error {
 }
 
 // passkeyMailData is what the passkey emails show: which passkey, and when, from where.
-func (s *Service) passkeyMailData(name string, meta Meta) EmailData {
+func (s *Passkeys) passkeyMailData(name string, meta Meta) EmailData {
 	return EmailData{Extra: map[string]string{
 		"Name":      name,
 		"Time":      s.Now().Format("January 2, 2006 at 15:04 UTC"),
@@ -212,7 +245,7 @@ func (s *Service) passkeyMailData(name string, meta Meta) EmailData {
 // notifyPasskey mails the account holder about one of their passkeys when no change is
 // committed with the mail (a refused login). A failed send is logged: the answer to the
 // request does not depend on it. Changes mail through inMailTx instead.
-func (s *Service) notifyPasskey(ctx context.Context, u *User, kind, subject, name string, meta Meta) {
+func (s *Passkeys) notifyPasskey(ctx context.Context, u *User, kind, subject, name string, meta Meta) {
 	if err := s.notifier.send(ctx, kind, u.Email, subject, s.passkeyMailData(name, meta)); err != nil {
 		s.logger.ErrorContext(ctx, "passkey notification not sent", "kind", kind, "user_id", u.ID, "error", err)
 	}

@@ -29,7 +29,7 @@ type passkeyChallenge struct {
 // The caller keeps the token in the browser (an HttpOnly cookie), which binds the challenge
 // to that browser: the same response sent from another browser finds nothing. Only the
 // token's SHA-256 is stored.
-func (s *Service) saveChallenge(ctx context.Context, purpose string, userID *ID, name string, sd *webauthn.SessionData) (string, error) {
+func (s *Passkeys) saveChallenge(ctx context.Context, purpose string, userID *ID, name string, sd *webauthn.SessionData) (string, error) {
 	data, err := json.Marshal(sd)
 	if err != nil {
 		return "", fmt.Errorf("accounts: save passkey challenge: %w", err)
@@ -47,7 +47,7 @@ func (s *Service) saveChallenge(ctx context.Context, purpose string, userID *ID,
 	_, err = s.db.ExecContext(ctx, `INSERT INTO user_passkey_challenges
 		(id, token_hash, purpose, user_id, name, session_data, created_at, expires_at)
 		VALUES ($8, $1, $2, $3, $4, $5, $6, $7)`,
-		hash, purpose, owner, name, string(data), now, now.Add(s.policy.PasskeyChallengeTTL), newID())
+		hash, purpose, owner, name, string(data), now, now.Add(s.passkeyPolicy.ChallengeTTL), newID())
 	if err != nil {
 		return "", fmt.Errorf("accounts: save passkey challenge: %w", err)
 	}
@@ -58,7 +58,7 @@ func (s *Service) saveChallenge(ctx context.Context, purpose string, userID *ID,
 // that reads it, so it is checked at most once, whether or not the ceremony then verifies:
 // a replayed response always meets an unknown challenge. A wrong purpose, another
 // user's challenge or an expired one is ErrPasskeyRejected too.
-func (s *Service) takeChallenge(ctx context.Context, raw, purpose string, userID *ID) (*passkeyChallenge, error) {
+func (s *Passkeys) takeChallenge(ctx context.Context, raw, purpose string, userID *ID) (*passkeyChallenge, error) {
 	hash, ok := hashToken(raw)
 	if !ok {
 		return nil, fmt.Errorf("%w: no challenge token", ErrPasskeyRejected)

@@ -40,6 +40,13 @@ func newTestApp(t *testing.T) *testApp {
 // Loopback is a trusted proxy, so a browser's X-Forwarded-For header is its client IP.
 func newTestAppWith(t *testing.T, change func(*accounts.Config, *accounts.Policy)) *testApp {
 	t.Helper()
+	return startTestApp(t, change, nil)
+}
+
+// startTestApp is newTestAppWith that also lets a test change the Server before its routes
+// are mounted (the feature tests add a feature).
+func startTestApp(t *testing.T, change func(*accounts.Config, *accounts.Policy), build func(*Server)) *testApp {
+	t.Helper()
 	base, _ := url.Parse("http://localhost:4000")
 	cfg := accounts.Config{
 		AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t), SecretKeyBase: testSecretKeyBase,
@@ -57,6 +64,9 @@ func newTestAppWith(t *testing.T, change func(*accounts.Config, *accounts.Policy
 		t.Fatal(err)
 	}
 	web := New(svc, logger)
+	if build != nil {
+		build(web)
+	}
 	mux := http.NewServeMux()
 	web.Mount(mux)
 	web.MountApp(mux)

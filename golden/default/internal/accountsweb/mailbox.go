@@ -24,6 +24,12 @@ type mailboxView struct {
 	Text    []textPart              // its text version, links made clickable
 }
 
+// mailboxPageView is the view of mailbox.html and mailbox_message.html.
+type mailboxPageView struct {
+	layout
+	Mailbox *mailboxView
+}
+
 // textPart is a run of a mail's text: plain text, or a link when URL is set.
 type textPart struct {
 	Text string
@@ -52,7 +58,7 @@ func (s *Server) mountMailbox(mux *http.ServeMux) {
 
 // mailboxPage lists the kept mails, newest first.
 func (s *Server) mailboxPage(w http.ResponseWriter, r *http.Request, box *accounts.LogMailer) {
-	s.render(w, r, http.StatusOK, "mailbox.html", page{Title: "Dev mailbox", Mailbox: &mailboxView{Entries: box.Entries()}})
+	s.render(w, r, http.StatusOK, "mailbox.html", &mailboxPageView{layout: layout{Title: "Dev mailbox"}, Mailbox: &mailboxView{Entries: box.Entries()}})
 }
 
 // mailboxMessagePage shows one mail: its headers, its text and its HTML in a sandboxed frame.
@@ -63,7 +69,7 @@ func (s *Server) mailboxMessagePage(w http.ResponseWriter, r *http.Request, box 
 			"The dev mailbox keeps the last 200 mails of this process; this one is not among them.")
 		return
 	}
-	s.render(w, r, http.StatusOK, "mailbox_message.html", page{Title: e.Subject, Mailbox: &mailboxView{Entry: e, Text: linkify(e.Text)}})
+	s.render(w, r, http.StatusOK, "mailbox_message.html", &mailboxPageView{layout: layout{Title: e.Subject}, Mailbox: &mailboxView{Entry: e, Text: linkify(e.Text)}})
 }
 
 // mailboxMessageHTML serves a mail's HTML under mailHTMLPolicy, for the frame on the mail page.

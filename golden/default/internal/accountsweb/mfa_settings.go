@@ -35,27 +35,21 @@ type mfaView struct {
 
 	MaskedEmail string // challenge page
 	TrustDays   int    // challenge page
-	Passkey     bool   // challenge page: the user has a passkey to answer with
 
 	EnrollError, RegenerateError, DisableError string
 }
 
-// mountMFA registers the two-factor routes. Settings need a recent password (sudo); the
+// mount registers the two-factor routes. Settings need a recent password (sudo); the
 // challenge is only for a login that passed its password step.
-func (s *Server) mountMFA(mux *http.ServeMux) {
-	sudo := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RequireAuthenticated(s.auth.RequireSudo(h))))
-	}
-	pending := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RequireMFAPending(h)))
-	}
-	mux.Handle("GET "+mfaSettingsPath, sudo(s.mfaSettingsPage))
-	mux.Handle("GET "+qrPath, sudo(s.mfaQRCode))
-	mux.Handle("POST "+mfaSettingsPath+"/totp", sudo(s.mfaEnable))
-	mux.Handle("POST "+mfaSettingsPath+"/backup-codes", sudo(s.mfaRegenerate))
-	mux.Handle("POST "+mfaSettingsPath+"/disable", sudo(s.mfaDisable))
-	mux.Handle("GET "+userauth.MFAPath, pending(s.mfaChallengePage))
-	mux.Handle("POST "+userauth.MFAPath, pending(s.mfaChallenge))
+func (f *mfaFeature) mount(mux *http.ServeMux) {
+	s := f.s
+	mux.Handle("GET "+mfaSettingsPath, s.sudoMember(s.mfaSettingsPage))
+	mux.Handle("GET "+qrPath, s.sudoMember(s.mfaQRCode))
+	mux.Handle("POST "+mfaSettingsPath+"/totp", s.sudoMember(s.mfaEnable))
+	mux.Handle("POST "+mfaSettingsPath+"/backup-codes", s.sudoMember(s.mfaRegenerate))
+	mux.Handle("POST "+mfaSettingsPath+"/disable", s.sudoMember(s.mfaDisable))
+	mux.Handle("GET "+userauth.MFAPath, s.pendingMFA(s.mfaChallengePage))
+	mux.Handle("POST "+userauth.MFAPath, s.pendingMFA(s.mfaChallenge))
 }
 
 // mfaSettingsPage shows the two-factor state: with MFA on, the backup codes left and the
@@ -82,7 +76,16 @@ func (s *Server) renderMFASettings(w http.ResponseWriter, r *http.Request, statu
 		}
 		v.URI, v.Secret, v.QRPath = key.URL(), key.Secret(), qrPath
 	}
-	s.render(w, r, status, "mfa_settings.html", page{Title: "Two-factor authentication", MFA: v})
+	p := &mfaPage{layout: layout{Title: "Two-factor authentication"}, MFA: v}
+	for _, m := range featuresOf[mfaMethod](s.features) {
+		note, err := m.mfaSettingsNote(st.Enabled)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		p.Notes = append(p.Notes, note)
+	}
+	s.render(w, r, status, "mfa_settings.html", p)
 }
 
 // mfaQRCode serves the QR code of the enrollment in progress; 404 when there is none.
@@ -179,7 +182,7 @@ func (s *Server) mfaDisable(w http.ResponseWriter, r *http.Request) {
 // appear; the page is no-store (see mountMFA) so no cache keeps them either.
 func (s *Server) renderBackupCodes(w http.ResponseWriter, r *http.Request, title string, codes []string) {
 	text := s.svc.Config().AppName + " backup codes. Each works once.\n\n" + strings.Join(codes, "\n") + "\n"
-	s.render(w, r, http.StatusOK, "mfa_backup_codes.html", page{Title: title, MFA: &mfaView{
+	s.render(w, r, http.StatusOK, "mfa_backup_codes.html", &mfaPage{layout: layout{Title: title}, MFA: &mfaView{
 		BackupCodes: codes,
 		// A data: URL needs no extra route and never leaves the browser; template.URL
 		// marks it as trusted, which it is: it is built here from the codes alone.

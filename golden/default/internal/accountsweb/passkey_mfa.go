@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 
 	"example.com/app/internal/accounts"
@@ -13,7 +14,7 @@ import (
 )
 
 // A passkey as the second factor at the MFA challenge (/users/mfa). Only a login waiting for
-// its second factor reaches these handlers (mountPasskeys puts them behind the same guard as
+// its second factor reaches these handlers (mount puts them behind the same guard as
 // the challenge page), and the user is the one of that pending login: the passkey
 // must be theirs. Success ends like a correct code: a new session token, remember-me from
 // the password step, and "trust this browser" when the page's box was ticked (the script
@@ -22,23 +23,40 @@ import (
 // mfaPasskeyFailed is the answer to a passkey that did not verify, before the attempts left.
 const mfaPasskeyFailed = "We couldn't verify this passkey."
 
-// offersPasskeyForMFA reports whether the challenge page should offer u's passkeys.
-func (s *Server) offersPasskeyForMFA(ctx context.Context, u *accounts.User) (bool, error) {
-	list, err := s.svc.Passkeys(ctx, u.ID)
+// addToMFAChallenge offers u's passkeys at the challenge, when u has any.
+func (s *passkeysFeature) addToMFAChallenge(r *http.Request, u *accounts.User, p *mfaPage) error {
+	list, err := s.pk.Passkeys(r.Context(), u.ID)
 	if err != nil {
-		return false, fmt.Errorf("passkeys for the mfa challenge: %w", err)
+		return fmt.Errorf("passkeys for the mfa challenge: %w", err)
 	}
-	return len(list) > 0, nil
+	if len(list) == 0 {
+		return nil
+	}
+	html, err := s.partial("passkey_mfa_challenge", struct {
+		ReturnTo  string
+		TrustDays int
+	}{p.Form.ReturnTo, p.MFA.TrustDays})
+	if err != nil {
+		return err
+	}
+	p.Methods = append(p.Methods, html)
+	p.Scripts = append(p.Scripts, passkeysScript)
+	return nil
+}
+
+// mfaSettingsNote tells the two-factor settings page that passkeys answer the challenge too.
+func (s *passkeysFeature) mfaSettingsNote(enabled bool) (template.HTML, error) {
+	return s.partial("passkey_mfa_note", enabled)
 }
 
 // mfaPasskeyOptions starts the passkey check of the pending login: the options list the
 // user's passkeys.
-func (s *Server) mfaPasskeyOptions(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) mfaPasskeyOptions(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.readPasskeyJSON(w, r); !ok {
 		return
 	}
 	u, _, _ := userauth.PendingMFA(r.Context())
-	options, token, err := s.svc.BeginPasskeyAssertion(r.Context(), u)
+	options, token, err := s.pk.BeginPasskeyAssertion(r.Context(), u)
 	switch {
 	case errors.Is(err, accounts.ErrNotFound):
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "Your account has no passkey. Enter a code instead."})
@@ -53,7 +71,7 @@ func (s *Server) mfaPasskeyOptions(w http.ResponseWriter, r *http.Request) {
 // mfaWithPasskey finishes the passkey check of the pending login. Body: the credential from
 // navigator.credentials.get; the query may carry return_to and trust_browser=true. An answer
 // with "redirect" tells the script where to go, also on the failures that end the login.
-func (s *Server) mfaWithPasskey(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) mfaWithPasskey(w http.ResponseWriter, r *http.Request) {
 	body, ok := s.readPasskeyJSON(w, r)
 	if !ok {
 		return
@@ -62,7 +80,7 @@ func (s *Server) mfaWithPasskey(w http.ResponseWriter, r *http.Request) {
 	u, _, _ := userauth.PendingMFA(r.Context())
 	meta := s.auth.Meta(r)
 	_, err := s.auth.CompleteMFAWith(w, r, func(ctx context.Context, sess *accounts.Session, u *accounts.User) (*accounts.MFALogin, error) {
-		return s.svc.CompletePasskeyMFALogin(ctx, sess, u, token, body, meta)
+		return s.pk.CompletePasskeyMFALogin(ctx, sess, u, token, body, meta)
 	})
 	var wrong *accounts.MFACodeError
 	var locked *accounts.MFALockedError

@@ -184,7 +184,7 @@ func TestPasskeyRegisterRenameLogInDeleteOverHTTP(t *testing.T) {
 	}
 
 	u, _ := app.svc.UserByEmail(t.Context(), "ada@example.com")
-	list, _ := app.svc.Passkeys(t.Context(), u.ID)
+	list, _ := accounts.NewPasskeys(app.svc, accounts.DefaultPasskeyPolicy()).Passkeys(t.Context(), u.ID)
 	id := list[0].ID
 	expectRedirect(t, b.post("/users/settings/passkeys/"+url.PathEscape(idString(id))+"/rename", url.Values{"name": {"Office laptop"}}), "/users/settings/passkeys")
 	if page := b.get("/users/settings/passkeys"); !strings.Contains(page.Body, "Office laptop") || !strings.Contains(page.Body, "Passkey renamed.") {
@@ -236,7 +236,7 @@ func TestPasskeyChangesNeedSudo(t *testing.T) {
 	d := newWebDevice()
 	expectJSON(t, addPasskey(t, b, d, "Laptop"), http.StatusOK)
 	u, _ := app.svc.UserByEmail(t.Context(), "ada@example.com")
-	list, _ := app.svc.Passkeys(t.Context(), u.ID)
+	list, _ := accounts.NewPasskeys(app.svc, accounts.DefaultPasskeyPolicy()).Passkeys(t.Context(), u.ID)
 
 	app.clock.Advance(11 * time.Minute)
 	options := b.postJSON("/users/settings/passkeys/options", []byte(`{}`))

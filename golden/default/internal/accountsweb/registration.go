@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "register.html", page{Title: "Create an account"})
+	s.render(w, r, http.StatusOK, "register.html", &formPage{layout: layout{Title: "Create an account"}})
 }
 
 // register creates the account and shows the "check your email" page; nobody is logged in
@@ -24,10 +24,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	var invalid *accounts.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		s.render(w, r, http.StatusUnprocessableEntity, "register.html", page{
-			Title: "Create an account",
-			Form:  form{Email: clip(email), Errors: invalid.Fields},
-		})
+		s.render(w, r, http.StatusUnprocessableEntity, "register.html", &formPage{layout: layout{Title: "Create an account"}, Form: form{Email: clip(email), Errors: invalid.Fields}})
 		return
 	case errors.Is(err, accounts.ErrEmailTaken):
 		// Same answer as success below.
@@ -35,10 +32,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "check_email.html", page{
-		Title: "Check your email",
-		Form:  form{Email: clip(accounts.NormalizeEmail(email))},
-	})
+	s.render(w, r, http.StatusOK, "check_email.html", &formPage{layout: layout{Title: "Check your email"}, Form: form{Email: clip(accounts.NormalizeEmail(email))}})
 }
 
 // clip bounds an echoed form value, so a page never repeats a huge input.

@@ -22,26 +22,22 @@ var settingsFlashes = map[string]string{
 
 func init() { maps.Copy(flashMessages, settingsFlashes) }
 
-// mountSettings registers the account settings routes. member is Mount's chain for logged-in
-// pages; the sudo routes also need the password entered within Policy.SudoWindow. The cancel
-// link of an email change works without a login, because it is mailed to the account's
-// current address, whose reader is its owner.
-func (s *Server) mountSettings(mux *http.ServeMux, member func(http.HandlerFunc) http.Handler) {
-	sudo := func(h http.HandlerFunc) http.Handler { return member(s.auth.RequireSudo(h).ServeHTTP) }
-	anyone := func(h http.HandlerFunc) http.Handler { return s.Protect(noStore(h)) }
-
-	mux.Handle("POST /users/settings/email", member(s.changeEmail))
-	mux.Handle("GET /users/settings/confirm-email/{token}", member(s.confirmEmailPage))
-	mux.Handle("POST /users/settings/confirm-email/{token}", member(s.confirmEmail))
-	mux.Handle("GET /users/settings/cancel-email/{token}", anyone(s.cancelEmailPage))
-	mux.Handle("POST /users/settings/cancel-email/{token}", anyone(s.cancelEmail))
-	mux.Handle("POST /users/settings/password", member(s.changePassword))
-	mux.Handle("GET /users/sessions", member(s.sessionsPage))
-	mux.Handle("POST /users/sessions/{id}/revoke", sudo(s.revokeSession))
-	mux.Handle("POST /users/sessions/revoke-others", sudo(s.revokeOtherSessions))
-	mux.Handle("POST /users/settings/delete", sudo(s.deleteAccount))
-	mux.Handle("GET /users/reactivation", member(s.reactivationPage))
-	mux.Handle("POST /users/reactivation", member(s.reactivate))
+// mountSettings registers the account settings routes. Revoking sessions and deleting the
+// account also need sudo. The cancel link of an email change works without a login, because
+// it is mailed to the account's current address, whose reader is its owner.
+func (s *Server) mountSettings(mux *http.ServeMux) {
+	mux.Handle("POST /users/settings/email", s.member(s.changeEmail))
+	mux.Handle("GET /users/settings/confirm-email/{token}", s.member(s.confirmEmailPage))
+	mux.Handle("POST /users/settings/confirm-email/{token}", s.member(s.confirmEmail))
+	mux.Handle("GET /users/settings/cancel-email/{token}", s.public(s.cancelEmailPage))
+	mux.Handle("POST /users/settings/cancel-email/{token}", s.public(s.cancelEmail))
+	mux.Handle("POST /users/settings/password", s.member(s.changePassword))
+	mux.Handle("GET /users/sessions", s.member(s.sessionsPage))
+	mux.Handle("POST /users/sessions/{id}/revoke", s.sudoMember(s.revokeSession))
+	mux.Handle("POST /users/sessions/revoke-others", s.sudoMember(s.revokeOtherSessions))
+	mux.Handle("POST /users/settings/delete", s.sudoMember(s.deleteAccount))
+	mux.Handle("GET /users/reactivation", s.member(s.reactivationPage))
+	mux.Handle("POST /users/reactivation", s.member(s.reactivate))
 }
 
 // settingsView is what settings.html shows besides the account itself: one form per section,
@@ -50,15 +46,18 @@ type settingsView struct {
 	EmailForm    form
 	PasswordForm form
 	DeleteForm   form
-	GraceDays    int // Policy.AccountDeletionGrace in whole days, for the deletion section
+	GraceDays    int            // Policy.AccountDeletionGrace in whole days, for the deletion section
+	Cards        []settingsCard // the features' cards (settingsCarder), after the account card
 }
 
-// settingsPage is the account hub: details, email, password, sessions, deletion.
+// settingsPage is the account hub: details, the features' cards, email, password, sessions,
+// deletion.
 func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderSettings(w, r, http.StatusOK, settingsView{})
 }
 
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v settingsView) {
 	v.GraceDays = int(s.svc.Policy().AccountDeletionGrace / (24 * time.Hour))
-	s.render(w, r, status, "settings.html", page{Title: "Account settings", Data: v})
+	v.Cards = s.featureCards(r)
+	s.render(w, r, status, "settings.html", &dataPage[settingsView]{layout: layout{Title: "Account settings"}, Data: v})
 }

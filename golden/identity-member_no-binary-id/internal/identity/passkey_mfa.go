@@ -20,7 +20,7 @@ import (
 // session under a new token, like CompleteMFALogin. The errors are CompleteMFALogin's: a
 // rejected passkey is an *MFACodeError, a locked account an *MFALockedError, and
 // ErrMFAPendingEnded means the login has to start again from the password.
-func (s *Service) CompletePasskeyMFALogin(ctx context.Context, sess *Session, u *Member, token string, response []byte, meta Meta) (*MFALogin, error) {
+func (s *Passkeys) CompletePasskeyMFALogin(ctx context.Context, sess *Session, u *Member, token string, response []byte, meta Meta) (*MFALogin, error) {
 	if !sess.MFAPending || sess.MemberID != u.ID {
 		return nil, ErrMFAPendingEnded
 	}

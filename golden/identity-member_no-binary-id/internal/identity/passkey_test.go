@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"github.com/descope/virtualwebauthn"
+
+	"example.com/app/internal/identity/identitytest"
 )
 
 // These tests drive the passkey ceremonies with a software authenticator
@@ -87,8 +89,16 @@ func (d *device) assert(t *testing.T, options []byte, rp virtualwebauthn.Relying
 	return []byte(virtualwebauthn.CreateAssertionResponse(rp, d.auth, d.cred, *parsed))
 }
 
+// newTestPasskeys is newTestService with the passkey half on top, under the default
+// passkey policy.
+func newTestPasskeys(t *testing.T) (*Passkeys, *identitytest.Clock) {
+	t.Helper()
+	svc, clock := newTestService(t)
+	return NewPasskeys(svc, DefaultPasskeyPolicy()), clock
+}
+
 // registerDevice adds d as a passkey of u, or fails the test.
-func registerDevice(t *testing.T, svc *Service, u *Member, d *device) *Passkey {
+func registerDevice(t *testing.T, svc *Passkeys, u *Member, d *device) *Passkey {
 	t.Helper()
 	pk, err := tryRegister(t, svc, u, d, testRP)
 	if err != nil {
@@ -97,7 +107,7 @@ func registerDevice(t *testing.T, svc *Service, u *Member, d *device) *Passkey {
 	return pk
 }
 
-func tryRegister(t *testing.T, svc *Service, u *Member, d *device, rp virtualwebauthn.RelyingParty) (*Passkey, error) {
+func tryRegister(t *testing.T, svc *Passkeys, u *Member, d *device, rp virtualwebauthn.RelyingParty) (*Passkey, error) {
 	t.Helper()
 	options, token, err := svc.BeginPasskeyRegistration(t.Context(), u, "Laptop")
 	if err != nil {
@@ -107,7 +117,7 @@ func tryRegister(t *testing.T, svc *Service, u *Member, d *device, rp virtualweb
 }
 
 // beginLogIn starts a passkey-first login and returns its options and token.
-func beginLogIn(t *testing.T, svc *Service) ([]byte, string) {
+func beginLogIn(t *testing.T, svc *Passkeys) ([]byte, string) {
 	t.Helper()
 	options, token, err := svc.BeginPasskeyLogIn(t.Context())
 	if err != nil {
@@ -116,7 +126,7 @@ func beginLogIn(t *testing.T, svc *Service) ([]byte, string) {
 	return options, token
 }
 
-func tryLogIn(t *testing.T, svc *Service, d *device, rp virtualwebauthn.RelyingParty) (*Member, error) {
+func tryLogIn(t *testing.T, svc *Passkeys, d *device, rp virtualwebauthn.RelyingParty) (*Member, error) {
 	t.Helper()
 	options, token := beginLogIn(t, svc)
 	return svc.FinishPasskeyLogIn(t.Context(), token, d.assert(t, options, rp), testMeta)
@@ -154,14 +164,14 @@ func lastMail(t *testing.T, svc *Service, to string) Message {
 }
 
 func TestPasskeyRegisterAndLogIn(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	pk := registerDevice(t, svc, u, d)
 	if pk.Name != "Laptop" || pk.LastUsedAt != nil {
 		t.Fatalf("new passkey = %+v", pk)
 	}
-	if msg := lastMail(t, svc, u.Email); msg.Kind != "passkey_added" || !strings.Contains(msg.Text, "Laptop") || !strings.Contains(msg.HTML, "Laptop") {
+	if msg := lastMail(t, svc.Service, u.Email); msg.Kind != "passkey_added" || !strings.Contains(msg.Text, "Laptop") || !strings.Contains(msg.HTML, "Laptop") {
 		t.Fatalf("mail after registration = %+v", msg)
 	}
 
@@ -176,14 +186,14 @@ func TestPasskeyRegisterAndLogIn(t *testing.T) {
 	if err != nil || len(list) != 1 || list[0].LastUsedAt == nil {
 		t.Fatalf("passkeys after login = %+v, %v", list, err)
 	}
-	if auditCount(t, svc, "passkey.register", outcomeSuccess) != 1 || auditCount(t, svc, "user.log_in", outcomeSuccess) != 1 {
+	if auditCount(t, svc.Service, "passkey.register", outcomeSuccess) != 1 || auditCount(t, svc.Service, "user.log_in", outcomeSuccess) != 1 {
 		t.Fatal("registration and login must be audited")
 	}
 }
 
 func TestPasskeyWrongOriginRejected(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	for _, origin := range []string{"https://evil.example", "https://localhost:4000", "http://localhost:4001", "http://localhost:4000.evil.net", "http://sub.localhost:4000"} {
 		rp := testRP
 		rp.Origin = origin
@@ -198,14 +208,14 @@ func TestPasskeyWrongOriginRejected(t *testing.T) {
 		_, err := tryLogIn(t, svc, d, rp)
 		expectRejected(t, err, "login from "+origin, "Error validating origin")
 	}
-	if n := auditCount(t, svc, "user.log_in", outcomeFailure); n != 3 {
+	if n := auditCount(t, svc.Service, "user.log_in", outcomeFailure); n != 3 {
 		t.Fatalf("%d failed logins audited, want 3", n)
 	}
 }
 
 func TestPasskeyWrongRPIDRejected(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	evil := testRP
 	evil.ID = "evil.example"
 	_, err := tryRegister(t, svc, u, newDevice(), evil)
@@ -218,8 +228,8 @@ func TestPasskeyWrongRPIDRejected(t *testing.T) {
 }
 
 func TestPasskeyChallengeIsSingleUseBoundAndExpires(t *testing.T) {
-	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, clock := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -247,7 +257,7 @@ func TestPasskeyChallengeIsSingleUseBoundAndExpires(t *testing.T) {
 	expectRejected(t, err, "registration challenge used to log in", "challenge issued for register")
 
 	// Expiry: 5 minutes is fine, 5 minutes and 1 second is not.
-	if got := svc.Policy().PasskeyChallengeTTL; got != 5*time.Minute {
+	if got := svc.PasskeyPolicy().ChallengeTTL; got != 5*time.Minute {
 		t.Fatalf("challenge TTL = %v, want 5m", got)
 	}
 	options, token = beginLogIn(t, svc)
@@ -262,8 +272,8 @@ func TestPasskeyChallengeIsSingleUseBoundAndExpires(t *testing.T) {
 }
 
 func TestPasskeyCounterRollbackRejectedAndAudited(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	d.cred.Counter = 4
 	registerDevice(t, svc, u, d)
@@ -278,10 +288,10 @@ func TestPasskeyCounterRollbackRejectedAndAudited(t *testing.T) {
 	d.cred.Counter = 4 // assert moves it to 5 again
 	_, err := svc.FinishPasskeyLogIn(t.Context(), token, d.assert(t, options, testRP), testMeta)
 	expectRejected(t, err, "counter 5 again", "sign counter did not increase")
-	if auditCount(t, svc, "passkey.sign_count_rollback", outcomeFailure) != 1 {
+	if auditCount(t, svc.Service, "passkey.sign_count_rollback", outcomeFailure) != 1 {
 		t.Fatal("counter rollback not audited")
 	}
-	if msg := lastMail(t, svc, u.Email); msg.Kind != "passkey_sign_count" {
+	if msg := lastMail(t, svc.Service, u.Email); msg.Kind != "passkey_sign_count" {
 		t.Fatalf("last mail = %s, want passkey_sign_count", msg.Kind)
 	}
 	// The stored counter did not move back, so the real device keeps working.
@@ -293,8 +303,8 @@ func TestPasskeyCounterRollbackRejectedAndAudited(t *testing.T) {
 
 func TestPasskeyZeroCounterAccepted(t *testing.T) {
 	// Synced passkeys always report 0; 0 after 0 is not a rollback.
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 	for i := range 3 {
@@ -305,8 +315,8 @@ func TestPasskeyZeroCounterAccepted(t *testing.T) {
 }
 
 func TestPasskeyFlags(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -370,8 +380,8 @@ func (d *device) resign(t *testing.T, response []byte, change func(clientData ma
 }
 
 func TestPasskeyClientDataChecks(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -397,9 +407,9 @@ func TestPasskeyClientDataChecks(t *testing.T) {
 }
 
 func TestPasskeyRegistrationRules(t *testing.T) {
-	svc, _ := newTestService(t)
-	a := mustRegister(t, svc, "ada@example.com", testPassword)
-	b := mustRegister(t, svc, "bob@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, a, d)
 
@@ -445,22 +455,22 @@ func TestPasskeyRegistrationRules(t *testing.T) {
 }
 
 func TestPasskeyLimit(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
-	for range svc.Policy().MaxPasskeys {
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	for range svc.PasskeyPolicy().MaxPasskeys {
 		registerDevice(t, svc, u, newDevice())
 	}
 	if _, _, err := svc.BeginPasskeyRegistration(t.Context(), u, "one more"); !errors.Is(err, ErrPasskeyLimit) {
 		t.Fatalf("registration past the limit: got %v, want ErrPasskeyLimit", err)
 	}
-	if n := svc.Policy().MaxPasskeys; n != 10 {
+	if n := svc.PasskeyPolicy().MaxPasskeys; n != 10 {
 		t.Fatalf("MaxPasskeys = %d, want 10", n)
 	}
 }
 
 func TestPasskeyUserHandleIsRandom(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
 	var handles [][]byte
 	for range 2 {
 		options, _, err := svc.BeginPasskeyRegistration(t.Context(), u, "")
@@ -497,9 +507,9 @@ func TestPasskeyUserHandleIsRandom(t *testing.T) {
 }
 
 func TestPasskeyUserHandleMustMatchOwner(t *testing.T) {
-	svc, _ := newTestService(t)
-	a := mustRegister(t, svc, "ada@example.com", testPassword)
-	b := mustRegister(t, svc, "bob@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
 	da, db := newDevice(), newDevice()
 	registerDevice(t, svc, a, da)
 	registerDevice(t, svc, b, db)
@@ -510,9 +520,9 @@ func TestPasskeyUserHandleMustMatchOwner(t *testing.T) {
 }
 
 func TestPasskeyRenameAndDelete(t *testing.T) {
-	svc, _ := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
-	other := mustRegister(t, svc, "bob@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	other := mustRegister(t, svc.Service, "bob@example.com", testPassword)
 	d := newDevice()
 	pk := registerDevice(t, svc, u, d)
 
@@ -547,20 +557,20 @@ func TestPasskeyRenameAndDelete(t *testing.T) {
 	if err := svc.DeletePasskey(t.Context(), u, pk.ID, testMeta); err != nil {
 		t.Fatal(err)
 	}
-	if msg := lastMail(t, svc, u.Email); msg.Kind != "passkey_removed" || !strings.Contains(msg.Text, "Work phone") {
+	if msg := lastMail(t, svc.Service, u.Email); msg.Kind != "passkey_removed" || !strings.Contains(msg.Text, "Work phone") {
 		t.Fatalf("mail after delete = %+v", msg)
 	}
 	_, err := tryLogIn(t, svc, d, testRP)
 	expectRejected(t, err, "login with a deleted passkey", "not found")
-	if auditCount(t, svc, "passkey.delete", outcomeSuccess) != 1 || auditCount(t, svc, "passkey.rename", outcomeSuccess) != 1 {
+	if auditCount(t, svc.Service, "passkey.delete", outcomeSuccess) != 1 || auditCount(t, svc.Service, "passkey.rename", outcomeSuccess) != 1 {
 		t.Fatal("rename and delete must be audited")
 	}
 }
 
 func TestPasskeySecondFactor(t *testing.T) {
-	svc, _ := newTestService(t)
-	a := mustRegister(t, svc, "ada@example.com", testPassword)
-	b := mustRegister(t, svc, "bob@example.com", testPassword)
+	svc, _ := newTestPasskeys(t)
+	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
 	da := newDevice()
 	registerDevice(t, svc, a, da)
 
@@ -589,13 +599,13 @@ func TestPasskeySecondFactor(t *testing.T) {
 	if err != nil || pk.LastUsedAt == nil {
 		t.Fatalf("second factor: %+v, %v", pk, err)
 	}
-	if auditCount(t, svc, "passkey.second_factor", outcomeSuccess) != 1 {
+	if auditCount(t, svc.Service, "passkey.second_factor", outcomeSuccess) != 1 {
 		t.Fatal("second factor not audited")
 	}
 }
 
 func TestPasskeyDatabaseDownIsNotARejection(t *testing.T) {
-	svc, _ := newTestService(t)
+	svc, _ := newTestPasskeys(t)
 	_, token := beginLogIn(t, svc)
 	svc.db.Close()
 	_, err := svc.FinishPasskeyLogIn(context.Background(), token, []byte(`{}`), testMeta)

@@ -10,7 +10,7 @@ import (
 
 // homePage greets the visitor: who is logged in, or links to log in and register.
 func (s *Server) homePage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home.html", page{Title: "Home"})
+	s.render(w, r, http.StatusOK, "home.html", &layout{Title: "Home"})
 }
 
 // healthz answers 200 when the database responds within two seconds, for load balancers

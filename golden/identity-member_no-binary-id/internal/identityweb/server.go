@@ -6,6 +6,7 @@
 package identityweb
 
 import (
+	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -21,18 +22,23 @@ type Server struct {
 	pages  pages
 	cop    *http.CrossOriginProtection
 	https  bool
+
+	partials *template.Template // fragments features add to core pages (templates/partials)
+	features []feature          // built by newFeatures (features.go), in dependency order
 }
 
 // New returns the handlers for svc. Cookie security and HSTS follow svc.Config().BaseURL.
 func New(svc *identity.Service, logger *slog.Logger) *Server {
 	s := &Server{
-		svc:    svc,
-		auth:   memberauth.New(svc, logger),
-		logger: logger,
-		pages:  parsePages(),
-		cop:    http.NewCrossOriginProtection(),
-		https:  svc.Config().HTTPS(),
+		svc:      svc,
+		auth:     memberauth.New(svc, logger),
+		logger:   logger,
+		pages:    parsePages(),
+		partials: parsePartials(),
+		cop:      http.NewCrossOriginProtection(),
+		https:    svc.Config().HTTPS(),
 	}
+	s.features = s.newFeatures()
 	s.auth.OnError = s.serverError
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusForbidden, "Request refused",
@@ -46,52 +52,75 @@ func New(svc *identity.Service, logger *slog.Logger) *Server {
 //	mux.Handle("GET /dashboard", srv.Protect(srv.Auth().RequireAuthenticated(dashboard)))
 func (s *Server) Auth() *memberauth.Auth { return s.auth }
 
-// Mount registers the account routes on mux, each behind the protection chain (see Protect).
-// Guest pages redirect logged-in members to "/"; the others require a login.
+// Mount registers the account routes on mux, each behind the protection chain (see Protect),
+// then every feature's routes. Guest pages redirect logged-in members to "/"; the
+// others require a login.
 func (s *Server) Mount(mux *http.ServeMux) {
-	guest := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RedirectIfAuthenticated(h)))
-	}
-	member := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RequireAuthenticated(h)))
-	}
-	// Guest form posts also count against the per-IP limit (Policy.AuthIPLimit).
-	guestPost := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RedirectIfAuthenticated(s.limitIP(h))))
-	}
-	// Email confirmation works logged in (the banner) and logged out (the emailed link).
-	public := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(h))
-	}
-	publicPost := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.limitIP(h)))
-	}
-
 	mux.Handle("GET /assets/app.css", s.securityHeaders(http.HandlerFunc(serveCSS)))
 
-	mux.Handle("GET /users/register", guest(s.registerPage))
-	mux.Handle("POST /users/register", guestPost(s.register))
-	mux.Handle("GET /users/log-in", guest(s.logInPage))
-	mux.Handle("POST /users/log-in", guestPost(s.logIn))
-	mux.Handle("POST /users/log-in/magic-link", guestPost(s.requestMagicLink))
-	mux.Handle("GET /users/log-in/{token}", guest(noReferrer(s.magicLinkPage)))
-	mux.Handle("POST /users/log-in/{token}", guestPost(noReferrer(s.magicLinkLogIn)))
-	mux.Handle("GET /users/reset-password", guest(s.resetRequestPage))
-	mux.Handle("POST /users/reset-password", guestPost(s.requestReset))
-	mux.Handle("GET /users/reset-password/{token}", guest(noReferrer(s.resetPasswordPage)))
-	mux.Handle("POST /users/reset-password/{token}", guestPost(noReferrer(s.resetPassword)))
-	mux.Handle("GET /users/confirm", public(s.confirmPage))
-	mux.Handle("POST /users/confirm", publicPost(s.confirm))
-	mux.Handle("GET /users/confirm/{token}", public(noReferrer(s.confirmLinkPage)))
-	mux.Handle("POST /users/confirm/{token}", publicPost(noReferrer(s.confirmLink)))
-	mux.Handle("POST /users/log-out", s.Protect(noStore(s.memberOrPendingMFA(s.logOut))))
-	mux.Handle("GET /users/settings", member(s.settingsPage))
-	mux.Handle("GET /users/sudo", member(s.sudoPage))
-	mux.Handle("POST /users/sudo", member(s.sudo))
-	s.mountMFA(mux)
-	s.mountSettings(mux, member)
-	s.mountPasskeys(mux, guestPost, member)
+	mux.Handle("GET /users/register", s.guest(s.registerPage))
+	mux.Handle("POST /users/register", s.guestPost(s.register))
+	mux.Handle("GET /users/log-in", s.guest(s.logInPage))
+	mux.Handle("POST /users/log-in", s.guestPost(s.logIn))
+	mux.Handle("POST /users/log-in/magic-link", s.guestPost(s.requestMagicLink))
+	mux.Handle("GET /users/log-in/{token}", s.guest(noReferrer(s.magicLinkPage)))
+	mux.Handle("POST /users/log-in/{token}", s.guestPost(noReferrer(s.magicLinkLogIn)))
+	mux.Handle("GET /users/reset-password", s.guest(s.resetRequestPage))
+	mux.Handle("POST /users/reset-password", s.guestPost(s.requestReset))
+	mux.Handle("GET /users/reset-password/{token}", s.guest(noReferrer(s.resetPasswordPage)))
+	mux.Handle("POST /users/reset-password/{token}", s.guestPost(noReferrer(s.resetPassword)))
+	mux.Handle("GET /users/confirm", s.public(s.confirmPage))
+	mux.Handle("POST /users/confirm", s.publicPost(s.confirm))
+	mux.Handle("GET /users/confirm/{token}", s.public(noReferrer(s.confirmLinkPage)))
+	mux.Handle("POST /users/confirm/{token}", s.publicPost(noReferrer(s.confirmLink)))
+	mux.Handle("POST /users/log-out", s.Protect(noStore(s.memberOrPending(s.logOut))))
+	mux.Handle("GET /users/settings", s.member(s.settingsPage))
+	mux.Handle("GET /users/sudo", s.member(s.sudoPage))
+	mux.Handle("POST /users/sudo", s.member(s.sudo))
+	s.mountSettings(mux)
+	for _, f := range featuresOf[routeMounter](s.features) {
+		f.mount(mux)
+	}
+}
 
+// The middleware chains of the routes: Mount and every feature's mount put each handler
+// behind one of them.
+
+// guest is for pages only logged-out visitors need; logged-in members go to "/".
+func (s *Server) guest(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RedirectIfAuthenticated(h)))
+}
+
+// guestPost is guest for form posts, which also count against the per-IP limit
+// (Policy.AuthIPLimit).
+func (s *Server) guestPost(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RedirectIfAuthenticated(s.limitIP(h))))
+}
+
+// member is for pages that need a login.
+func (s *Server) member(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RequireAuthenticated(h)))
+}
+
+// sudoMember is member plus a password entered within Policy.SudoWindow.
+func (s *Server) sudoMember(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RequireAuthenticated(s.auth.RequireSudo(h))))
+}
+
+// pendingMFA is for a login that passed its first factor and waits for its second.
+func (s *Server) pendingMFA(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RequireMFAPending(h)))
+}
+
+// public is for pages that work logged in and logged out, such as email confirmation (the
+// banner and the emailed link).
+func (s *Server) public(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(h))
+}
+
+// publicPost is public for form posts, counted against the per-IP limit.
+func (s *Server) publicPost(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.limitIP(h)))
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

@@ -12,10 +12,7 @@ import (
 
 // sudoPage asks the logged-in member for their password again before a sensitive page.
 func (s *Server) sudoPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "sudo.html", page{
-		Title: "Confirm it's you",
-		Form:  form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))},
-	})
+	s.render(w, r, http.StatusOK, "sudo.html", &formPage{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}})
 }
 
 // sudo checks the password and reopens the sudo window, then goes back where the browser
@@ -26,10 +23,7 @@ func (s *Server) sudo(w http.ResponseWriter, r *http.Request) {
 	back := returnTo(r.PostFormValue("return_to"))
 	err := s.svc.Reauthenticate(r.Context(), sess, u, r.PostFormValue("password"), s.auth.Meta(r))
 	if errors.Is(err, identity.ErrInvalidCredentials) {
-		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", page{
-			Title: "Confirm it's you",
-			Form:  form{ReturnTo: back, Error: "That password is not right."},
-		})
+		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", &formPage{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back, Error: "That password is not right."}})
 		return
 	}
 	if err != nil {

@@ -8,7 +8,7 @@ import (
 )
 
 // answerSecondFactor runs the passkey check of sess with d.
-func answerSecondFactor(t *testing.T, svc *Service, sess *Session, u *User, d *device) (*MFALogin, error) {
+func answerSecondFactor(t *testing.T, svc *Passkeys, sess *Session, u *User, d *device) (*MFALogin, error) {
 	t.Helper()
 	options, token, err := svc.BeginPasskeyAssertion(t.Context(), u)
 	if err != nil {
@@ -18,13 +18,13 @@ func answerSecondFactor(t *testing.T, svc *Service, sess *Session, u *User, d *d
 }
 
 func TestPasskeyMFALogin(t *testing.T) {
-	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "ada@example.com", testPassword)
-	enroll(t, svc, clock, u)
+	svc, clock := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
-	raw, sess := pending(t, svc, u, true)
+	raw, sess := pending(t, svc.Service, u, true)
 	login, err := answerSecondFactor(t, svc, sess, u, d)
 	if err != nil {
 		t.Fatalf("passkey second factor: %v", err)
@@ -46,20 +46,20 @@ func TestPasskeyMFALogin(t *testing.T) {
 }
 
 func TestPasskeyMFALoginWhileLocked(t *testing.T) {
-	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "bea@example.com", testPassword)
-	enroll(t, svc, clock, u)
+	svc, clock := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "bea@example.com", testPassword)
+	enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 	for range svc.Policy().MFAMaxFailures {
 		svc.VerifyTOTP(t.Context(), u, "000000", testMeta)
 	}
 
-	raw, sess := pending(t, svc, u, false)
+	raw, sess := pending(t, svc.Service, u, false)
 	if _, err := answerSecondFactor(t, svc, sess, u, d); !errors.Is(err, ErrMFALocked) {
 		t.Fatalf("passkey while MFA is locked: got %v, want ErrMFALocked", err)
 	}
-	if auditCount(t, svc, "passkey.second_factor", outcomeSuccess) != 0 {
+	if auditCount(t, svc.Service, "passkey.second_factor", outcomeSuccess) != 0 {
 		t.Error("the passkey was checked although MFA is locked")
 	}
 	if _, _, err := svc.SessionByToken(t.Context(), raw); err == nil {
@@ -68,13 +68,13 @@ func TestPasskeyMFALoginWhileLocked(t *testing.T) {
 }
 
 func TestPasskeyMFALoginAfterMFAWasTurnedOff(t *testing.T) {
-	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "cleo@example.com", testPassword)
-	secret, _ := enroll(t, svc, clock, u)
+	svc, clock := newTestPasskeys(t)
+	u := mustRegister(t, svc.Service, "cleo@example.com", testPassword)
+	secret, _ := enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
-	_, sess := pending(t, svc, u, false)
+	_, sess := pending(t, svc.Service, u, false)
 	if err := svc.DisableMFA(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); err != nil {
 		t.Fatal(err)
 	}

@@ -39,15 +39,15 @@ var passkeyAlgorithms = []protocol.CredentialParameter{
 }
 
 // relyingParty configures go-webauthn from BASE_URL: the RP ID is its host name (or
-// Policy.PasskeyRPID) and the only accepted origin is BASE_URL itself, compared exactly.
+// PasskeyPolicy.RPID) and the only accepted origin is BASE_URL itself, compared exactly.
 // Attestation is not requested: consumer passkeys are trusted on first use, not by maker.
 // An IP address is not a valid RP ID, so serve passkeys on a host name (localhost works).
-func (s *Service) relyingParty() (*webauthn.WebAuthn, error) {
+func (s *Passkeys) relyingParty() (*webauthn.WebAuthn, error) {
 	base := s.config.BaseURL
 	if base == nil {
 		return nil, errors.New("accounts: passkeys need BASE_URL")
 	}
-	rpID := s.policy.PasskeyRPID
+	rpID := s.passkeyPolicy.RPID
 	if rpID == "" {
 		rpID = base.Hostname()
 	}
@@ -55,7 +55,7 @@ func (s *Service) relyingParty() (*webauthn.WebAuthn, error) {
 	if name == "" {
 		name = "App"
 	}
-	ttl := webauthn.TimeoutConfig{Timeout: s.policy.PasskeyChallengeTTL, TimeoutUVD: s.policy.PasskeyChallengeTTL}
+	ttl := webauthn.TimeoutConfig{Timeout: s.passkeyPolicy.ChallengeTTL, TimeoutUVD: s.passkeyPolicy.ChallengeTTL}
 	rp, err := webauthn.New(&webauthn.Config{
 		RPID:                  rpID,
 		RPDisplayName:         name,
@@ -91,7 +91,7 @@ func (p *passkeyUser) WebAuthnCredentials() []webauthn.Credential {
 
 // loadPasskeyUser reads u's handle and passkeys. With create, a handle is made on first
 // use; without it, a user who never registered a passkey is ErrNotFound.
-func (s *Service) loadPasskeyUser(ctx context.Context, u *User, create bool) (*passkeyUser, error) {
+func (s *Passkeys) loadPasskeyUser(ctx context.Context, u *User, create bool) (*passkeyUser, error) {
 	if create {
 		handle := make([]byte, passkeyHandleBytes)
 		rand.Read(handle) // never fails; see crypto/rand.Read
@@ -118,7 +118,7 @@ func (s *Service) loadPasskeyUser(ctx context.Context, u *User, create bool) (*p
 // BeginPasskeyRegistration starts adding a passkey named name for u, who must be in sudo
 // mode. The options ask for a discoverable credential (so it can log in without an email)
 // and exclude u's existing passkeys, so the same authenticator is not registered twice.
-func (s *Service) BeginPasskeyRegistration(ctx context.Context, u *User, name string) (options []byte, token string, err error) {
+func (s *Passkeys) BeginPasskeyRegistration(ctx context.Context, u *User, name string) (options []byte, token string, err error) {
 	name, msg := normalizePasskeyName(name)
 	if msg != "" {
 		return nil, "", &ValidationError{Fields: map[string]string{"name": msg}}
@@ -127,7 +127,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, u *User, name st
 	if err != nil {
 		return nil, "", err
 	}
-	if len(pu.passkey) >= s.policy.MaxPasskeys {
+	if len(pu.passkey) >= s.passkeyPolicy.MaxPasskeys {
 		return nil, "", ErrPasskeyLimit
 	}
 	rp, err := s.relyingParty()
@@ -153,7 +153,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, u *User, name st
 // stores the new passkey. A response that does not verify is ErrPasskeyRejected; a credential
 // registered before, to anyone, is ErrPasskeyExists; a full account is ErrPasskeyLimit.
 // The account holder is emailed.
-func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token string, response []byte, meta Meta) (*Passkey, error) {
+func (s *Passkeys) FinishPasskeyRegistration(ctx context.Context, u *User, token string, response []byte, meta Meta) (*Passkey, error) {
 	const action = "passkey.register"
 	c, err := s.takeChallenge(ctx, token, passkeyPurposeRegister, &u.ID)
 	if err != nil {
@@ -192,7 +192,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_passkeys WHERE user_id = $1`, u.ID).Scan(&count); err != nil {
 			return err
 		}
-		if count >= s.policy.MaxPasskeys {
+		if count >= s.passkeyPolicy.MaxPasskeys {
 			return ErrPasskeyLimit
 		}
 		// ON CONFLICT DO NOTHING turns an id registered to anyone into "no row", without a
@@ -232,7 +232,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 // credentials, the authenticator offers the discoverable ones it holds for this site, and so
 // the answer is the same whether or not any account exists. User verification (PIN,
 // biometrics) is required, because the passkey is the only factor.
-func (s *Service) BeginPasskeyLogIn(ctx context.Context) (options []byte, token string, err error) {
+func (s *Passkeys) BeginPasskeyLogIn(ctx context.Context) (options []byte, token string, err error) {
 	rp, err := s.relyingParty()
 	if err != nil {
 		return nil, "", err
@@ -247,7 +247,7 @@ func (s *Service) BeginPasskeyLogIn(ctx context.Context) (options []byte, token 
 // FinishPasskeyLogIn verifies the answer to BeginPasskeyLogIn and returns the account whose
 // passkey signed it. The credential is looked up by id and its owner's user handle must match
 // the one the authenticator returned. Every failure is ErrPasskeyRejected and audited.
-func (s *Service) FinishPasskeyLogIn(ctx context.Context, token string, response []byte, meta Meta) (*User, error) {
+func (s *Passkeys) FinishPasskeyLogIn(ctx context.Context, token string, response []byte, meta Meta) (*User, error) {
 	const action = "user.log_in"
 	c, err := s.takeChallenge(ctx, token, passkeyPurposeLogIn, nil)
 	if err != nil {
@@ -288,7 +288,7 @@ func (s *Service) FinishPasskeyLogIn(ctx context.Context, token string, response
 // such as the second factor after a password (the MFA challenge page calls it). The options
 // list u's passkeys; user verification is preferred, not required, since the password was
 // the first factor. A user without passkeys is ErrNotFound.
-func (s *Service) BeginPasskeyAssertion(ctx context.Context, u *User) (options []byte, token string, err error) {
+func (s *Passkeys) BeginPasskeyAssertion(ctx context.Context, u *User) (options []byte, token string, err error) {
 	pu, err := s.loadPasskeyUser(ctx, u, false)
 	if err != nil {
 		return nil, "", err
@@ -310,7 +310,7 @@ func (s *Service) BeginPasskeyAssertion(ctx context.Context, u *User) (options [
 // FinishPasskeyAssertion verifies the answer to BeginPasskeyAssertion: the passkey must be
 // one of u's and the challenge one issued to u. It returns the passkey used; every failure
 // is ErrPasskeyRejected and audited as "passkey.second_factor".
-func (s *Service) FinishPasskeyAssertion(ctx context.Context, u *User, token string, response []byte, meta Meta) (*Passkey, error) {
+func (s *Passkeys) FinishPasskeyAssertion(ctx context.Context, u *User, token string, response []byte, meta Meta) (*Passkey, error) {
 	const action = "passkey.second_factor"
 	c, err := s.takeChallenge(ctx, token, passkeyPurposeSecondFactor, &u.ID)
 	if err != nil {
@@ -346,7 +346,7 @@ func (s *Service) FinishPasskeyAssertion(ctx context.Context, u *User, token str
 }
 
 // issueCeremony stores a ceremony's session data and encodes its options for the browser.
-func (s *Service) issueCeremony(ctx context.Context, purpose string, owner *ID, name string, options any, sd *webauthn.SessionData) ([]byte, string, error) {
+func (s *Passkeys) issueCeremony(ctx context.Context, purpose string, owner *ID, name string, options any, sd *webauthn.SessionData) ([]byte, string, error) {
 	token, err := s.saveChallenge(ctx, purpose, owner, name, sd)
 	if err != nil {
 		return nil, "", err
@@ -362,7 +362,7 @@ func (s *Service) issueCeremony(ctx context.Context, purpose string, owner *ID, 
 // either side is non-zero) means the key may have been copied: the login is refused, audited
 // and the account holder emailed. Otherwise the new counter and flags are stored with a
 // compare-and-set on the old counter, so two concurrent uses of one response cannot both win.
-func (s *Service) recordPasskeyUse(ctx context.Context, u *User, pk *Passkey, cred *webauthn.Credential, received uint32, action string, meta Meta) error {
+func (s *Passkeys) recordPasskeyUse(ctx context.Context, u *User, pk *Passkey, cred *webauthn.Credential, received uint32, action string, meta Meta) error {
 	if cred.Authenticator.CloneWarning {
 		err := s.audit(ctx, s.db, meta, auditEvent{Action: "passkey.sign_count_rollback", TargetID: &u.ID, Outcome: outcomeFailure,
 			Metadata: map[string]string{"passkey_id": fmt.Sprint(pk.ID), "stored": fmt.Sprint(pk.signCount), "received": fmt.Sprint(received)}})
@@ -400,7 +400,7 @@ func (s *Service) recordPasskeyUse(ctx context.Context, u *User, pk *Passkey, cr
 
 // passkeyFailed audits a failed ceremony with its reason (the library's message, never key
 // material) and returns ErrPasskeyRejected, or the audit error when the database failed.
-func (s *Service) passkeyFailed(ctx context.Context, action string, target *ID, meta Meta, reason error) error {
+func (s *Passkeys) passkeyFailed(ctx context.Context, action string, target *ID, meta Meta, reason error) error {
 	msg := reason.Error()
 	var perr *protocol.Error
 	if errors.As(reason, &perr) && perr.DevInfo != "" {
@@ -418,7 +418,7 @@ func (s *Service) passkeyFailed(ctx context.Context, action string, target *ID, 
 // passkeyLookupFailed is passkeyFailed for a step that can also fail for reasons that say
 // nothing about the response: only a rejection or a missing row counts against the ceremony,
 // a database error is returned as it is (and answered with a 503).
-func (s *Service) passkeyLookupFailed(ctx context.Context, action string, target *ID, meta Meta, reason error) error {
+func (s *Passkeys) passkeyLookupFailed(ctx context.Context, action string, target *ID, meta Meta, reason error) error {
 	if errors.Is(reason, ErrPasskeyRejected) || errors.Is(reason, ErrNotFound) {
 		return s.passkeyFailed(ctx, action, target, meta, reason)
 	}

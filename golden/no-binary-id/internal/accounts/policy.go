@@ -78,14 +78,6 @@ type Policy struct {
 	// when the grace period is over: DeleteSoft (anonymise, keep the row) or DeleteHard.
 	AccountDeletionGrace    time.Duration
 	AccountDeletionStrategy DeletionStrategy
-
-	// Passkeys (WebAuthn).
-	PasskeyChallengeTTL time.Duration // how long a registration or login ceremony may take
-	MaxPasskeys         int           // passkeys one user may register
-	// PasskeyRPID is the WebAuthn relying party id. Empty means BASE_URL's host name. Set a
-	// parent domain (example.com for app.example.com) to share passkeys across subdomains;
-	// changing it later makes every registered passkey unusable.
-	PasskeyRPID string
 }
 
 // DefaultPolicy returns the production defaults (OWASP and NIST SP 800-63B-4 based).
@@ -136,9 +128,6 @@ func DefaultPolicy() Policy {
 
 		AccountDeletionGrace:    14 * 24 * time.Hour,
 		AccountDeletionStrategy: DeleteSoft,
-
-		PasskeyChallengeTTL: 5 * time.Minute,
-		MaxPasskeys:         10,
 	}
 }
 

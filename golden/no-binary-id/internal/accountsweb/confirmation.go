@@ -15,7 +15,7 @@ import (
 // confirmPage shows the code form and the resend form. A logged-in user confirms their
 // own address, so the page asks only for the code.
 func (s *Server) confirmPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "confirm.html", page{Title: "Confirm your email"})
+	s.render(w, r, http.StatusOK, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}})
 }
 
 // confirm handles both forms of the confirmation page: with a code it confirms the address,
@@ -32,10 +32,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 
 	if code == "" {
 		if email == "" {
-			s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", page{
-				Title: "Confirm your email",
-				Form:  form{Errors: map[string]string{"resend_email": "can't be blank"}},
-			})
+			s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Errors: map[string]string{"resend_email": "can't be blank"}}})
 			return
 		}
 		if err := s.svc.ResendConfirmation(r.Context(), email, meta); err != nil {
@@ -52,16 +49,10 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.As(err, &limited):
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(limited.RetryAfter)))
-		s.render(w, r, http.StatusTooManyRequests, "confirm.html", page{
-			Title: "Confirm your email",
-			Form:  form{Email: clip(email), Error: "Too many attempts. Wait a few minutes, or use the link in the email."},
-		})
+		s.render(w, r, http.StatusTooManyRequests, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Email: clip(email), Error: "Too many attempts. Wait a few minutes, or use the link in the email."}})
 		return
 	case errors.Is(err, accounts.ErrInvalidCode):
-		s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", page{
-			Title: "Confirm your email",
-			Form:  form{Email: clip(email), Error: "That code is not valid or has expired. Check the latest email, or send a new one."},
-		})
+		s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Email: clip(email), Error: "That code is not valid or has expired. Check the latest email, or send a new one."}})
 		return
 	case err != nil:
 		s.serverError(w, r, err)
@@ -78,7 +69,7 @@ func (s *Server) confirmLinkPage(w http.ResponseWriter, r *http.Request) {
 		s.tokenError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "confirm_link.html", page{Title: "Confirm your email", Token: token})
+	s.render(w, r, http.StatusOK, "confirm_link.html", &formPage{layout: layout{Title: "Confirm your email"}, Token: token})
 }
 
 // confirmLink confirms the address with the emailed link.
@@ -109,5 +100,5 @@ func (s *Server) tokenError(w http.ResponseWriter, r *http.Request, err error) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusNotFound, "link_invalid.html", page{Title: "Link invalid or expired"})
+	s.render(w, r, http.StatusNotFound, "link_invalid.html", &layout{Title: "Link invalid or expired"})
 }

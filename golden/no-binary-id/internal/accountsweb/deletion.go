@@ -38,7 +38,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	// Shown straight away rather than after a redirect: LogOut asks the browser to clear its
 	// cookies, flash included. The page must not show the account it just logged out.
 	s.render(w, r.WithContext(userauth.WithoutCurrent(r.Context())), http.StatusOK, "deletion_scheduled.html",
-		page{Title: "Account scheduled for deletion", Data: deletionView{DeleteAt: at}})
+		&dataPage[deletionView]{layout: layout{Title: "Account scheduled for deletion"}, Data: deletionView{DeleteAt: at}})
 }
 
 // reactivationPage is where an account scheduled for deletion lands after logging in: keep it,
@@ -49,7 +49,7 @@ func (s *Server) reactivationPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/users/settings", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "reactivation.html", page{Title: "Keep your account?", Data: deletionView{DeleteAt: *u.DeletionScheduledAt}})
+	s.render(w, r, http.StatusOK, "reactivation.html", &dataPage[deletionView]{layout: layout{Title: "Keep your account?"}, Data: deletionView{DeleteAt: *u.DeletionScheduledAt}})
 }
 
 // reactivate cancels the scheduled deletion.

@@ -12,9 +12,9 @@ import (
 // "password" from ever reaching the hasher.
 const maxBodyBytes = 64 << 10
 
-// contentSecurityPolicy allows only this site's own styles, scripts and forms and no framing.
-// The passkeys script is a file the app serves (/assets/passkeys.js, under default-src
-// 'self'); inline scripts and eval stay refused.
+// contentSecurityPolicy allows only this site's own styles, scripts and forms, and no framing.
+// A script a feature needs is a file the app serves (under default-src 'self'); inline
+// scripts and eval stay refused.
 const contentSecurityPolicy = "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 
 // securityHeaders sets the headers every response carries.

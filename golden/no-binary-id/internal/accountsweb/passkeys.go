@@ -46,57 +46,98 @@ type passkeyView struct {
 	Error      string
 }
 
-// mountPasskeys registers the passkey routes; Mount calls it with its guestPost and member
-// wrappers. The passkey login counts against the per-IP limit like the other guest forms;
-// adding and deleting a passkey also need sudo mode; the second-factor routes are only for
-// a login waiting at the MFA challenge, as the challenge itself.
-func (s *Server) mountPasskeys(mux *http.ServeMux, guestPost, member func(http.HandlerFunc) http.Handler) {
-	sudo := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RequireAuthenticated(s.auth.RequireSudo(h))))
-	}
-	pending := func(h http.HandlerFunc) http.Handler {
-		return s.Protect(noStore(s.auth.RequireMFAPending(h)))
-	}
+// passkeysFeature is passkeys (WebAuthn): passkey-first login on the log-in page
+// (logInMethod), passkeys as the second factor at the MFA challenge (mfaMethod), and the
+// passkeys settings page (settingsCarder, routeMounter). Its handlers run on the Server they
+// embed, with the passkey half of the service in pk.
+type passkeysFeature struct {
+	*Server
+	pk *accounts.Passkeys
+}
+
+// newPasskeys builds the passkeys feature on s, with the default passkey policy. Change
+// accounts.DefaultPasskeyPolicy, or pass another policy here, to tune it.
+func newPasskeys(s *Server) *passkeysFeature {
+	return &passkeysFeature{Server: s, pk: accounts.NewPasskeys(s.svc, accounts.DefaultPasskeyPolicy())}
+}
+
+func (*passkeysFeature) featureName() string { return "passkeys" }
+
+// passkeysPage is the view of passkeys.html.
+type passkeysPage struct {
+	layout
+	Passkeys *passkeyView
+}
+
+// mount registers the passkey routes. The passkey login counts against the per-IP limit like
+// the other guest forms; adding and deleting a passkey also need sudo mode; the second-factor
+// routes are only for a login waiting at the MFA challenge, as the challenge itself.
+func (s *passkeysFeature) mount(mux *http.ServeMux) {
 	mux.Handle("GET /assets/passkeys.js", s.securityHeaders(http.HandlerFunc(servePasskeysJS)))
-	mux.Handle("GET /users/settings/passkeys", member(s.passkeysPage))
-	mux.Handle("POST /users/settings/passkeys/options", sudo(s.passkeyRegistrationOptions))
-	mux.Handle("POST /users/settings/passkeys", sudo(s.registerPasskey))
-	mux.Handle("POST /users/settings/passkeys/{id}/rename", member(s.renamePasskey))
-	mux.Handle("POST /users/settings/passkeys/{id}/delete", sudo(s.deletePasskey))
-	mux.Handle("POST /users/log-in/passkey/options", guestPost(s.passkeyLogInOptions))
-	mux.Handle("POST /users/log-in/passkey", guestPost(s.logInWithPasskey))
-	mux.Handle("POST "+userauth.MFAPath+"/passkey/options", pending(s.mfaPasskeyOptions))
-	mux.Handle("POST "+userauth.MFAPath+"/passkey", pending(s.mfaWithPasskey))
+	mux.Handle("GET /users/settings/passkeys", s.member(s.passkeysPage))
+	mux.Handle("POST /users/settings/passkeys/options", s.sudoMember(s.passkeyRegistrationOptions))
+	mux.Handle("POST /users/settings/passkeys", s.sudoMember(s.registerPasskey))
+	mux.Handle("POST /users/settings/passkeys/{id}/rename", s.member(s.renamePasskey))
+	mux.Handle("POST /users/settings/passkeys/{id}/delete", s.sudoMember(s.deletePasskey))
+	mux.Handle("POST /users/log-in/passkey/options", s.guestPost(s.passkeyLogInOptions))
+	mux.Handle("POST /users/log-in/passkey", s.guestPost(s.logInWithPasskey))
+	mux.Handle("POST "+userauth.MFAPath+"/passkey/options", s.pendingMFA(s.mfaPasskeyOptions))
+	mux.Handle("POST "+userauth.MFAPath+"/passkey", s.pendingMFA(s.mfaWithPasskey))
+}
+
+// passkeysScript is the browser side of the ceremonies, served from this origin.
+const passkeysScript = "/assets/passkeys.js"
+
+// addToLogIn offers passkey-first login, with autofill: the email field also lists the
+// passkeys the browser holds for this site.
+func (s *passkeysFeature) addToLogIn(r *http.Request, p *logInView) error {
+	html, err := s.partial("passkey_log_in", struct{ ReturnTo string }{p.Form.ReturnTo})
+	if err != nil {
+		return err
+	}
+	p.Methods = append(p.Methods, html)
+	p.EmailAutocomplete += " webauthn"
+	p.Scripts = append(p.Scripts, passkeysScript)
+	return nil
+}
+
+func (s *passkeysFeature) settingsCards(*http.Request) []settingsCard {
+	return []settingsCard{{
+		ID: "security", Heading: "Sign-in security",
+		Links: []settingsLink{{
+			Title:  "Passkeys",
+			Text:   "Log in with your fingerprint, face or security key instead of a password.",
+			Href:   "/users/settings/passkeys",
+			Action: "Manage passkeys",
+		}},
+	}}
 }
 
 // passkeysPage lists the account's passkeys with the form to add one.
-func (s *Server) passkeysPage(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) passkeysPage(w http.ResponseWriter, r *http.Request) {
 	s.renderPasskeys(w, r, http.StatusOK, "")
 }
 
-func (s *Server) renderPasskeys(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+func (s *passkeysFeature) renderPasskeys(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	u, _ := userauth.CurrentUser(r.Context())
 	sess, _ := userauth.CurrentSession(r.Context())
-	list, err := s.svc.Passkeys(r.Context(), u.ID)
+	list, err := s.pk.Passkeys(r.Context(), u.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	limit := s.svc.Policy().MaxPasskeys
-	s.render(w, r, status, "passkeys.html", page{
-		Title: "Passkeys",
-		Passkeys: &passkeyView{
-			List:       list,
-			SudoActive: sess.SudoActive(s.svc.Now(), s.svc.Policy()),
-			Max:        limit,
-			AtLimit:    len(list) >= limit,
-			Error:      errMsg,
-		},
-	})
+	limit := s.pk.PasskeyPolicy().MaxPasskeys
+	s.render(w, r, status, "passkeys.html", &passkeysPage{layout: layout{Title: "Passkeys"}, Passkeys: &passkeyView{
+		List:       list,
+		SudoActive: sess.SudoActive(s.pk.Now(), s.pk.Policy()),
+		Max:        limit,
+		AtLimit:    len(list) >= limit,
+		Error:      errMsg,
+	}})
 }
 
 // passkeyRegistrationOptions starts adding a passkey. Body: {"name": "..."} (optional).
-func (s *Server) passkeyRegistrationOptions(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) passkeyRegistrationOptions(w http.ResponseWriter, r *http.Request) {
 	body, ok := s.readPasskeyJSON(w, r)
 	if !ok {
 		return
@@ -109,7 +150,7 @@ func (s *Server) passkeyRegistrationOptions(w http.ResponseWriter, r *http.Reque
 		return
 	}
 	u, _ := userauth.CurrentUser(r.Context())
-	options, token, err := s.svc.BeginPasskeyRegistration(r.Context(), u, req.Name)
+	options, token, err := s.pk.BeginPasskeyRegistration(r.Context(), u, req.Name)
 	var verr *accounts.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -126,14 +167,14 @@ func (s *Server) passkeyRegistrationOptions(w http.ResponseWriter, r *http.Reque
 
 // registerPasskey finishes adding a passkey. Body: the credential from
 // navigator.credentials.create, as RegistrationResponseJSON.
-func (s *Server) registerPasskey(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) registerPasskey(w http.ResponseWriter, r *http.Request) {
 	body, ok := s.readPasskeyJSON(w, r)
 	if !ok {
 		return
 	}
 	token := s.takePasskeyCookie(w, r)
 	u, _ := userauth.CurrentUser(r.Context())
-	_, err := s.svc.FinishPasskeyRegistration(r.Context(), u, token, body, s.auth.Meta(r))
+	_, err := s.pk.FinishPasskeyRegistration(r.Context(), u, token, body, s.auth.Meta(r))
 	switch {
 	case errors.Is(err, accounts.ErrPasskeyExists):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "This passkey is already registered."})
@@ -150,14 +191,14 @@ func (s *Server) registerPasskey(w http.ResponseWriter, r *http.Request) {
 }
 
 // renamePasskey changes a passkey's nickname (form field "name").
-func (s *Server) renamePasskey(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) renamePasskey(w http.ResponseWriter, r *http.Request) {
 	id, ok := parsePasskeyID(r.PathValue("id"))
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
 		return
 	}
 	u, _ := userauth.CurrentUser(r.Context())
-	err := s.svc.RenamePasskey(r.Context(), u, id, r.PostFormValue("name"), s.auth.Meta(r))
+	err := s.pk.RenamePasskey(r.Context(), u, id, r.PostFormValue("name"), s.auth.Meta(r))
 	var verr *accounts.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -173,14 +214,14 @@ func (s *Server) renamePasskey(w http.ResponseWriter, r *http.Request) {
 }
 
 // deletePasskey removes a passkey; the account holder is emailed.
-func (s *Server) deletePasskey(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) deletePasskey(w http.ResponseWriter, r *http.Request) {
 	id, ok := parsePasskeyID(r.PathValue("id"))
 	if !ok {
 		s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
 		return
 	}
 	u, _ := userauth.CurrentUser(r.Context())
-	err := s.svc.DeletePasskey(r.Context(), u, id, s.auth.Meta(r))
+	err := s.pk.DeletePasskey(r.Context(), u, id, s.auth.Meta(r))
 	switch {
 	case errors.Is(err, accounts.ErrLastSignInMethod):
 		s.renderPasskeys(w, r, http.StatusConflict, "This passkey is the only way to log in to your account, so it cannot be deleted.")
@@ -196,11 +237,11 @@ func (s *Server) deletePasskey(w http.ResponseWriter, r *http.Request) {
 
 // passkeyLogInOptions starts a passkey-first login. It takes no email, so its answer is the
 // same for everyone.
-func (s *Server) passkeyLogInOptions(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) passkeyLogInOptions(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.readPasskeyJSON(w, r); !ok {
 		return
 	}
-	options, token, err := s.svc.BeginPasskeyLogIn(r.Context())
+	options, token, err := s.pk.BeginPasskeyLogIn(r.Context())
 	if err != nil {
 		s.passkeyServerError(w, r, err)
 		return
@@ -212,13 +253,13 @@ func (s *Server) passkeyLogInOptions(w http.ResponseWriter, r *http.Request) {
 // logInWithPasskey finishes a passkey-first login and starts a session, like a password
 // login. Body: the credential from navigator.credentials.get, as AuthenticationResponseJSON;
 // the query may carry return_to.
-func (s *Server) logInWithPasskey(w http.ResponseWriter, r *http.Request) {
+func (s *passkeysFeature) logInWithPasskey(w http.ResponseWriter, r *http.Request) {
 	body, ok := s.readPasskeyJSON(w, r)
 	if !ok {
 		return
 	}
 	token := s.takePasskeyCookie(w, r)
-	u, err := s.svc.FinishPasskeyLogIn(r.Context(), token, body, s.auth.Meta(r))
+	u, err := s.pk.FinishPasskeyLogIn(r.Context(), token, body, s.auth.Meta(r))
 	if errors.Is(err, accounts.ErrPasskeyRejected) {
 		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": passkeyLogInFailed})
 		return
@@ -241,7 +282,7 @@ func (s *Server) logInWithPasskey(w http.ResponseWriter, r *http.Request) {
 
 // readPasskeyJSON reads a ceremony's JSON body. Requiring application/json also means no
 // plain HTML form on another site can reach these handlers.
-func (s *Server) readPasskeyJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+func (s *passkeysFeature) readPasskeyJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
 		writeJSON(w, http.StatusUnsupportedMediaType, map[string]string{"error": "Send JSON."})
 		return nil, false
@@ -261,7 +302,7 @@ func (s *Server) readPasskeyJSON(w http.ResponseWriter, r *http.Request) ([]byte
 
 // passkeyServerError answers a ceremony the server could not complete: logged, and a
 // generic 503 in JSON, since the page's script reads the answer.
-func (s *Server) passkeyServerError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *passkeysFeature) passkeyServerError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logger.ErrorContext(r.Context(), "passkey request failed", "path", r.URL.Path, "error", err)
 	w.Header().Set("Retry-After", "5")
 	writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Something went wrong on our side. Please try again in a moment."})
@@ -283,7 +324,7 @@ func writeRawJSON(w http.ResponseWriter, status int, data []byte) {
 	w.Write(data)
 }
 
-func (s *Server) passkeyCookieName() string {
+func (s *passkeysFeature) passkeyCookieName() string {
 	if s.https {
 		return "__Host-app_passkey"
 	}
@@ -292,17 +333,17 @@ func (s *Server) passkeyCookieName() string {
 
 // setPasskeyCookie keeps the token of a ceremony in progress. SameSite=Strict: only this
 // site's own pages start and finish ceremonies.
-func (s *Server) setPasskeyCookie(w http.ResponseWriter, token string) {
+func (s *passkeysFeature) setPasskeyCookie(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name: s.passkeyCookieName(), Value: token, Path: "/",
-		MaxAge:   int(s.svc.Policy().PasskeyChallengeTTL / time.Second),
+		MaxAge:   int(s.pk.PasskeyPolicy().ChallengeTTL / time.Second),
 		HttpOnly: true, Secure: s.https, SameSite: http.SameSiteStrictMode,
 	})
 }
 
 // takePasskeyCookie returns the ceremony token and clears the cookie: the challenge it
 // names is used up by this request, whatever its outcome.
-func (s *Server) takePasskeyCookie(w http.ResponseWriter, r *http.Request) string {
+func (s *passkeysFeature) takePasskeyCookie(w http.ResponseWriter, r *http.Request) string {
 	c, err := r.Cookie(s.passkeyCookieName())
 	if err != nil {
 		return ""

@@ -12,7 +12,7 @@ import (
 )
 
 func (s *Server) resetRequestPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "reset_request.html", page{Title: "Forgot your password?"})
+	s.render(w, r, http.StatusOK, "reset_request.html", &layout{Title: "Forgot your password?"})
 }
 
 // requestReset mails a reset link. Every address gets the same redirect and notice.
@@ -33,7 +33,7 @@ func (s *Server) resetPasswordPage(w http.ResponseWriter, r *http.Request) {
 		s.tokenError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "reset_password.html", page{Title: "Choose a new password", Token: token})
+	s.render(w, r, http.StatusOK, "reset_password.html", &formPage{layout: layout{Title: "Choose a new password"}, Token: token})
 }
 
 // resetPassword sets the new password. Every session of the account ends, this browser is
@@ -45,9 +45,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	var invalid *accounts.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		s.render(w, r, http.StatusUnprocessableEntity, "reset_password.html", page{
-			Title: "Choose a new password", Token: token, Form: form{Errors: invalid.Fields},
-		})
+		s.render(w, r, http.StatusUnprocessableEntity, "reset_password.html", &formPage{layout: layout{Title: "Choose a new password"}, Token: token, Form: form{Errors: invalid.Fields}})
 		return
 	case err != nil:
 		s.tokenError(w, r, err)

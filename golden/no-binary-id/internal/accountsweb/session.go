@@ -12,10 +12,20 @@ import (
 )
 
 func (s *Server) logInPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "log_in.html", page{
-		Title: "Log in",
-		Form:  form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))},
-	})
+	s.renderLogIn(w, r, http.StatusOK, form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))})
+}
+
+// renderLogIn shows the log-in page with f, and every feature's way to log in below the
+// password form.
+func (s *Server) renderLogIn(w http.ResponseWriter, r *http.Request, status int, f form) {
+	p := &logInView{layout: layout{Title: "Log in"}, Form: f, EmailAutocomplete: "username"}
+	for _, m := range featuresOf[logInMethod](s.features) {
+		if err := m.addToLogIn(r, p); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "log_in.html", p)
 }
 
 // logIn checks the password and starts a session. Every failure shows the same message with
@@ -27,10 +37,7 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 
 	u, err := s.svc.Authenticate(r.Context(), email, r.PostFormValue("password"), s.auth.Meta(r))
 	if errors.Is(err, accounts.ErrInvalidCredentials) {
-		s.render(w, r, http.StatusUnprocessableEntity, "log_in.html", page{
-			Title: "Log in",
-			Form:  form{Email: clip(email), RememberMe: rememberMe, ReturnTo: back, Error: "Invalid email or password"},
-		})
+		s.renderLogIn(w, r, http.StatusUnprocessableEntity, form{Email: clip(email), RememberMe: rememberMe, ReturnTo: back, Error: "Invalid email or password"})
 		return
 	}
 	if errors.Is(err, accounts.ErrUnconfirmed) {
@@ -40,11 +47,8 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusForbidden, "confirm.html", page{
-			Title: "Confirm your email",
-			Form: form{Email: clip(accounts.NormalizeEmail(email)),
-				Error: "Confirm your email address before logging in. We have sent you a new link and code."},
-		})
+		s.render(w, r, http.StatusForbidden, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Email: clip(accounts.NormalizeEmail(email)),
+			Error: "Confirm your email address before logging in. We have sent you a new link and code."}})
 		return
 	}
 	if err != nil {
@@ -52,6 +56,40 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.completeLogIn(w, r, u, rememberMe, back)
+}
+
+// completeLogIn finishes a first-factor login (password here; the magic link and OAuth
+// callbacks call it too): a feature may hold it for another step (MFA asks for the second
+// factor when the account uses it), otherwise the session starts now. back is a return path
+// already checked with returnTo ("" for the home page).
+func (s *Server) completeLogIn(w http.ResponseWriter, r *http.Request, u *accounts.User, rememberMe bool, back string) {
+	for _, g := range featuresOf[logInGate](s.features) {
+		if g.gateLogIn(w, r, u, rememberMe, back) {
+			return
+		}
+	}
+	if err := s.auth.LogIn(w, r, u, rememberMe); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.setFlash(w, "logged_in")
+	if back == "" {
+		back = "/"
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// memberOrPending lets logged-in users and logins waiting for another step (the
+// second factor) through, since log-out must work for both, and sends guests to the log-in
+// page.
+func (s *Server) memberOrPending(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, pending := userauth.PendingMFA(r.Context()); pending {
+			h(w, r)
+			return
+		}
+		s.auth.RequireAuthenticated(h).ServeHTTP(w, r)
+	})
 }
 
 // logOut ends the session. The cookie is cleared even when the database is down, so the

@@ -39,7 +39,7 @@ type tokenView struct {
 // confirmEmailPage shows a button that confirms the change. A GET never uses the link up, so
 // mail scanners that open links cannot confirm anything.
 func (s *Server) confirmEmailPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "confirm_email.html", page{Title: "Confirm your new email", Data: tokenView{Token: r.PathValue("token")}})
+	s.render(w, r, http.StatusOK, "confirm_email.html", &dataPage[tokenView]{layout: layout{Title: "Confirm your new email"}, Data: tokenView{Token: r.PathValue("token")}})
 }
 
 // confirmEmail applies the change, for the logged-in account the link was sent for only, then
@@ -66,7 +66,7 @@ func (s *Server) confirmEmail(w http.ResponseWriter, r *http.Request) {
 
 // cancelEmailPage shows a button that cancels a pending email change.
 func (s *Server) cancelEmailPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "cancel_email.html", page{Title: "Cancel the email change", Data: tokenView{Token: r.PathValue("token")}})
+	s.render(w, r, http.StatusOK, "cancel_email.html", &dataPage[tokenView]{layout: layout{Title: "Cancel the email change"}, Data: tokenView{Token: r.PathValue("token")}})
 }
 
 // cancelEmail voids the pending change the link belongs to.

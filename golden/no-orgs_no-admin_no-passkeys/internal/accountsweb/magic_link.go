@@ -28,7 +28,7 @@ func (s *Server) magicLinkPage(w http.ResponseWriter, r *http.Request) {
 		s.tokenError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "magic_link.html", page{Title: "Log in", Token: token})
+	s.render(w, r, http.StatusOK, "magic_link.html", &formPage{layout: layout{Title: "Log in"}, Token: token})
 }
 
 // magicLinkLogIn uses up the link and finishes the login like a password would: an account

@@ -26,37 +26,28 @@ func init() {
 	})
 }
 
-// completeLogIn finishes a first-factor login (password here; the magic link and OAuth
-// callbacks call it too). When the account uses MFA and this browser is not trusted for
-// it, the login waits for the second factor at /users/mfa; otherwise the session starts
-// now. back is a return path already checked with returnTo ("" for the home page).
-func (s *Server) completeLogIn(w http.ResponseWriter, r *http.Request, u *accounts.User, rememberMe bool, back string) {
+// gateLogIn holds a first-factor login when the account uses MFA and this browser is not
+// trusted for it: the login waits for the second factor at /users/mfa.
+func (f *mfaFeature) gateLogIn(w http.ResponseWriter, r *http.Request, u *accounts.User, rememberMe bool, back string) bool {
+	s := f.s
 	needsMFA, err := s.needsMFA(r, u)
 	if err != nil {
 		s.serverError(w, r, err)
-		return
+		return true
 	}
-	if needsMFA {
-		if err := s.auth.BeginMFA(w, r, u, rememberMe); err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		target := userauth.MFAPath
-		if back != "" {
-			target += "?return_to=" + url.QueryEscape(back)
-		}
-		http.Redirect(w, r, target, http.StatusSeeOther)
-		return
+	if !needsMFA {
+		return false
 	}
-	if err := s.auth.LogIn(w, r, u, rememberMe); err != nil {
+	if err := s.auth.BeginMFA(w, r, u, rememberMe); err != nil {
 		s.serverError(w, r, err)
-		return
+		return true
 	}
-	s.setFlash(w, "logged_in")
-	if back == "" {
-		back = "/"
+	target := userauth.MFAPath
+	if back != "" {
+		target += "?return_to=" + url.QueryEscape(back)
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	http.Redirect(w, r, target, http.StatusSeeOther)
+	return true
 }
 
 // needsMFA reports whether u must give a second factor in this browser.
@@ -70,18 +61,6 @@ func (s *Server) needsMFA(r *http.Request, u *accounts.User) (bool, error) {
 		return false, err
 	}
 	return !trusted, nil
-}
-
-// memberOrPendingMFA lets logged-in users and logins waiting for their second
-// factor through (log-out must work for both) and sends guests to the log-in page.
-func (s *Server) memberOrPendingMFA(h http.HandlerFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, _, pending := userauth.PendingMFA(r.Context()); pending {
-			h(w, r)
-			return
-		}
-		s.auth.RequireAuthenticated(h).ServeHTTP(w, r)
-	})
 }
 
 // mfaChallengePage asks a pending login for its second factor.
@@ -139,15 +118,21 @@ func (s *Server) mfaChallenge(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderMFAChallenge(w http.ResponseWriter, r *http.Request, status int, back, msg string) {
 	u, _, _ := userauth.PendingMFA(r.Context())
-	v := &mfaView{
-		MaskedEmail: maskEmail(u.Email),
-		TrustDays:   int(s.svc.Policy().MFATrustTTL / (24 * time.Hour)),
+	p := &mfaPage{
+		layout: layout{Title: "Two-factor authentication"},
+		Form:   form{ReturnTo: back, Error: msg},
+		MFA: &mfaView{
+			MaskedEmail: maskEmail(u.Email),
+			TrustDays:   int(s.svc.Policy().MFATrustTTL / (24 * time.Hour)),
+		},
 	}
-	s.render(w, r, status, "mfa_challenge.html", page{
-		Title: "Two-factor authentication",
-		Form:  form{ReturnTo: back, Error: msg},
-		MFA:   v,
-	})
+	for _, m := range featuresOf[mfaMethod](s.features) {
+		if err := m.addToMFAChallenge(r, u, p); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, status, "mfa_challenge.html", p)
 }
 
 // renderMFALocked answers while MFA is locked after too many wrong codes.

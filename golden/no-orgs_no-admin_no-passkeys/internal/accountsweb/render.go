@@ -7,6 +7,7 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -17,11 +18,38 @@ import (
 	"example.com/app/internal/userauth"
 )
 
-//go:embed templates/*.html
+//go:embed templates
 var templateFiles embed.FS
 
-//go:embed assets/app.css
-var appCSS []byte
+//go:embed assets/*.css
+var cssFiles embed.FS
+
+// appCSS is the stylesheet served at /assets/app.css: assets/app.css, then the stylesheet of
+// each feature (assets/<feature>.css) in name order, so a feature styles its own pages
+// without editing the core one.
+var appCSS = joinCSS(cssFiles)
+
+func joinCSS(fsys fs.FS) []byte {
+	out, err := fs.ReadFile(fsys, "assets/app.css")
+	if err != nil {
+		panic(err)
+	}
+	names, err := fs.Glob(fsys, "assets/*.css")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		if name == "assets/app.css" {
+			continue
+		}
+		part, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			panic(err)
+		}
+		out = append(append(out, '\n'), part...)
+	}
+	return out
+}
 
 // pages maps a page file name ("log_in.html") to its template, parsed with the layout.
 type pages map[string]*template.Template
@@ -42,46 +70,69 @@ func parsePages() pages {
 	return p
 }
 
-// page is what every template receives. Fields a page does not use stay empty.
-type page struct {
-	AppName     string
-	Title       string
-	CurrentUser *accounts.User // the logged-in user, for the navigation
-	Flash       string
-	Form        form
-	Message     string       // error pages
-	MFA         *mfaView     // two-factor pages (mfa_settings.go, mfa_login.go)
-	Token       string       // the emailed token a link page posts back
-	Mailbox     *mailboxView // the dev mailbox pages
-	Data        any          // what one page needs beyond the above, e.g. the settings forms
+// parsePartials parses templates/partials/*.html, the fragments features add to core pages
+// (a way to log in, a note on a settings page). It is nil when no feature has any.
+func parsePartials() *template.Template {
+	names, err := fs.Glob(templateFiles, "templates/partials/*.html")
+	if err != nil {
+		panic(err)
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return template.Must(template.New("partials").ParseFS(templateFiles, names...))
 }
 
-// form is the state of a submitted form, to show it again: the typed email (never the
-// password), one message per field and an optional message for the whole form.
-type form struct {
-	Email      string
-	RememberMe bool
-	ReturnTo   string
-	Error      string
-	Errors     map[string]string
+// partial renders the fragment name (a {{define}} in templates/partials/) with data, for
+// a feature to place on a core page. html/template escapes it in its own context, so the
+// result is safe to insert as HTML.
+func (s *Server) partial(name string, data any) (template.HTML, error) {
+	if s.partials == nil {
+		return "", fmt.Errorf("no partial %q: there are no partial templates", name)
+	}
+	var buf bytes.Buffer
+	if err := s.partials.ExecuteTemplate(&buf, name, data); err != nil {
+		return "", fmt.Errorf("render partial %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil
 }
+
+// layout is what layout.html shows around every page. Each page has a view type of its own
+// that embeds layout (see views.go); render fills in the fields marked below.
+type layout struct {
+	AppName     string // filled in by render
+	Title       string
+	CurrentUser *accounts.User // filled in by render: the logged-in user, for the navigation
+	Nav         []navLink      // filled in by render: links features add to the header
+	Flash       string         // filled in by render unless set
+	Scripts     []string       // scripts the page loads, paths on this origin (the CSP allows no other)
+}
+
+func (l *layout) frame() *layout { return l }
+
+// A view is the data of one page: a struct that embeds layout.
+type view interface{ frame() *layout }
 
 // render writes a page with status. It renders into a buffer first, so a template error
 // becomes a clean 500 rather than half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	t, ok := s.pages[name]
 	if !ok {
 		s.logger.ErrorContext(r.Context(), "unknown page template", "name", name)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	p.AppName = s.svc.Config().AppName
-	p.CurrentUser, _ = userauth.CurrentUser(r.Context())
-	if p.Flash == "" {
-		p.Flash = s.takeFlash(w, r)
+	l := v.frame()
+	l.AppName = s.svc.Config().AppName
+	l.CurrentUser, _ = userauth.CurrentUser(r.Context())
+	if l.CurrentUser != nil {
+		l.Nav = s.headerLinks(r)
+	}
+	if l.Flash == "" {
+		l.Flash = s.takeFlash(w, r)
 	}
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, p); err != nil {
+	if err := t.Execute(&buf, v); err != nil {
 		s.logger.ErrorContext(r.Context(), "render page", "name", name, "error", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
@@ -95,7 +146,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // renderError writes the error page. It never shows internal details.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, title, message string) {
 	w.Header().Set("Cache-Control", "no-store")
-	s.render(w, r, status, "error.html", page{Title: title, Message: message})
+	s.render(w, r, status, "error.html", &errorPage{layout: layout{Title: title}, Message: message})
 }
 
 // serverError answers a failed operation: 503 with Retry-After when the password hashers
