@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/semver"
@@ -30,6 +31,9 @@ type Host struct {
 	// Migrations maps "dialect/name.sql" (the file name without its version prefix) to the
 	// path of a migration already in the host, so a re-run reuses it instead of adding another.
 	Migrations map[string]string
+
+	// Manifest is the install record of earlier runs (sigra-install.json); nil when there is none.
+	Manifest *Manifest
 }
 
 // HostError is a problem with the host module that stops generation before anything is written.
@@ -66,6 +70,16 @@ func LoadHost(fsys fs.FS) (*Host, error) {
 	}
 	if err := h.scan(); err != nil {
 		return nil, err
+	}
+	data, err := fs.ReadFile(fsys, ManifestPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("read %s: %w", ManifestPath, err)
+	default:
+		if h.Manifest, err = ParseManifest(data); err != nil {
+			return nil, &HostError{fmt.Sprintf("%s is not a valid install manifest (%v): restore it from version control, or delete it to have every differing file treated as yours", ManifestPath, err)}
+		}
 	}
 	return h, nil
 }
@@ -119,6 +133,19 @@ func (h *Host) scan() error {
 	}
 	sort.Strings(h.MainDirs)
 	return nil
+}
+
+// latestMigration is the newest goose timestamp version among the host's migrations, in any
+// dialect; ok is false when there is none (or they use sequential versions).
+func (h *Host) latestMigration() (latest time.Time, ok bool) {
+	for _, p := range h.Migrations {
+		version, _, _ := strings.Cut(path.Base(p), "_")
+		t, err := time.Parse(migrationTimeLayout, version)
+		if err == nil && len(version) == len(migrationTimeLayout) && (!ok || t.After(latest)) {
+			latest, ok = t, true
+		}
+	}
+	return latest, ok
 }
 
 // ReadFile reads a host file; a missing file gives (nil, false).

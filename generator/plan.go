@@ -16,8 +16,9 @@ import (
 
 // File is one file the plan writes, with its final bytes.
 type File struct {
-	Path string // slash-separated, relative to the host root
-	Data []byte
+	Path    string // slash-separated, relative to the host root
+	Data    []byte
+	Feature string // the feature that contributed it (Feature.Name), recorded in the manifest
 }
 
 // Injection is an edit of an existing host file. Exactly one of Data and Manual is set: Data is
@@ -33,6 +34,7 @@ type Injection struct {
 // Plan is everything a run would do to the host, computed without touching it.
 type Plan struct {
 	Model      *Model
+	Features   []string // names of the enabled features, in build order
 	Files      []File
 	Injections []Injection
 	Requires   []module.Version
@@ -67,7 +69,9 @@ type Builder struct {
 	plan  *Plan
 	r     *renderer
 
-	webFeatures []string // constructors for the registry, in build order (see WebFeature)
+	feature     Feature     // the feature contributing now
+	migrations  []migration // every migration added so far, placed by placeMigrations
+	webFeatures []string    // constructors for the registry, in build order (see WebFeature)
 }
 
 // Build computes the plan for opts against host. It is pure: it reads host.FS and templates,
@@ -99,19 +103,29 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 			}
 		}
 		enabled[f.Name()] = true
+		b.feature = f
+		p.Features = append(p.Features, f.Name())
 		if err := f.Contribute(b); err != nil {
 			return nil, fmt.Errorf("feature %s: %w", f.Name(), err)
 		}
+	}
+	b.feature = nil
+	if err := b.placeMigrations(); err != nil {
+		return nil, err
 	}
 	registry, err := registryFile(m, b.webFeatures)
 	if err != nil {
 		return nil, err
 	}
+	registry.Feature = "core" // always written; its content follows the enabled features
 	p.Files = append(p.Files, registry)
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
-	for i := 1; i < len(p.Files); i++ {
-		if p.Files[i].Path == p.Files[i-1].Path {
-			return nil, fmt.Errorf("two features write %s", p.Files[i].Path)
+	for i, f := range p.Files {
+		if f.Path == ManifestPath {
+			return nil, fmt.Errorf("feature %s writes %s, which is the install manifest's path", f.Feature, f.Path)
+		}
+		if i > 0 && f.Path == p.Files[i-1].Path {
+			return nil, fmt.Errorf("two features write %s (%s and %s)", f.Path, p.Files[i-1].Feature, f.Feature)
 		}
 	}
 	gomod, err := addRequires(host.GoMod, p.Requires)
@@ -122,9 +136,10 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	return p, nil
 }
 
-// AddTree renders every template under templates/<dir>/ into the plan. Migrations
-// (migrations/<dialect>/[NN_]<name>.sql) get a version prefix, or the path of the host's
-// existing copy so that a re-run never adds a second one.
+// AddTree renders every template under templates/<dir>/ into the plan, each file marked with
+// the feature contributing it. Migrations (migrations/<dialect>/[NN_]<name>.sql) must carry an
+// ordinal in that feature's range; their host paths (a version prefix, or the path of the
+// host's existing copy so that a re-run never adds a second one) are set by placeMigrations.
 func (b *Builder) AddTree(dir string) error {
 	var paths []string
 	err := fs.WalkDir(b.r.fsys, dir, func(p string, d fs.DirEntry, err error) error {
@@ -160,33 +175,25 @@ func (b *Builder) AddTree(dir string) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	feature := ""
+	if b.feature != nil {
+		feature = b.feature.Name()
+	}
 	for i, p := range paths {
 		target := b.Model.TargetPath(strings.TrimPrefix(p, dir+"/"))
 		if dialect := path.Base(path.Dir(target)); path.Dir(path.Dir(target)) == "migrations" && path.Ext(target) == ".sql" {
-			target = b.migrationPath(dialect, path.Base(target))
+			mig, err := b.newMigration(p, dialect, path.Base(target))
+			if err != nil {
+				return err
+			}
+			mig.file = len(b.plan.Files)
+			b.migrations = append(b.migrations, mig)
+			target = "" // placed once every feature has contributed (placeMigrations)
 		}
-		b.plan.Files = append(b.plan.Files, File{Path: target, Data: data[i]})
+		b.plan.Files = append(b.plan.Files, File{Path: target, Data: data[i], Feature: feature})
 	}
 	return nil
 }
-
-// migrationPath gives a migration template its host path. A template name may start with a
-// two-digit ordinal ("10_add_mfa.sql"): it orders migrations within one run (the version is the
-// run's clock plus that many seconds) and is not part of the migration's name. The same name
-// gets the same version in every dialect.
-func (b *Builder) migrationPath(dialect, file string) string {
-	ordinal, name := 0, file
-	if len(file) > 3 && file[2] == '_' && isDigit(file[0]) && isDigit(file[1]) {
-		ordinal, name = int(file[0]-'0')*10+int(file[1]-'0'), file[3:]
-	}
-	if existing, ok := b.Host.Migrations[dialect+"/"+name]; ok {
-		return existing
-	}
-	version := b.Model.Now.UTC().Add(time.Duration(ordinal) * time.Second).Format("20060102150405")
-	return "migrations/" + dialect + "/" + version + "_" + name
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // Require adds modules to go.mod at their pinned versions.
 func (b *Builder) Require(paths ...string) {
@@ -210,3 +217,151 @@ func (b *Builder) Note(format string, args ...any) {
 
 // Inject records an injection (see inject.go).
 func (b *Builder) Inject(inj Injection) { b.plan.Injections = append(b.plan.Injections, inj) }
+
+// migrationOrdinals is the one table of the migration ordinals each feature owns. A migration
+// template's name may start with a two-digit ordinal ("40_create_passkeys.sql"; no prefix means
+// 00). The ordinal orders the migrations of one run: a new migration's goose version is the
+// run's clock plus that many seconds. Because the ranges are disjoint, two features can never
+// give their migrations the same version, and the order of the tables follows the order of the
+// features that create them. A feature may declare its range itself (MigrationOwner) instead.
+var migrationOrdinals = map[string][2]int{
+	"core":     {0, 29},
+	"mfa":      {30, 39},
+	"passkeys": {40, 49},
+	"orgs":     {50, 59},
+	"admin":    {60, 69},
+	"oauth":    {70, 79},
+	"api":      {80, 84},
+	"jwt":      {85, 89},
+}
+
+// MigrationOwner is implemented by a feature that declares the range of migration ordinals it
+// owns itself rather than through the table in plan.go.
+type MigrationOwner interface {
+	MigrationOrdinals() (lo, hi int)
+}
+
+// ordinalRange is the range of migration ordinals f owns; ok is false when it owns none.
+func ordinalRange(f Feature) (lo, hi int, ok bool) {
+	if o, isOwner := f.(MigrationOwner); isOwner {
+		lo, hi = o.MigrationOrdinals()
+		return lo, hi, true
+	}
+	r, ok := migrationOrdinals[f.Name()]
+	return r[0], r[1], ok
+}
+
+// migration is one migration template in the plan, before it has a host path.
+type migration struct {
+	file    int    // index into Plan.Files
+	tmpl    string // template path, for errors
+	dialect string // "sqlite" or "postgres"
+	ordinal int
+	name    string // file name without ordinal or version: "create_passkeys.sql"
+	feature string
+}
+
+// newMigration parses a migration template's file name ("40_create_passkeys.sql") and checks
+// that its ordinal lies in the range the contributing feature owns.
+func (b *Builder) newMigration(tmpl, dialect, file string) (migration, error) {
+	m := migration{tmpl: tmpl, dialect: dialect, name: file}
+	if len(file) > 3 && file[2] == '_' && isDigit(file[0]) && isDigit(file[1]) {
+		m.ordinal, m.name = int(file[0]-'0')*10+int(file[1]-'0'), file[3:]
+	}
+	if b.feature == nil {
+		return m, fmt.Errorf("migration %s is not contributed by a feature", tmpl)
+	}
+	m.feature = b.feature.Name()
+	lo, hi, ok := ordinalRange(b.feature)
+	if !ok {
+		return m, fmt.Errorf("migration %s: feature %s owns no migration ordinals; give it a range in migrationOrdinals (plan.go)", tmpl, m.feature)
+	}
+	if m.ordinal < lo || m.ordinal > hi {
+		return m, fmt.Errorf("migration %s has ordinal %02d, outside the range %02d-%02d that feature %s owns", tmpl, m.ordinal, lo, hi, m.feature)
+	}
+	return m, nil
+}
+
+// placeMigrations gives every migration its host path once all features have contributed. It
+// rejects two migrations of one dialect with the same ordinal or name (they would share a goose
+// version or a reuse slot) and a migration that one dialect has and another lacks. A migration
+// already in the host (or recorded in its manifest and deleted since) keeps its path; the new
+// ones get versions from the run's clock, moved later if needed so that they sort after every
+// migration the host has: enabling a feature later only ever appends migrations.
+func (b *Builder) placeMigrations() error {
+	type key struct {
+		ordinal int
+		name    string
+	}
+	byKey := map[string]map[key]migration{}
+	byOrdinal := map[string]map[int]migration{}
+	byName := map[string]map[string]migration{}
+	var dialects []string
+	for _, m := range b.migrations {
+		if byKey[m.dialect] == nil {
+			byKey[m.dialect], byOrdinal[m.dialect], byName[m.dialect] = map[key]migration{}, map[int]migration{}, map[string]migration{}
+			dialects = append(dialects, m.dialect)
+		}
+		if other, dup := byOrdinal[m.dialect][m.ordinal]; dup {
+			return fmt.Errorf("migrations %s (feature %s) and %s (feature %s) both have ordinal %02d, so they would get the same goose version", other.tmpl, other.feature, m.tmpl, m.feature, m.ordinal)
+		}
+		if other, dup := byName[m.dialect][m.name]; dup {
+			return fmt.Errorf("migrations %s and %s have the same name %s in %s", other.tmpl, m.tmpl, m.name, m.dialect)
+		}
+		byKey[m.dialect][key{m.ordinal, m.name}] = m
+		byOrdinal[m.dialect][m.ordinal] = m
+		byName[m.dialect][m.name] = m
+	}
+	sort.Strings(dialects)
+	for _, m := range b.migrations {
+		for _, d := range dialects {
+			if _, ok := byKey[d][key{m.ordinal, m.name}]; !ok {
+				return fmt.Errorf("migration %s (feature %s) has no %s counterpart %02d_%s: every dialect needs the same migrations with the same ordinals", m.tmpl, m.feature, d, m.ordinal, m.name)
+			}
+		}
+	}
+
+	recorded := b.Host.Manifest.migrations()
+	var fresh []int
+	minOrdinal := 100
+	for i, m := range b.migrations {
+		if p, ok := b.Host.Migrations[m.dialect+"/"+m.name]; ok {
+			b.plan.Files[m.file].Path = p
+			continue
+		}
+		if p, ok := recorded[m.dialect+"/"+m.name]; ok {
+			b.plan.Files[m.file].Path = p // deleted by the owner; Check decides
+			continue
+		}
+		fresh = append(fresh, i)
+		minOrdinal = min(minOrdinal, m.ordinal)
+	}
+	if len(fresh) > 0 {
+		base := b.Model.Now.UTC().Truncate(time.Second)
+		if latest, ok := b.Host.latestMigration(); ok && !base.Add(time.Duration(minOrdinal)*time.Second).After(latest) {
+			base = latest.Add(time.Duration(1-minOrdinal) * time.Second)
+		}
+		for _, i := range fresh {
+			m := b.migrations[i]
+			version := base.Add(time.Duration(m.ordinal) * time.Second).Format(migrationTimeLayout)
+			b.plan.Files[m.file].Path = "migrations/" + m.dialect + "/" + version + "_" + m.name
+		}
+	}
+
+	// Reused host files can still clash with each other; goose would refuse them at start.
+	seen := map[string]string{}
+	for _, m := range b.migrations {
+		p := b.plan.Files[m.file].Path
+		version, _, _ := strings.Cut(path.Base(p), "_")
+		if other, dup := seen[m.dialect+"/"+version]; dup {
+			return fmt.Errorf("migrations %s and %s have the same goose version %s", other, p, version)
+		}
+		seen[m.dialect+"/"+version] = p
+	}
+	return nil
+}
+
+// migrationTimeLayout is the goose timestamp version: UTC yyyymmddhhmmss.
+const migrationTimeLayout = "20060102150405"
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -102,17 +102,6 @@ func hasFile(p *Plan, name string) bool {
 	return false
 }
 
-func TestMigrationOrdinalsOrderVersions(t *testing.T) {
-	b := &Builder{Model: newModel(DefaultOptions("Accounts", "User", "users"), "m"), Host: hostWith(t, nil)}
-	b.Model.Now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	if got := b.migrationPath("sqlite", "create_users_auth.sql"); got != "migrations/sqlite/20260102030405_create_users_auth.sql" {
-		t.Errorf("no ordinal: %s", got)
-	}
-	if got := b.migrationPath("postgres", "10_add_mfa.sql"); got != "migrations/postgres/20260102030415_add_mfa.sql" {
-		t.Errorf("ordinal 10: %s", got)
-	}
-}
-
 func TestFormatGoShowsTheBrokenLines(t *testing.T) {
 	src := []byte("package x\n\nfunc f() {\n\treturn 1 +\n}\n")
 	_, err := formatGo("x.go", src)

@@ -36,6 +36,7 @@ type flags struct {
 	api, jwt                    bool
 	dir                         string
 	dryRun, force, noTidy, yes  bool
+	diff                        bool
 }
 
 // Main runs the CLI with args (without the program name) and returns the exit status.
@@ -104,6 +105,7 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
+	fl.BoolVar(&f.diff, "diff", false, "print a unified diff for every file the run would change, and write nothing")
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run `go mod tidy` afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
@@ -146,11 +148,18 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		return exitFailure
 	}
-	actions, checkErr := generator.Check(plan, host, f.force)
+	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: Version})
 	Report(stdout, plan, actions)
+	if f.diff {
+		Diffs(stdout, host, actions)
+	}
 	if checkErr != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", checkErr)
 		return exitFailure
+	}
+	if f.diff {
+		fmt.Fprintln(stdout, "\n--diff: nothing was written.")
+		return exitOK
 	}
 	if f.dryRun {
 		fmt.Fprintln(stdout, "\nDry run: nothing was written.")
@@ -199,6 +208,23 @@ func tidy(dir string) ([]byte, error) {
 func Report(w io.Writer, plan *generator.Plan, actions []generator.Action) {
 	for _, a := range actions {
 		fmt.Fprintln(w, generator.FormatAction(a))
+	}
+}
+
+// Diffs prints a unified diff (the host's file as ---, the generated one as +++) for every
+// existing file the actions would change or refuse to change. The manifest is left out: it is
+// sigra-install's own record.
+func Diffs(w io.Writer, host *generator.Host, actions []generator.Action) {
+	for _, a := range actions {
+		switch a.Kind {
+		case generator.ActConflict, generator.ActUpdate, generator.ActOverwrite, generator.ActInject:
+			if a.Path == generator.ManifestPath {
+				continue
+			}
+			if have, ok := host.ReadFile(a.Path); ok {
+				fmt.Fprint(w, generator.UnifiedDiff(a.Path, have, a.Data))
+			}
+		}
 	}
 }
 
