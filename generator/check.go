@@ -22,6 +22,7 @@ const (
 	ActAlreadyInjected ActionKind = "already injected"
 	ActManual          ActionKind = "manual"
 	ActSkip            ActionKind = "skipped" // recorded in the manifest, deleted by the owner
+	ActKeep            ActionKind = "keeping" // edited by the owner, and this run has nothing new for it
 )
 
 // Action is one step of applying a plan.
@@ -108,8 +109,9 @@ var hostWiringFeatures = map[string]bool{"server": true, "inject": true}
 
 // Check compares the plan with the host and returns the actions in a stable order: files and
 // the manifest by path, then go.mod, then injections. With a manifest in the host, a file that
-// differs but is still as sigra-install wrote it is updated; one the owner edited is a
-// conflict; one the owner deleted is skipped. Unless opts.Force is set, any conflict makes it
+// differs but is still as sigra-install wrote it is updated; one the owner edited is kept when
+// this run would write what the last one did, and a conflict when sigra-install has a new
+// version of it too; one the owner deleted is skipped. Unless opts.Force is set, any conflict makes it
 // return a *ConflictError alongside the actions (which then hold ActConflict entries). A run
 // that leaves out an installed feature whose files are still there returns a
 // *FeatureRemovedError and no actions.
@@ -135,6 +137,11 @@ func Check(p *Plan, h *Host, opts CheckOptions) ([]Action, error) {
 			actions = append(actions, Action{Kind: ActCreate, Path: f.Path, Data: f.Data})
 		case bytes.Equal(have, f.Data):
 			actions = append(actions, Action{Kind: ActIdentical, Path: f.Path})
+		case recorded && fileHash(f.Data) == rec.SHA256 && !opts.Force:
+			// The owner edited the file, and what sigra-install would write is what it wrote
+			// last time: there is nothing to merge, so their version stands (this is what
+			// turning a feature on does to every core file).
+			actions = append(actions, Action{Kind: ActKeep, Path: f.Path})
 		case pristine && !isMigration(f.Path):
 			actions = append(actions, Action{Kind: ActUpdate, Path: f.Path, Data: f.Data})
 		case opts.Force:
@@ -263,6 +270,8 @@ func FormatAction(a Action) string {
 		return "! conflict " + a.Path
 	case ActSkip:
 		return "! skipped " + a.Path + " (deleted by you; --force restores it)"
+	case ActKeep:
+		return "* keeping " + a.Path + " (edited by you; this version of sigra-install has no change for it)"
 	}
 	return fmt.Sprintf("* %s %s", a.Kind, a.Path)
 }

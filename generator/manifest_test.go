@@ -237,10 +237,23 @@ func TestEditedFileIsAConflict(t *testing.T) {
 	writeHostFile(t, dir, userGo, edited)
 	manifestBefore := readHostFile(t, dir, ManifestPath)
 
+	// With the same templates there is nothing to merge: the edit stands, without --force.
+	_, actions, err := check(t, dir, miniTemplates(nil), miniOptions(true), CheckOptions{})
+	if err != nil || kinds(actions)[userGo] != ActKeep {
+		t.Fatalf("same templates: user.go is %s (%v), want keeping", kinds(actions)[userGo], err)
+	}
+	if Changes(actions) && Apply(actions, dir) != nil {
+		t.Fatal("apply")
+	}
+	if readHostFile(t, dir, userGo) != edited {
+		t.Fatal("a run with nothing new for user.go changed the owner's edit")
+	}
+
+	// A new version of the template meets the edit: a conflict.
 	v2 := miniTemplates(map[string]string{
 		"core/internal/__context__/user.go.tmpl": "{{.Provenance}}\npackage {{.Pkg}}\n\ntype User struct{ Name string }\n",
 	})
-	for _, tmpl := range []fstest.MapFS{miniTemplates(nil), v2} {
+	for _, tmpl := range []fstest.MapFS{v2} {
 		_, actions, err := check(t, dir, tmpl, miniOptions(true), CheckOptions{})
 		var ce *ConflictError
 		if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != userGo {
@@ -257,7 +270,7 @@ func TestEditedFileIsAConflict(t *testing.T) {
 		t.Error("a refused run changed the host")
 	}
 
-	actions := run(t, dir, v2, miniOptions(true), CheckOptions{Force: true})
+	actions = run(t, dir, v2, miniOptions(true), CheckOptions{Force: true})
 	if k := kinds(actions)[userGo]; k != ActOverwrite {
 		t.Errorf("with --force user.go is %s, want overwriting", k)
 	}

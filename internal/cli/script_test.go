@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -24,7 +26,33 @@ func TestScript(t *testing.T) {
 		UpdateScripts: os.Getenv("SIGRA_UPDATE_SCRIPTS") == "1",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SIGRA_INSTALL_NOW", "2026-01-02T03:04:05Z")
+			// Scripts that build the generated host (after [short] skip) run the real go
+			// command: give it this machine's caches and module proxy, no workspace and no
+			// toolchain switch.
+			for name, value := range goEnv {
+				env.Setenv(name, value)
+			}
+			env.Setenv("GOWORK", "off")
+			env.Setenv("GOTOOLCHAIN", "local")
+			env.Setenv("GOFLAGS", "-buildvcs=false")
 			return nil
 		},
 	})
 }
+
+// goEnv holds the go command's settings of this machine that a script's go commands need,
+// read once: testscript starts every script with an empty HOME.
+var goEnv = func() map[string]string {
+	names := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOPROXY", "GOSUMDB", "GONOSUMDB", "GOPRIVATE"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	env := map[string]string{}
+	if err != nil {
+		return env
+	}
+	for i, value := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+		if i < len(names) && value != "" {
+			env[names[i]] = value
+		}
+	}
+	return env
+}()
