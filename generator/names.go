@@ -72,10 +72,14 @@ type tmplIndex struct {
 	// declaredPkgs holds the package names the templates declare without a placeholder
 	// (main, migrations).
 	declaredPkgs map[string]string // name -> template folder
+	// tables holds every table the SQL migrations create, e.g. "ǂTokensTableǂ", "rate_limits".
+	tables []string
 }
 
 // templateIndex scans the embedded templates once.
 var templateIndex = sync.OnceValues(func() (*tmplIndex, error) { return scanTemplates(templates.FS) })
+
+var createTablePattern = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\pL0-9_]+)`)
 
 var actionPattern = regexp.MustCompile(`\{\{-?\s*(.*?)\s*-?\}\}`)
 
@@ -102,14 +106,26 @@ func scanTemplates(fsys fs.FS) (*tmplIndex, error) {
 		declaredPkgs: map[string]string{},
 	}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go.tmpl") {
+		if err != nil || d.IsDir() {
 			return err
 		}
-		src, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			return err
+		switch {
+		case strings.HasSuffix(p, ".go.tmpl"):
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			return idx.add(p, neutralise(string(src)))
+		case strings.HasSuffix(p, ".sql.tmpl"):
+			src, err := fs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			for _, m := range createTablePattern.FindAllStringSubmatch(neutralise(string(src)), -1) {
+				idx.tables = append(idx.tables, m[1])
+			}
 		}
-		return idx.add(p, neutralise(string(src)))
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("scan templates for names: %w", err)
@@ -118,6 +134,8 @@ func scanTemplates(fsys fs.FS) (*tmplIndex, error) {
 		slices.Sort(paths)
 		idx.imported[name] = slices.Compact(paths)
 	}
+	slices.Sort(idx.tables)
+	idx.tables = slices.Compact(idx.tables)
 	return idx, nil
 }
 
@@ -490,3 +508,59 @@ func checkPackageNames(m *Model, idx *tmplIndex) error {
 	}
 	return nil
 }
+
+// checkTable reports, as an *ArgError, a table name the generated SQL cannot use: the
+// migrations write table names unquoted, so a reserved word breaks them, and a name they (or
+// the libraries the generated app runs) already give a table would be created twice.
+func checkTable(m *Model, idx *tmplIndex) error {
+	fail := func(reason string) error { return &ArgError{"table", m.Table, reason, "users"} }
+	switch {
+	case sqlReserved[m.Table]:
+		return fail("is a reserved word in PostgreSQL or SQLite, and the generated SQL does not quote table names")
+	case strings.HasPrefix(m.Table, "sqlite_"):
+		return fail("starts with sqlite_, which SQLite reserves for its own tables")
+	case strings.HasPrefix(m.Table, "river_"):
+		return fail("starts with river_, the prefix of the job queue's tables")
+	case m.Table == "goose_db_version":
+		return fail("is the table goose records applied migrations in")
+	}
+	// Every other table the migrations create, with the schema's names filled in, must
+	// differ from the table and from each other (Schema User and table user_tokens would
+	// create user_tokens twice).
+	sub := substituter{m}
+	seen := map[string]string{}
+	for _, raw := range idx.tables {
+		name := sub.apply(raw)
+		if prev, ok := seen[name]; ok && prev != raw {
+			if prev == placeholderMark+"Table"+placeholderMark || raw == placeholderMark+"Table"+placeholderMark {
+				return fail("is a table the generated migrations already create")
+			}
+			return &ArgError{"schema", m.Schema, fmt.Sprintf("makes the generated migrations create the table %s twice", name), "User"}
+		}
+		seen[name] = raw
+	}
+	return nil
+}
+
+// sqlReserved holds the lower-case words that fail as an unquoted table name in one of the
+// statements the migrations and queries use (CREATE TABLE, CREATE INDEX ... ON, ALTER TABLE,
+// SELECT ... FROM, UPDATE, DELETE FROM), measured against PostgreSQL 15 and SQLite 3 for
+// every keyword either database lists.
+var sqlReserved = func() map[string]bool {
+	words := strings.Fields(`add all alter analyse analyze and any array as asc asymmetric
+		authorization autoincrement between binary both case cast check collate collation column
+		commit concurrently constraint create cross current_catalog current_date current_role
+		current_schema current_time current_timestamp current_user default deferrable delete
+		desc distinct do drop else end escape except exists false fetch for foreign freeze from
+		full grant group having if ilike in index initially inner insert intersect into is isnull
+		join lateral leading left like limit localtime localtimestamp natural not nothing notnull
+		null offset on only or order outer overlaps placing primary references returning right
+		select session_user set similar some symmetric table tablesample then to trailing
+		transaction true union unique update user using values variadic verbose when where
+		window with`)
+	set := make(map[string]bool, len(words))
+	for _, w := range words {
+		set[w] = true
+	}
+	return set
+}()

@@ -76,7 +76,11 @@ func (o Options) Validate() error {
 	if err != nil {
 		return err
 	}
-	return checkNames(newModel(o, "example.com/app"), idx)
+	m := newModel(o, "example.com/app")
+	if err := checkNames(m, idx); err != nil {
+		return err
+	}
+	return checkTable(m, idx)
 }
 
 func validateGoName(arg, value, example string) error {

@@ -285,6 +285,11 @@ func TestDerivedNamesHoldTheCulprits(t *testing.T) {
 	if idx.declaredPkgs["main"] != "cmd/server" || idx.declaredPkgs["migrations"] != "migrations" {
 		t.Errorf("declared packages = %v, want main (cmd/server) and migrations", idx.declaredPkgs)
 	}
+	for _, table := range []string{"ǂTableǂ", "ǂTokensTableǂ", "ǂSessionsTableǂ", "rate_limits", "audit_events"} {
+		if !slices.Contains(idx.tables, table) {
+			t.Errorf("the migrations' tables %v lack %s", idx.tables, table)
+		}
+	}
 	if len(idx.decls) == 0 || len(idx.members) == 0 || len(idx.idents) == 0 {
 		t.Errorf("no declarations scanned: %d packages, %d members, %d placeholder identifiers", len(idx.decls), len(idx.members), len(idx.idents))
 	}
@@ -433,5 +438,53 @@ func TestGeneratedPackagesMatchTemplates(t *testing.T) {
 	want := "migrations identity identitytest identityweb memberauth"
 	if got := strings.Join(m.GeneratedPackages(), " "); got != want {
 		t.Errorf("GeneratedPackages() = %s, want %s", got, want)
+	}
+}
+
+// TestValidateRejectsUnusableTables: the generated SQL writes table names unquoted, and
+// creates tables of its own beside the schema's.
+func TestValidateRejectsUnusableTables(t *testing.T) {
+	for table, reason := range map[string]string{
+		"user":             "is a reserved word in PostgreSQL or SQLite, and the generated SQL does not quote table names",
+		"order":            "is a reserved word in PostgreSQL or SQLite",
+		"index":            "is a reserved word in PostgreSQL or SQLite", // SQLite only
+		"analyse":          "is a reserved word in PostgreSQL or SQLite", // PostgreSQL only
+		"rate_limits":      "is a table the generated migrations already create",
+		"audit_events":     "is a table the generated migrations already create",
+		"user_tokens":      "is a table the generated migrations already create",
+		"user_passkeys":    "is a table the generated migrations already create",
+		"sqlite_users":     "starts with sqlite_",
+		"river_job":        "starts with river_",
+		"goose_db_version": "is the table goose records applied migrations in",
+	} {
+		err := DefaultOptions("Accounts", "User", table).Validate()
+		var ae *ArgError
+		if !errors.As(err, &ae) || ae.Arg != "table" || ae.Value != table || !strings.Contains(err.Error(), reason) || !strings.HasSuffix(err.Error(), "(example: users)") {
+			t.Errorf("table %s: got %v, want an *ArgError saying %q", table, err, reason)
+		}
+	}
+	for _, args := range [][3]string{{"Accounts", "Member", "user_tokens"}, {"Accounts", "User", "users"}, {"Accounts", "User", "accounts"}, {"Accounts", "User", "users_index"}} {
+		if err := DefaultOptions(args[0], args[1], args[2]).Validate(); err != nil {
+			t.Errorf("%v: unexpected error %v", args, err)
+		}
+	}
+
+	// Tables created from the schema's names collide with the fixed ones too.
+	idx, err := scanTemplates(fstest.MapFS{
+		"f/migrations/sqlite/a.sql.tmpl": {Data: []byte("CREATE TABLE {{.Table}} (id);\nCREATE TABLE IF NOT EXISTS {{.SchemaSnake}}_log (id);\ncreate table audit_log (id);\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(idx.tables, " "); got != "audit_log ǂSchemaSnakeǂ_log ǂTableǂ" {
+		t.Errorf("tables = %q", got)
+	}
+	m := newModel(DefaultOptions("Accounts", "Audit", "audits"), "example.com/app")
+	if err := checkTable(m, idx); err == nil || err.Error() != `invalid schema "Audit": makes the generated migrations create the table audit_log twice (example: User)` {
+		t.Errorf("Audit: %v", err)
+	}
+	m = newModel(DefaultOptions("Accounts", "User", "audit_log"), "example.com/app")
+	if err := checkTable(m, idx); err == nil || !strings.Contains(err.Error(), `invalid table "audit_log": is a table the generated migrations already create`) {
+		t.Errorf("audit_log: %v", err)
 	}
 }
