@@ -124,3 +124,33 @@ func snakeCase(s string) string {
 	}
 	return b.String()
 }
+
+// generatedPackage is one package of the generated code, for name validation.
+type generatedPackage struct {
+	name string
+	arg  string // the argument the name derives from ("context", "schema"), "" for a fixed name
+	role string // what the package is, for messages: "context package"
+}
+
+// generatedPackages lists every importable package the generated code consists of. A new
+// generated package belongs here, so that its name is checked against the others and against
+// the packages the templates import (TestGeneratedPackagesMatchTemplates fails until it is).
+func (m *Model) generatedPackages() []generatedPackage {
+	return []generatedPackage{
+		{"migrations", "", "migrations package"},
+		{m.Pkg, "context", "context package"},
+		{m.Pkg + "test", "context", "context's test helper package"},
+		{m.WebPkg, "context", "web package"},
+		{m.AuthPkg, "schema", "auth package"},
+	}
+}
+
+// GeneratedPackages returns the names of the packages the generated code consists of, e.g.
+// migrations, accounts, accountstest, accountsweb and userauth for `Accounts User users`.
+func (m *Model) GeneratedPackages() []string {
+	var names []string
+	for _, p := range m.generatedPackages() {
+		names = append(names, p.name)
+	}
+	return names
+}

@@ -50,7 +50,8 @@ func (e *ArgError) Error() string {
 	return fmt.Sprintf("invalid %s %q: %s (example: %s)", e.Arg, e.Value, e.Reason, e.Example)
 }
 
-// Validate checks the three arguments. It returns the first problem as an *ArgError.
+// Validate checks the three arguments. It returns the first problem as an *ArgError: a bad
+// spelling, or a name that would make the generated code fail to compile (see checkNames).
 func (o Options) Validate() error {
 	if err := validateGoName("context", o.Context, "Accounts"); err != nil {
 		return err
@@ -69,13 +70,17 @@ func (o Options) Validate() error {
 	case len(o.Table) > 48:
 		return &ArgError{"table", o.Table, "is longer than 48 characters", "users"}
 	}
-	m := newModel(o, "example.com/app")
-	for _, pkg := range []string{m.Pkg, m.AuthPkg, m.WebPkg} {
-		if token.IsKeyword(pkg) || isPredeclared(pkg) || isReservedPackage(pkg) {
-			return &ArgError{"context", o.Context, fmt.Sprintf("gives the package name %q, which clashes with Go or the generated code", pkg), "Accounts"}
-		}
+	// The names derived from the arguments (package names, identifiers) must not collide with
+	// what the templates already use; the templates are scanned once for that.
+	idx, err := templateIndex()
+	if err != nil {
+		return err
 	}
-	return nil
+	m := newModel(o, "example.com/app")
+	if err := checkNames(m, idx); err != nil {
+		return err
+	}
+	return checkTable(m, idx)
 }
 
 func validateGoName(arg, value, example string) error {
@@ -94,16 +99,4 @@ func validateGoName(arg, value, example string) error {
 
 func isPredeclared(name string) bool {
 	return types.Universe.Lookup(name) != nil
-}
-
-// isReservedPackage reports package names the generated code imports itself; a context package
-// with one of these names would shadow the import.
-func isReservedPackage(name string) bool {
-	switch name {
-	case "http", "sql", "time", "context", "errors", "fmt", "slog", "log", "strings", "uuid",
-		"migrations", "main", "template", "embed", "crypto", "rand", "sha256", "base64", "json",
-		"url", "os", "io", "net", "sync", "testing", "argon2", "bcrypt", "goose", "signal":
-		return true
-	}
-	return false
 }

@@ -51,13 +51,20 @@ the context package (users, passwords, tokens, sessions, audit log), the auth mi
 HTTP handlers with pages, and SQL migrations for SQLite and PostgreSQL. The code is yours
 to read and edit afterwards; nothing is imported from sigra-install at run time.
 
-Context and Schema are Go names (Accounts, User); table is the SQL table (users).`,
+Context and Schema are Go names (Accounts, User); table is the SQL table (users).
+Names that would clash with the generated code (a package it imports, such as http or
+otp, or a name it already declares, such as Session) are refused with the reason.
+
+MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys unless
+--no-passkeys. Organizations, the admin area, API tokens and JWT are not generated yet:
+--no-orgs, --no-admin, --api and --jwt are accepted, so scripts written for them keep
+working, and change nothing in the output.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
   go run ./cmd/server
 
-  # int64 keys instead of UUIDs, without organizations or the admin area
-  sigra-install Accounts User users --no-binary-id --no-orgs --no-admin
+  # int64 keys instead of UUIDs, and no passkeys
+  sigra-install Accounts User users --no-binary-id --no-passkeys
 
   # see what would be written, without writing anything
   sigra-install Identity Member members --dir ./myapp --dry-run`,
@@ -71,10 +78,7 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := generator.DefaultOptions(args[0], args[1], args[2])
-			opts.BinaryID = !f.noBinaryID
-			opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
-			opts.API, opts.JWT = f.api, f.jwt
+			opts := f.options(args)
 			now, err := clock()
 			if err != nil {
 				return usageError{err}
@@ -95,18 +99,18 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 
 	fl := cmd.Flags()
 	fl.SortFlags = false
-	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys (the default)")
+	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys; --binary-id=false is the same as --no-binary-id")
 	fl.BoolVar(&f.noBinaryID, "no-binary-id", false, "use int64 identity primary keys instead of UUIDs")
-	fl.BoolVar(&f.noOrgs, "no-orgs", false, "leave out organizations, memberships and invitations")
-	fl.BoolVar(&f.noAdmin, "no-admin", false, "leave out the admin area")
+	fl.BoolVar(&f.noOrgs, "no-orgs", false, "no organizations (accepted; organizations are not generated yet)")
+	fl.BoolVar(&f.noAdmin, "no-admin", false, "no admin area (accepted; the admin area is not generated yet)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
-	fl.BoolVar(&f.api, "api", false, "add personal access tokens for an API")
-	fl.BoolVar(&f.jwt, "jwt", false, "add JWT access tokens with rotating refresh tokens")
+	fl.BoolVar(&f.api, "api", false, "personal access tokens (accepted; API tokens are not generated yet)")
+	fl.BoolVar(&f.jwt, "jwt", false, "JWT access and refresh tokens (accepted; JWT is not generated yet)")
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
 	fl.BoolVar(&f.diff, "diff", false, "print a unified diff for every file the run would change, and write nothing")
-	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run `go mod tidy` afterwards")
+	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
 
@@ -120,6 +124,17 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 		return exitFailure
 	}
 	return status
+}
+
+// options turns the positional arguments and feature flags into generator options. UUID keys
+// are the default; either --no-binary-id or --binary-id=false asks for int64 keys (cobra
+// refuses the two flags together).
+func (f flags) options(args []string) generator.Options {
+	opts := generator.DefaultOptions(args[0], args[1], args[2])
+	opts.BinaryID = f.binaryID && !f.noBinaryID
+	opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
+	opts.API, opts.JWT = f.api, f.jwt
+	return opts
 }
 
 // isCobraUsage recognises cobra's own usage errors (unknown command, flag groups).
