@@ -18,6 +18,7 @@ import (
 // second Build gives the same plan, every Go file parses and carries the provenance comment, and
 // no template used a missing field.
 func TestEveryCombinationBuilds(t *testing.T) {
+	t.Parallel() // CPU-bound; it overlaps the type check's go commands
 	h := hostWith(t, nil)
 	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	type output struct {
