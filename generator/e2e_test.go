@@ -27,7 +27,7 @@ import (
 // over real HTTP, on SQLite and on PostgreSQL.
 func TestE2E(t *testing.T) {
 	if testing.Short() {
-		t.Skip("tier 6 builds and runs the generated server; skipped with -short")
+		skipTier(t, "tier 6 builds and runs the generated server; skipped with -short")
 	}
 	for _, c := range combos {
 		if c.name != "default" && c.name != "identity-member_no-binary-id" {

@@ -2,7 +2,9 @@ package generator_test
 
 import (
 	"bytes"
+	"errors"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sigra-go/sigra-install/internal/cli"
@@ -64,29 +67,201 @@ func delta(t testing.TB, fixture, dir, stdout string) map[string]string {
 	return out
 }
 
+// The golden layout. golden/default/ holds the default combination's whole delta. Every other
+// golden/<combo>/ holds only what differs from it: the files the combination writes differently
+// or in addition, its own STDOUT.txt, and REMOVED.txt listing the default's files it does not
+// write (sorted, one per line; absent when there are none). So a combination costs the size of
+// its difference, not another copy of the tree.
+const (
+	baseCombo   = "default"
+	removedList = "REMOVED.txt"
+	stdoutFile  = "STDOUT.txt"
+)
+
+const updateHint = "run go test ./generator -run TestGolden -update -v and review the diff of golden/"
+
+func goldenDir(name string) string { return filepath.Join("..", "golden", name) }
+
 func TestGolden(t *testing.T) {
+	got := map[string]map[string]string{}
+	for _, c := range combos {
+		dir, stdout := generate(t, "fresh", c.args...)
+		got[c.name] = delta(t, "fresh", dir, stdout)
+		require.NotContains(t, got[c.name], removedList, "the generator writes %s, which the golden layout reserves", removedList)
+	}
+	require.Contains(t, got, baseCombo, "combos_test.go needs the %s combination: the others are stored relative to it", baseCombo)
+
+	stored := map[string]map[string]string{}
+	for _, c := range combos {
+		stored[c.name] = readGolden(t, c.name)
+	}
+	if updating() {
+		for _, c := range combos {
+			old := expandGolden(stored[baseCombo], stored[c.name], c.name)
+			writeGolden(t, c.name, compactGolden(got[c.name], got[baseCombo], c.name))
+			t.Logf("golden/%s:%s", c.name, summarize(old, got[c.name]))
+		}
+		return
+	}
 	for _, c := range combos {
 		t.Run(c.name, func(t *testing.T) {
-			dir, stdout := generate(t, "fresh", c.args...)
-			got := delta(t, "fresh", dir, stdout)
-			goldenDir := filepath.Join("..", "golden", c.name)
-			if updating() {
-				require.NoError(t, os.RemoveAll(goldenDir))
-				for p, s := range got {
-					target := filepath.Join(goldenDir, filepath.FromSlash(p))
-					require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
-					require.NoError(t, os.WriteFile(target, []byte(s), 0o644))
-				}
-				t.Logf("rewrote %s (%d files)", goldenDir, len(got))
-				return
+			want := expandGolden(stored[baseCombo], stored[c.name], c.name)
+			if diffs := diffTrees(want, got[c.name]); len(diffs) > 0 {
+				t.Fatalf("the output of %s differs from golden/ (%d differing files); %s\n\n%s",
+					c.name, len(diffs), updateHint, strings.Join(diffs, "\n"))
 			}
-			want := readTree(t, goldenDir)
-			require.Equal(t, sortedKeys(want), sortedKeys(got), "the set of generated files changed; run go test ./generator -run TestGolden -update and review the diff")
-			for _, p := range sortedKeys(want) {
-				require.Equal(t, want[p], got[p], "golden/%s/%s differs; run go test ./generator -run TestGolden -update and review the diff", c.name, p)
+			// The output matches; the directory must also be exactly what -update writes, or a
+			// redundant file or a stale REMOVED.txt would linger until the next update.
+			canonical := compactGolden(want, stored[baseCombo], c.name)
+			if diffs := diffTrees(canonical, stored[c.name]); len(diffs) > 0 {
+				t.Fatalf("golden/%s is not in the form -update writes; %s\n\n%s", c.name, updateHint, strings.Join(diffs, "\n"))
 			}
 		})
 	}
+}
+
+// expandGolden gives the whole output golden/<name>/ stands for: the base tree as it is, any
+// other combination's files laid over the base minus its REMOVED.txt.
+func expandGolden(base, stored map[string]string, name string) map[string]string {
+	if name == baseCombo {
+		return stored
+	}
+	full := map[string]string{}
+	for p, s := range base {
+		full[p] = s
+	}
+	for _, p := range strings.Fields(stored[removedList]) {
+		delete(full, p)
+	}
+	for p, s := range stored {
+		if p != removedList {
+			full[p] = s
+		}
+	}
+	return full
+}
+
+// compactGolden is what golden/<name>/ stores for the output full: all of it for the base,
+// otherwise the files that differ from base, STDOUT.txt, and REMOVED.txt.
+func compactGolden(full, base map[string]string, name string) map[string]string {
+	if name == baseCombo {
+		return full
+	}
+	out := map[string]string{}
+	for p, s := range full {
+		if b, ok := base[p]; !ok || b != s || p == stdoutFile {
+			out[p] = s
+		}
+	}
+	var removed []string
+	for _, p := range sortedKeys(base) {
+		if _, ok := full[p]; !ok {
+			removed = append(removed, p+"\n")
+		}
+	}
+	if len(removed) > 0 {
+		out[removedList] = strings.Join(removed, "")
+	}
+	return out
+}
+
+// diffTrees lists every difference between the trees, one entry per file: missing, extra, or
+// changed with a unified diff.
+func diffTrees(want, got map[string]string) []string {
+	var diffs []string
+	for _, p := range sortedKeys(want) {
+		g, ok := got[p]
+		switch {
+		case !ok:
+			diffs = append(diffs, "missing: "+p+" is in golden but was not generated")
+		case g != want[p]:
+			diffs = append(diffs, "changed: "+p+"\n"+string(diff.Diff("golden/"+p, []byte(want[p]), "generated/"+p, []byte(g))))
+		}
+	}
+	for _, p := range sortedKeys(got) {
+		if _, ok := want[p]; !ok {
+			diffs = append(diffs, "extra: "+p+" was generated but is not in golden")
+		}
+	}
+	return diffs
+}
+
+// summarize says which files of a combination's output an update added, changed and removed.
+func summarize(old, updated map[string]string) string {
+	var added, changed, removed []string
+	for _, p := range sortedKeys(updated) {
+		if s, ok := old[p]; !ok {
+			added = append(added, p)
+		} else if s != updated[p] {
+			changed = append(changed, p)
+		}
+	}
+	for _, p := range sortedKeys(old) {
+		if _, ok := updated[p]; !ok {
+			removed = append(removed, p)
+		}
+	}
+	if len(added)+len(changed)+len(removed) == 0 {
+		return " unchanged"
+	}
+	var b strings.Builder
+	for _, part := range []struct {
+		what  string
+		paths []string
+	}{{"added", added}, {"changed", changed}, {"removed", removed}} {
+		if len(part.paths) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n  %s %d", part.what, len(part.paths))
+		for _, p := range part.paths {
+			b.WriteString("\n    " + p)
+		}
+	}
+	return b.String()
+}
+
+// readGolden reads golden/<name>/; a combination new to combos_test.go has none yet.
+func readGolden(t *testing.T, name string) map[string]string {
+	t.Helper()
+	if _, err := os.Stat(goldenDir(name)); errors.Is(err, fs.ErrNotExist) {
+		return map[string]string{}
+	}
+	return readTree(t, goldenDir(name))
+}
+
+// writeGolden replaces golden/<name>/ with files (replace, not merge).
+func writeGolden(t *testing.T, name string, files map[string]string) {
+	t.Helper()
+	dir := goldenDir(name)
+	require.NoError(t, os.RemoveAll(dir))
+	for p, s := range files {
+		target := filepath.Join(dir, filepath.FromSlash(p))
+		require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
+		require.NoError(t, os.WriteFile(target, []byte(s), 0o644))
+	}
+}
+
+func TestGoldenLayoutRoundTrips(t *testing.T) {
+	base := map[string]string{stdoutFile: "base\n", "a.go": "a", "b.go": "b", "c.go": "c"}
+	full := map[string]string{stdoutFile: "other\n", "a.go": "a", "b.go": "B", "d.go": "d"}
+	stored := compactGolden(full, base, "other")
+	require.Equal(t, map[string]string{stdoutFile: "other\n", "b.go": "B", "d.go": "d", removedList: "c.go\n"}, stored,
+		"only what differs from the base is stored, with the base's files it lacks in REMOVED.txt")
+	require.Equal(t, full, expandGolden(base, stored, "other"))
+	require.Equal(t, base, compactGolden(base, base, baseCombo), "the base is stored whole")
+	require.NotContains(t, compactGolden(base, base, "same"), removedList, "no REMOVED.txt when nothing is removed")
+}
+
+func TestDiffTreesReportsEveryFile(t *testing.T) {
+	want := map[string]string{"gone.go": "x", "same.go": "s", "one.go": "1\n", "two.go": "2\n"}
+	got := map[string]string{"new.go": "y", "same.go": "s", "one.go": "one\n", "two.go": "two\n"}
+	diffs := diffTrees(want, got)
+	require.Len(t, diffs, 4, "%s", strings.Join(diffs, "\n"))
+	require.Equal(t, "missing: gone.go is in golden but was not generated", diffs[0])
+	require.Contains(t, diffs[1], "changed: one.go\n")
+	require.Contains(t, diffs[1], "-1\n+one\n")
+	require.Contains(t, diffs[2], "changed: two.go\n")
+	require.Equal(t, "extra: new.go was generated but is not in golden", diffs[3])
 }
 
 func TestGoldenDirsMatchCombos(t *testing.T) {
