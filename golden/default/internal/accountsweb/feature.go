@@ -3,6 +3,7 @@
 package accountsweb
 
 import (
+	"fmt"
 	"net/http"
 
 	"example.com/app/internal/accounts"
@@ -22,7 +23,7 @@ import (
 
 // A feature is one part of the web app beyond the core account pages.
 type feature interface {
-	// featureName names the feature in logs, e.g. "mfa".
+	// featureName names the feature in logs (see featureError), e.g. "mfa".
 	featureName() string
 }
 
@@ -66,6 +67,14 @@ type logInMethod interface {
 // first. It returns true when it answered the request itself; completeLogIn then stops.
 type logInGate interface {
 	gateLogIn(w http.ResponseWriter, r *http.Request, u *accounts.User, rememberMe bool, back string) bool
+}
+
+// featureError names the feature whose part of a page failed, for the log.
+func featureError(part any, err error) error {
+	if f, ok := part.(feature); ok {
+		return fmt.Errorf("feature %s: %w", f.featureName(), err)
+	}
+	return err
 }
 
 // features of one kind, in the order newFeatures lists them.

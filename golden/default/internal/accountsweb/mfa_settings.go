@@ -80,7 +80,7 @@ func (s *Server) renderMFASettings(w http.ResponseWriter, r *http.Request, statu
 	for _, m := range featuresOf[mfaMethod](s.features) {
 		note, err := m.mfaSettingsNote(st.Enabled)
 		if err != nil {
-			s.serverError(w, r, err)
+			s.serverError(w, r, featureError(m, err))
 			return
 		}
 		p.Notes = append(p.Notes, note)

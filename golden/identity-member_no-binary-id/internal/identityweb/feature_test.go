@@ -3,6 +3,7 @@
 package identityweb
 
 import (
+	"errors"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -137,5 +138,27 @@ func TestFeatureGateHoldsTheLogIn(t *testing.T) {
 	}
 	if res := b.get("/users/settings"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("settings after a held login: %d, want a redirect to log in", res.StatusCode)
+	}
+}
+
+// brokenFeature's part of the log-in page fails, as a feature's database lookup might.
+type brokenFeature struct{}
+
+func (brokenFeature) featureName() string { return "broken" }
+
+func (brokenFeature) addToLogIn(*http.Request, *logInView) error {
+	return errors.New("broken: lookup failed")
+}
+
+// TestFeatureFailureIsAServerError: a feature that cannot render its part gives the 503 page,
+// never half a page.
+func TestFeatureFailureIsAServerError(t *testing.T) {
+	app := startTestApp(t, nil, func(s *Server) { s.features = append(s.features, brokenFeature{}) })
+	res := app.browser().get("/users/log-in")
+	if res.StatusCode != http.StatusServiceUnavailable || strings.Contains(res.Body, "Log in with") {
+		t.Fatalf("GET /users/log-in with a failing feature: %d\n%s", res.StatusCode, res.Body)
+	}
+	if featureError(brokenFeature{}, errors.New("x")).Error() != "feature broken: x" {
+		t.Error("featureError does not name the feature")
 	}
 }

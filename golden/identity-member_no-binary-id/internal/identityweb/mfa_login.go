@@ -128,7 +128,7 @@ func (s *Server) renderMFAChallenge(w http.ResponseWriter, r *http.Request, stat
 	}
 	for _, m := range featuresOf[mfaMethod](s.features) {
 		if err := m.addToMFAChallenge(r, u, p); err != nil {
-			s.serverError(w, r, err)
+			s.serverError(w, r, featureError(m, err))
 			return
 		}
 	}

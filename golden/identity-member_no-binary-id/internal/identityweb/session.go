@@ -21,7 +21,7 @@ func (s *Server) renderLogIn(w http.ResponseWriter, r *http.Request, status int,
 	p := &logInView{layout: layout{Title: "Log in"}, Form: f, EmailAutocomplete: "username"}
 	for _, m := range featuresOf[logInMethod](s.features) {
 		if err := m.addToLogIn(r, p); err != nil {
-			s.serverError(w, r, err)
+			s.serverError(w, r, featureError(m, err))
 			return
 		}
 	}
