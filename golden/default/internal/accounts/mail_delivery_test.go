@@ -274,7 +274,7 @@ func TestRolledBackMailTxMailsNothing(t *testing.T) {
 				if err := svc.audit(t.Context(), tx, Meta{}, auditEvent{Action: "test.mail_sent", Outcome: outcomeSuccess}); err != nil {
 					return err
 				}
-				if err := out.mail("test_email", newAddress("never"), "Never sent", EmailData{URL: "http://localhost:4000/"}); err != nil {
+				if err := out.mail(newAddress("never"), &testMail{URL: "http://localhost:4000/"}); err != nil {
 					return err
 				}
 				return errBoom
@@ -314,7 +314,7 @@ func TestQueuedMailIsSealed(t *testing.T) {
 		}
 	}
 	// PostgreSQL stores jsonb as text, SQLite as its binary JSONB; both keep the strings.
-	if !strings.Contains(string(args), "mail_kind") || !strings.Contains(string(args), mailConfirmEmail) {
+	if !strings.Contains(string(args), "mail_kind") || !strings.Contains(string(args), "confirm_email") {
 		t.Errorf("river_job.args = %s, want the mail kind in clear", args)
 	}
 }
@@ -337,7 +337,7 @@ func TestFinalDeliveryFailureIsAudited(t *testing.T) {
 		return err == nil
 	})
 	want := fmt.Sprintf(`"attempts":"%d"`, mailMaxAttempts)
-	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"`+mailConfirmEmail+`"`) || !strings.Contains(metadata, want) ||
+	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"confirm_email"`) || !strings.Contains(metadata, want) ||
 		!strings.Contains(metadata, "550 mailbox unavailable") {
 		t.Errorf("audit metadata = %s (%s), want kind, %s and the error", metadata, outcome, want)
 	}

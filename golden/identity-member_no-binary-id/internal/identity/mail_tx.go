@@ -15,11 +15,11 @@ type outgoing struct {
 	msgs     []Message
 }
 
-// mail renders the email `kind` for `to` and adds it to the transaction's mail. A template
+// mail renders the email c for `to` and adds it to the transaction's mail. A template
 // that does not render is an error and rolls the change back: a change whose mail cannot be
 // written (a new account without its confirmation link, say) is better not made.
-func (o *outgoing) mail(kind, to, subject string, data EmailData) error {
-	msg, err := o.notifier.render(kind, to, subject, data)
+func (o *outgoing) mail(to string, c mailContent) error {
+	msg, err := o.notifier.render(to, c)
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func (s *Service) SendTestEmail(ctx context.Context, to string) error {
 	if msg := s.policy.validateEmail(NormalizeEmail(to)); msg != "" {
 		return fmt.Errorf("accounts: test email to %q: %s", to, msg)
 	}
-	msg, err := s.notifier.render("test_email", to, "Test email from "+s.config.AppName, s.testEmailData())
+	msg, err := s.notifier.render(to, s.testEmail())
 	if err != nil {
 		return err
 	}
@@ -79,12 +79,12 @@ func (s *Service) SendTestEmail(ctx context.Context, to string) error {
 	return nil
 }
 
-// testEmailData links the test email to the app's home page, so the operator can also check
+// testEmail links the test email to the app's home page, so the operator can also check
 // that BASE_URL points where users should land.
-func (s *Service) testEmailData() EmailData {
-	data := EmailData{Extra: map[string]string{"Delivery": s.config.MailDelivery}}
+func (s *Service) testEmail() *testMail {
+	content := &testMail{Delivery: s.config.MailDelivery}
 	if s.config.BaseURL != nil {
-		data.URL = s.config.BaseURL.String() + "/"
+		content.URL = s.config.BaseURL.String() + "/"
 	}
-	return data
+	return content
 }
