@@ -39,9 +39,6 @@ type Model struct {
 
 	IDType string // Go type of primary keys: "uuid.UUID" or "int64"
 
-	// MigrationVersion is the goose version prefix of new migrations (UTC yyyymmddhhmmss).
-	MigrationVersion string
-
 	Provenance string
 }
 
@@ -70,9 +67,6 @@ func newModel(o Options, module string) *Model {
 	m.AuthPkgPath = module + "/internal/" + m.AuthPkg
 	m.WebPkgPath = module + "/internal/" + m.WebPkg
 	m.MigPkgPath = module + "/migrations"
-	if !o.Now.IsZero() {
-		m.MigrationVersion = o.Now.UTC().Format("20060102150405")
-	}
 	return m
 }
 

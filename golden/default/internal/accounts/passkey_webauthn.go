@@ -198,8 +198,8 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, u *User, token 
 		// ON CONFLICT DO NOTHING turns an id registered to anyone into "no row", without a
 		// race between a lookup and the insert.
 		err := tx.QueryRowContext(ctx, `INSERT INTO user_passkeys
-			(id, user_id, credential_id, credential, sign_count, name, created_at)
-			VALUES ($7, $1, $2, $3, $4, $5, $6)
+			(user_id, credential_id, credential, sign_count, name, created_at, id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (credential_id) DO NOTHING
 			RETURNING id`,
 			u.ID, cred.ID, string(data), int64(pk.signCount), pk.Name, pk.CreatedAt, newID()).Scan(&pk.ID)

@@ -45,8 +45,8 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		now := s.Now()
 		// ON CONFLICT DO NOTHING turns a taken email into "no row", the same way on both
 		// databases and without a race between a lookup and the insert.
-		row := tx.QueryRowContext(ctx, `INSERT INTO users (id, email, hashed_password, created_at, updated_at)
-			VALUES ($5, $1, $2, $3, $4)
+		row := tx.QueryRowContext(ctx, `INSERT INTO users (email, hashed_password, created_at, updated_at, id)
+			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (email) DO NOTHING
 			RETURNING `+userColumns(""),
 			email, hashed, now, now, newID())

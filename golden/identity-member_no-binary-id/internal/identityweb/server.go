@@ -91,7 +91,6 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	s.mountMFA(mux)
 	s.mountSettings(mux, member)
 	s.mountPasskeys(mux, guestPost, member)
-
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,

@@ -151,8 +151,10 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 		case DeleteHard:
 			res, err = tx.ExecContext(ctx, `DELETE FROM users WHERE `+due, id, now)
 		case DeleteSoft:
-			res, err = tx.ExecContext(ctx, `UPDATE users SET email = $3, hashed_password = NULL, confirmed_at = NULL,
-				deletion_scheduled_at = NULL, deleted_at = $2, updated_at = $2 WHERE `+due, id, now, tombstoneEmail(id))
+			// The same row as due, with the arguments in the order the statement reads them.
+			res, err = tx.ExecContext(ctx, `UPDATE users SET email = $1, hashed_password = NULL, confirmed_at = NULL,
+				deletion_scheduled_at = NULL, deleted_at = $2, updated_at = $2
+				WHERE id = $3 AND deletion_scheduled_at <= $2 AND deleted_at IS NULL`, tombstoneEmail(id), now, id)
 		default:
 			return fmt.Errorf("unknown deletion strategy %q", strategy)
 		}

@@ -154,8 +154,8 @@ func (s *Service) insertEmailToken(ctx context.Context, q querier, userID ID, pu
 	}
 	now := s.Now()
 	_, err := q.ExecContext(ctx, `INSERT INTO user_tokens
-		(id, user_id, token_hash, purpose, sent_to, created_at, expires_at)
-		VALUES ($7, $1, $2, $3, $4, $5, $6)`,
+		(user_id, token_hash, purpose, sent_to, created_at, expires_at, id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		userID, hash, string(purpose), NormalizeEmail(sentTo), now, now.Add(ttl), newID())
 	return err
 }

@@ -90,7 +90,6 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/sudo", member(s.sudo))
 	s.mountMFA(mux)
 	s.mountSettings(mux, member)
-
 }
 
 // MountApp registers the app's own pages: a home page at "/" that shows who is logged in,
