@@ -23,10 +23,12 @@ type Model struct {
 	Pkg     string // context package, e.g. "accounts"
 	AuthPkg string // auth middleware package, e.g. "userauth"
 	WebPkg  string // HTTP package, e.g. "accountsweb"
+	MailPkg string // mail delivery package (SMTP, queue), e.g. "accountsmail"
 
 	PkgPath     string // import path of Pkg
 	AuthPkgPath string // import path of AuthPkg
 	WebPkgPath  string // import path of WebPkg
+	MailPkgPath string // import path of MailPkg
 	MigPkgPath  string // import path of the migrations package
 
 	SchemaVar   string // lowerCamel schema, for variables: "user"
@@ -51,6 +53,7 @@ func newModel(o Options, module string) *Model {
 		Pkg:           pkg,
 		AuthPkg:       strings.ToLower(o.Schema) + "auth",
 		WebPkg:        pkg + "web",
+		MailPkg:       pkg + "mail",
 		SchemaVar:     lowerFirst(o.Schema),
 		SchemaSnake:   snake,
 		SchemaHuman:   strings.ReplaceAll(snake, "_", " "),
@@ -66,18 +69,20 @@ func newModel(o Options, module string) *Model {
 	m.PkgPath = module + "/internal/" + m.Pkg
 	m.AuthPkgPath = module + "/internal/" + m.AuthPkg
 	m.WebPkgPath = module + "/internal/" + m.WebPkg
+	m.MailPkgPath = module + "/internal/" + m.MailPkg
 	m.MigPkgPath = module + "/migrations"
 	return m
 }
 
 // TargetPath maps a template path (relative to its feature folder, without .tmpl) to the path
 // written in the host. Placeholders: __context__ (Pkg), __auth__ (AuthPkg), __web__ (WebPkg),
-// __schema__ (SchemaSnake), __table__ (Table).
+// __mail__ (MailPkg), __schema__ (SchemaSnake), __table__ (Table).
 func (m *Model) TargetPath(tmplPath string) string {
 	r := strings.NewReplacer(
 		"__context__", m.Pkg,
 		"__auth__", m.AuthPkg,
 		"__web__", m.WebPkg,
+		"__mail__", m.MailPkg,
 		"__schema__", m.SchemaSnake,
 		"__table__", m.Table,
 	)
@@ -117,4 +122,9 @@ func snakeCase(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// GeneratedPackages returns the name of every package the generator writes under internal/.
+func (m *Model) GeneratedPackages() []string {
+	return []string{m.Pkg, m.AuthPkg, m.WebPkg, m.MailPkg}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"example.com/app/internal/identity/identitytest"
+	"example.com/app/internal/identitymail"
 )
 
 // These tests drive the real registration flow against a real SMTP server (go-smtp, in
@@ -96,7 +97,7 @@ func confirmByLink(t *testing.T, svc *Service, to, token string) {
 func TestInlineRegistrationMailOverSMTP(t *testing.T) {
 	smtpd := identitytest.StartSMTP(t)
 	svc := newMailService(t, identitytest.DatabaseURL(t), smtpd.URL(), DeliveryInline)
-	if _, ok := svc.Mailer().(*SMTPMailer); !ok {
+	if _, ok := svc.Mailer().(*identitymail.SMTPMailer); !ok {
 		t.Fatalf("SMTP_URL set but the mailer is %T", svc.Mailer())
 	}
 	to := newAddress("inline")
@@ -336,7 +337,7 @@ func TestFinalDeliveryFailureIsAudited(t *testing.T) {
 			`SELECT metadata, outcome FROM audit_events WHERE action = 'mail.delivery_failed'`).Scan(&metadata, &outcome)
 		return err == nil
 	})
-	want := fmt.Sprintf(`"attempts":"%d"`, mailMaxAttempts)
+	want := fmt.Sprintf(`"attempts":"%d"`, identitymail.MaxAttempts)
 	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"confirm_email"`) || !strings.Contains(metadata, want) ||
 		!strings.Contains(metadata, "550 mailbox unavailable") {
 		t.Errorf("audit metadata = %s (%s), want kind, %s and the error", metadata, outcome, want)
@@ -348,7 +349,7 @@ func TestFinalDeliveryFailureIsAudited(t *testing.T) {
 		var state string
 		var attempt int
 		err := svc.db.QueryRowContext(t.Context(), `SELECT state, attempt FROM river_job`).Scan(&state, &attempt)
-		return err == nil && state == "discarded" && attempt == mailMaxAttempts
+		return err == nil && state == "discarded" && attempt == identitymail.MaxAttempts
 	})
 }
 

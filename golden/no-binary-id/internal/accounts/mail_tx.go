@@ -42,12 +42,12 @@ func (s *Service) inMailTx(ctx context.Context, fn func(tx *sql.Tx, out *outgoin
 		if err := fn(tx, out); err != nil {
 			return err
 		}
-		return s.notifier.outbox.beforeCommit(ctx, tx, out.msgs)
+		return s.notifier.outbox.BeforeCommit(ctx, tx, out.msgs)
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.notifier.outbox.afterCommit(ctx, out.msgs); err != nil {
+	if err := s.notifier.outbox.AfterCommit(ctx, out.msgs); err != nil {
 		s.logger.ErrorContext(ctx, "send email", "kinds", kindsOf(out.msgs), "error", err)
 	}
 	return nil

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
+
+	"example.com/app/internal/accountsmail"
 )
 
 //go:embed emails
@@ -83,7 +85,7 @@ func registerEmails(kinds ...mailContent) {
 // Notifier renders every email the app sends, as HTML and text, and hands it to the Mailer.
 type Notifier struct {
 	mailer  Mailer
-	outbox  outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
+	outbox  accountsmail.Outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
 	from    string
 	appName string
 }
@@ -94,7 +96,7 @@ func NewNotifier(mailer Mailer, from, appName string) *Notifier {
 	if from == "" {
 		from = DefaultMailFrom
 	}
-	return &Notifier{mailer: mailer, outbox: inlineOutbox{mailer: mailer}, from: from, appName: appName}
+	return &Notifier{mailer: mailer, outbox: accountsmail.Inline(mailer), from: from, appName: appName}
 }
 
 // Mailer returns the mailer the notifier sends through.
@@ -109,10 +111,10 @@ func (n *Notifier) send(ctx context.Context, to string, c mailContent) error {
 		return err
 	}
 	msgs := []Message{msg}
-	if err := n.outbox.beforeCommit(ctx, nil, msgs); err != nil {
+	if err := n.outbox.BeforeCommit(ctx, nil, msgs); err != nil {
 		return err
 	}
-	return n.outbox.afterCommit(ctx, msgs)
+	return n.outbox.AfterCommit(ctx, msgs)
 }
 
 // render writes the email c for `to`, as HTML and text. It fills in c's header.
