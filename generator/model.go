@@ -23,10 +23,12 @@ type Model struct {
 	Pkg     string // context package, e.g. "accounts"
 	AuthPkg string // auth middleware package, e.g. "userauth"
 	WebPkg  string // HTTP package, e.g. "accountsweb"
+	MailPkg string // mail delivery package (SMTP, queue), e.g. "accountsmail"
 
 	PkgPath     string // import path of Pkg
 	AuthPkgPath string // import path of AuthPkg
 	WebPkgPath  string // import path of WebPkg
+	MailPkgPath string // import path of MailPkg
 	MigPkgPath  string // import path of the migrations package
 
 	SchemaVar   string // lowerCamel schema, for variables: "user"
@@ -38,9 +40,6 @@ type Model struct {
 	ForeignKey    string // column referencing Table, e.g. "user_id"
 
 	IDType string // Go type of primary keys: "uuid.UUID" or "int64"
-
-	// MigrationVersion is the goose version prefix of new migrations (UTC yyyymmddhhmmss).
-	MigrationVersion string
 
 	Provenance string
 }
@@ -54,6 +53,7 @@ func newModel(o Options, module string) *Model {
 		Pkg:           pkg,
 		AuthPkg:       strings.ToLower(o.Schema) + "auth",
 		WebPkg:        pkg + "web",
+		MailPkg:       pkg + "mail",
 		SchemaVar:     lowerFirst(o.Schema),
 		SchemaSnake:   snake,
 		SchemaHuman:   strings.ReplaceAll(snake, "_", " "),
@@ -69,21 +69,20 @@ func newModel(o Options, module string) *Model {
 	m.PkgPath = module + "/internal/" + m.Pkg
 	m.AuthPkgPath = module + "/internal/" + m.AuthPkg
 	m.WebPkgPath = module + "/internal/" + m.WebPkg
+	m.MailPkgPath = module + "/internal/" + m.MailPkg
 	m.MigPkgPath = module + "/migrations"
-	if !o.Now.IsZero() {
-		m.MigrationVersion = o.Now.UTC().Format("20060102150405")
-	}
 	return m
 }
 
 // TargetPath maps a template path (relative to its feature folder, without .tmpl) to the path
 // written in the host. Placeholders: __context__ (Pkg), __auth__ (AuthPkg), __web__ (WebPkg),
-// __schema__ (SchemaSnake), __table__ (Table).
+// __mail__ (MailPkg), __schema__ (SchemaSnake), __table__ (Table).
 func (m *Model) TargetPath(tmplPath string) string {
 	r := strings.NewReplacer(
 		"__context__", m.Pkg,
 		"__auth__", m.AuthPkg,
 		"__web__", m.WebPkg,
+		"__mail__", m.MailPkg,
 		"__schema__", m.SchemaSnake,
 		"__table__", m.Table,
 	)
@@ -141,12 +140,14 @@ func (m *Model) generatedPackages() []generatedPackage {
 		{m.Pkg, "context", "context package"},
 		{m.Pkg + "test", "context", "context's test helper package"},
 		{m.WebPkg, "context", "web package"},
+		{m.MailPkg, "context", "mail package"},
 		{m.AuthPkg, "schema", "auth package"},
 	}
 }
 
 // GeneratedPackages returns the names of the packages the generated code consists of, e.g.
-// migrations, accounts, accountstest, accountsweb and userauth for `Accounts User users`.
+// migrations, accounts, accountstest, accountsweb, accountsmail and userauth for
+// `Accounts User users`.
 func (m *Model) GeneratedPackages() []string {
 	var names []string
 	for _, p := range m.generatedPackages() {

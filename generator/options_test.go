@@ -435,7 +435,7 @@ func TestGeneratedPackagesMatchTemplates(t *testing.T) {
 			t.Errorf("a template declares package %s, which GeneratedPackages does not list", p)
 		}
 	}
-	want := "migrations identity identitytest identityweb memberauth"
+	want := "migrations identity identitytest identityweb identitymail memberauth"
 	if got := strings.Join(m.GeneratedPackages(), " "); got != want {
 		t.Errorf("GeneratedPackages() = %s, want %s", got, want)
 	}

@@ -20,17 +20,6 @@ type renderer struct {
 	model *Model
 }
 
-var funcs = template.FuncMap{
-	"lower": strings.ToLower,
-	"upper": strings.ToUpper,
-	"title": func(s string) string {
-		if s == "" {
-			return s
-		}
-		return strings.ToUpper(s[:1]) + s[1:]
-	},
-}
-
 // render executes one template (path relative to the templates root, e.g.
 // "core/internal/__context__/user.go.tmpl") and returns formatted bytes. Go files are gofmt'ed
 // with their imports grouped, then parsed, so a template bug is reported here and not in the host.
@@ -40,7 +29,7 @@ func (r *renderer) render(tmplPath string) ([]byte, error) {
 		return nil, fmt.Errorf("read template: %w", err)
 	}
 	target := strings.TrimSuffix(tmplPath, ".tmpl")
-	t := template.New(tmplPath).Funcs(funcs).Option("missingkey=error")
+	t := template.New(tmplPath).Option("missingkey=error")
 	if usesSquareDelims(target) {
 		// Pages and emails are html/template or text/template files themselves; the
 		// generator's own actions in them use [[ ]] so that {{ }} pass through.

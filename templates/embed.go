@@ -1,8 +1,8 @@
 // Package templates holds the embedded templates the generator renders.
 //
-// Each top-level folder is one feature (core, mfa, passkeys, ...) and mirrors the tree the
-// feature writes into the host: templates/core/internal/__context__/user.go.tmpl becomes
-// internal/accounts/user.go for `sigra-install Accounts User users`. Path placeholders are
+// Each top-level folder is the tree of one feature (generator/features.go lists them) and
+// mirrors what the feature writes into the host: templates/core/internal/__context__/user.go.tmpl
+// becomes internal/accounts/user.go for `sigra-install Accounts User users`. Path placeholders are
 // documented in generator.Model.TargetPath. Files are executed with text/template. Go and SQL
 // templates use {{ }}; every other file (pages, emails, CSS, JS) uses [[ ]], so that the
 // html/template and text/template actions inside them pass through untouched.

@@ -44,8 +44,8 @@ func (s *Service) audit(ctx context.Context, q querier, meta Meta, ev auditEvent
 		}
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO audit_events
-		(id, occurred_at, action, actor_id, target_id, ip, user_agent, outcome, metadata)
-		VALUES ($9, $1, $2, $3, $4, $5, $6, $7, $8)`,
+		(occurred_at, action, actor_id, target_id, ip, user_agent, outcome, metadata, id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 		s.Now(), ev.Action, ev.ActorID, ev.TargetID, truncate(meta.IP, 64), truncate(meta.UserAgent, maxUserAgent),
 		ev.Outcome, string(metadata), newID())
 	if err != nil {

@@ -73,7 +73,7 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *User, cu
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "user.password_changed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return out.mail("password_changed", u.Email, "Your password was changed", EmailData{Extra: s.requestDetails(meta)})
+		return out.mail(u.Email, &passwordChangedMail{requestDetails: s.requestDetailsOf(meta)})
 	})
 	if errors.Is(err, errPasswordChangedMeanwhile) {
 		return &ValidationError{Fields: map[string]string{"current_password": "is not right"}}

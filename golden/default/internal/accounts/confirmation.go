@@ -32,10 +32,10 @@ func (s *Service) issueConfirmation(ctx context.Context, tx *sql.Tx, out *outgoi
 	if err := s.insertEmailToken(ctx, tx, u.ID, TokenConfirmCode, codeHash, u.Email); err != nil {
 		return err
 	}
-	return out.mail(mailConfirmEmail, u.Email, "Confirm your email", EmailData{
-		URL:   s.link("/users/confirm/" + raw),
-		Code:  code,
-		Extra: map[string]string{"ExpiresIn": humanDuration(s.policy.ConfirmTokenTTL)},
+	return out.mail(u.Email, &confirmEmailMail{
+		URL:       s.link("/users/confirm/" + raw),
+		Code:      code,
+		ExpiresIn: humanDuration(s.policy.ConfirmTokenTTL),
 	})
 }
 

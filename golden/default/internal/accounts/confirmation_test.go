@@ -16,7 +16,7 @@ var mailedCode = regexp.MustCompile(`(?m)^\s+(\d{6})$`)
 func confirmationCode(t *testing.T, svc *Service, to string) string {
 	t.Helper()
 	msg, ok := svc.Mailer().(*LogMailer).LastTo(to)
-	if !ok || msg.Kind != mailConfirmEmail {
+	if !ok || msg.Kind != "confirm_email" {
 		t.Fatalf("no confirmation email to %s", to)
 	}
 	m := mailedCode.FindStringSubmatch(msg.Text)

@@ -56,10 +56,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *User, meta Meta) (tim
 		if s.policy.AccountDeletionGrace <= 0 {
 			return nil // purged below at once; the purge mails the holder
 		}
-		return out.mail("deletion_scheduled", u.Email, "Your account is scheduled for deletion", EmailData{
-			URL:   s.absoluteURL("/users/log-in"),
-			Extra: map[string]string{"Date": formatMailTime(at)},
-		})
+		return out.mail(u.Email, &deletionScheduledMail{URL: s.absoluteURL("/users/log-in"), Date: formatMailTime(at)})
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("accounts: schedule deletion: %w", err)
@@ -89,7 +86,7 @@ func (s *Service) CancelDeletion(ctx context.Context, u *User, meta Meta) error 
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "user.deletion_cancelled", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return out.mail("deletion_cancelled", u.Email, "Account deletion cancelled", EmailData{})
+		return out.mail(u.Email, &deletionCancelledMail{})
 	})
 	if errors.Is(err, ErrNoDeletionPending) {
 		return ErrNoDeletionPending
@@ -154,8 +151,10 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 		case DeleteHard:
 			res, err = tx.ExecContext(ctx, `DELETE FROM users WHERE `+due, id, now)
 		case DeleteSoft:
-			res, err = tx.ExecContext(ctx, `UPDATE users SET email = $3, hashed_password = NULL, confirmed_at = NULL,
-				deletion_scheduled_at = NULL, deleted_at = $2, updated_at = $2 WHERE `+due, id, now, tombstoneEmail(id))
+			// The same row as due, with the arguments in the order the statement reads them.
+			res, err = tx.ExecContext(ctx, `UPDATE users SET email = $1, hashed_password = NULL, confirmed_at = NULL,
+				deletion_scheduled_at = NULL, deleted_at = $2, updated_at = $2
+				WHERE id = $3 AND deletion_scheduled_at <= $2 AND deleted_at IS NULL`, tombstoneEmail(id), now, id)
 		default:
 			return fmt.Errorf("unknown deletion strategy %q", strategy)
 		}
@@ -177,7 +176,7 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 			return err
 		}
 		// Sent to the address the account had, which the soft deletion has just removed.
-		return out.mail("account_deleted", email, "Your account has been deleted", EmailData{})
+		return out.mail(email, &accountDeletedMail{})
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil

@@ -118,7 +118,7 @@ func (s *Service) PeekEmailToken(ctx context.Context, raw string, purpose TokenP
 	if !ok {
 		return nil, ErrInvalidToken
 	}
-	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at, u.deletion_scheduled_at
+	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns("u")+`
 		FROM user_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.expires_at > $3 AND t.sent_to = u.email`,
 		hash, string(purpose), s.Now()))
@@ -154,8 +154,8 @@ func (s *Service) insertEmailToken(ctx context.Context, q querier, userID ID, pu
 	}
 	now := s.Now()
 	_, err := q.ExecContext(ctx, `INSERT INTO user_tokens
-		(id, user_id, token_hash, purpose, sent_to, created_at, expires_at)
-		VALUES ($7, $1, $2, $3, $4, $5, $6)`,
+		(user_id, token_hash, purpose, sent_to, created_at, expires_at, id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 		userID, hash, string(purpose), NormalizeEmail(sentTo), now, now.Add(ttl), newID())
 	return err
 }

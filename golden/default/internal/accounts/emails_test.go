@@ -3,43 +3,130 @@
 package accounts
 
 import (
+	"fmt"
+	"html"
+	"io/fs"
+	"maps"
+	"path"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 )
 
-// Every email kind renders as HTML and text, with the link, and escapes what a client
-// controls (here a user agent) in the HTML part.
-func TestEmailsRender(t *testing.T) {
-	svc, _ := newTestService(t)
-	data := EmailData{
-		URL:  "http://localhost:4000/users/x/TOKEN",
-		Code: "123456",
-		Extra: map[string]string{
-			"ExpiresIn": "1 hour", "ResetURL": "http://localhost:4000/users/reset-password",
-			"Until": "January 2, 2030 at 03:19 UTC", "Duration": "15 minutes",
-			"Time": "January 2, 2030 at 03:04 UTC", "IP": "192.0.2.1", "UserAgent": "<script>alert(1)</script>",
-		},
+// emailExamples holds a realistic value for every field an email kind carries, by field
+// name. The user agent is markup, to check that the HTML part escapes what a client controls.
+var emailExamples = map[string]any{
+	"URL":       "http://localhost:4000/users/confirm/q7VZg2kP9xLwR4tB",
+	"ResetURL":  "http://localhost:4000/users/reset-password",
+	"Code":      "482913",
+	"ExpiresIn": "1 hour",
+	"ValidFor":  "24 hours",
+	"Until":     "January 2, 2030 at 03:19 UTC",
+	"Duration":  "15 minutes",
+	"Date":      "9 January 2030 at 03:04 UTC",
+	"Time":      "January 2, 2030 at 03:04 UTC",
+	"IP":        "192.0.2.1",
+	"UserAgent": "<script>alert(1)</script> Firefox/140.0",
+	"Device":    "Firefox on Linux",
+	"NewEmail":  "n***@example.net",
+	"Name":      "Work laptop",
+	"Delivery":  "queue",
+	"Minutes":   45,
+	"Left":      7,
+	"Total":     12,
+}
+
+// fillEmail sets every field of the email struct v (but the header, which the Notifier
+// fills in) to its example, and returns the examples it used.
+func fillEmail(t *testing.T, kind EmailKind, v reflect.Value) []string {
+	t.Helper()
+	var used []string
+	for i := range v.NumField() {
+		f, field := v.Type().Field(i), v.Field(i)
+		switch {
+		case f.Type == reflect.TypeFor[mailHeader]():
+		case f.Anonymous:
+			used = append(used, fillEmail(t, kind, field)...)
+		default:
+			example, ok := emailExamples[f.Name]
+			if !ok {
+				t.Fatalf("%s: field %s has no example value; add one to emailExamples", kind, f.Name)
+			}
+			field.Set(reflect.ValueOf(example))
+			used = append(used, fmt.Sprint(example))
+		}
 	}
-	for _, kind := range []string{mailConfirmEmail, mailRegistrationAttempt, mailMagicLink, mailResetPassword,
-		mailPasswordReset, mailAccountLocked, mailNewSignIn} {
-		msg, err := svc.notifier.render(kind, "nell@example.com", "Subject", data)
+	return used
+}
+
+// TestEveryEmailRenders renders every registered kind of email, HTML and text, with a
+// realistic value in each field, and checks what its reader gets: a subject, every value in
+// both parts (so no field goes unused and no part forgets one), the link as a button,
+// escaped HTML and no placeholder for a missing value. A kind without its two template
+// files fails here, as does a template file no kind sends.
+func TestEveryEmailRenders(t *testing.T) {
+	svc, _ := newTestService(t)
+	const to = "nell@example.com"
+	for _, kind := range slices.Sorted(maps.Keys(emailKinds)) {
+		t.Run(string(kind), func(t *testing.T) {
+			content := reflect.New(reflect.TypeOf(emailKinds[kind]).Elem())
+			values := fillEmail(t, kind, content.Elem())
+			msg, err := svc.notifier.render(to, content.Interface().(mailContent))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if msg.Kind != string(kind) || msg.To != to || msg.Subject == "" || strings.TrimSpace(msg.Subject) != msg.Subject {
+				t.Errorf("message = kind %q, to %q, subject %q", msg.Kind, msg.To, msg.Subject)
+			}
+			if !strings.Contains(msg.HTML, "<title>"+html.EscapeString(msg.Subject)+"</title>") || !strings.Contains(msg.HTML, to) {
+				t.Errorf("HTML part has no subject or recipient\n%s", msg.HTML)
+			}
+			if !strings.Contains(msg.Text, "Acme") && !strings.Contains(msg.HTML, "Acme") {
+				t.Errorf("the app is not named\n%s", msg.Text)
+			}
+			for _, v := range values {
+				if !strings.Contains(msg.Text, v) {
+					t.Errorf("text part lacks %q\n%s", v, msg.Text)
+				}
+				if !strings.Contains(msg.HTML, html.EscapeString(v)) {
+					t.Errorf("HTML part lacks %q\n%s", html.EscapeString(v), msg.HTML)
+				}
+			}
+			// The link a mail is about is a button to click in the HTML part.
+			if url := content.Elem().FieldByName("URL"); url.IsValid() && !strings.Contains(msg.HTML, `href="`+url.String()+`"`) {
+				t.Errorf("HTML part does not link %s\n%s", url, msg.HTML)
+			}
+			// text/template prints this for a missing map key.
+			missing := "<no " + "value>"
+			if strings.Contains(msg.HTML, "<script>") || strings.Contains(msg.Text, missing) || strings.Contains(msg.HTML, missing) {
+				t.Errorf("unescaped or missing value\n%s", msg.HTML)
+			}
+		})
+	}
+
+	// Every template file belongs to a registered kind, and every kind has both files.
+	for _, pattern := range []string{"emails/*.txt", "emails/*.html"} {
+		files, err := fs.Glob(emailFiles, pattern)
 		if err != nil {
-			t.Fatalf("%s: %v", kind, err)
+			t.Fatal(err)
 		}
-		if !strings.Contains(msg.Text, "http://localhost:4000/users/") || !strings.Contains(msg.HTML, `href="http://localhost:4000/users/`) {
-			t.Errorf("%s: no link\n%s", kind, msg.Text)
+		found := map[EmailKind]bool{}
+		for _, name := range files {
+			if name == "emails/layout.html" {
+				continue
+			}
+			kind := EmailKind(strings.TrimSuffix(path.Base(name), path.Ext(name)))
+			found[kind] = true
+			if _, ok := emailKinds[kind]; !ok {
+				t.Errorf("%s belongs to no registered email kind", name)
+			}
 		}
-		if !strings.Contains(msg.Text, "nell@example.com") || !strings.Contains(msg.HTML, "<title>Subject</title>") {
-			t.Errorf("%s: no greeting or subject", kind)
-		}
-		if !strings.Contains(msg.Text, "this wasn't you") && !strings.Contains(msg.Text, "didn't") {
-			t.Errorf("%s: no line for someone who did not ask for it\n%s", kind, msg.Text)
-		}
-		// text/template prints this for a missing map key.
-		missing := "<no " + "value>"
-		if strings.Contains(msg.HTML, "<script>") || strings.Contains(msg.Text, missing) || strings.Contains(msg.HTML, missing) {
-			t.Errorf("%s: unescaped or missing value\n%s", kind, msg.HTML)
+		for kind := range emailKinds {
+			if !found[kind] {
+				t.Errorf("email kind %s has no %s file", kind, pattern)
+			}
 		}
 	}
 }

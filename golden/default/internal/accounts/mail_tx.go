@@ -15,11 +15,11 @@ type outgoing struct {
 	msgs     []Message
 }
 
-// mail renders the email `kind` for `to` and adds it to the transaction's mail. A template
+// mail renders the email c for `to` and adds it to the transaction's mail. A template
 // that does not render is an error and rolls the change back: a change whose mail cannot be
 // written (a new account without its confirmation link, say) is better not made.
-func (o *outgoing) mail(kind, to, subject string, data EmailData) error {
-	msg, err := o.notifier.render(kind, to, subject, data)
+func (o *outgoing) mail(to string, c mailContent) error {
+	msg, err := o.notifier.render(to, c)
 	if err != nil {
 		return err
 	}
@@ -42,12 +42,12 @@ func (s *Service) inMailTx(ctx context.Context, fn func(tx *sql.Tx, out *outgoin
 		if err := fn(tx, out); err != nil {
 			return err
 		}
-		return s.notifier.outbox.beforeCommit(ctx, tx, out.msgs)
+		return s.notifier.outbox.BeforeCommit(ctx, tx, out.msgs)
 	})
 	if err != nil {
 		return err
 	}
-	if err := s.notifier.outbox.afterCommit(ctx, out.msgs); err != nil {
+	if err := s.notifier.outbox.AfterCommit(ctx, out.msgs); err != nil {
 		s.logger.ErrorContext(ctx, "send email", "kinds", kindsOf(out.msgs), "error", err)
 	}
 	return nil

@@ -5,12 +5,75 @@ package accounts
 // mfaSettingsPath is the page the MFA emails link to.
 const mfaSettingsPath = "/users/settings/mfa"
 
-// mailMFA adds to out the mail telling the holder of u about a change to their second
-// factor, so it goes out with the transaction that makes the change (see inMailTx).
-func (s *Service) mailMFA(out *outgoing, u *User, kind, subject string, extra map[string]string) error {
-	data := EmailData{Extra: extra}
-	if base := s.config.BaseURL; base != nil {
-		data.URL = base.String() + mfaSettingsPath
-	}
-	return out.mail(kind, u.Email, subject, data)
+// The emails telling the account holder about their second factor. Each goes out with the
+// transaction that makes the change it reports (see inMailTx).
+func init() {
+	registerEmails(
+		&mfaEnabledMail{},
+		&mfaDisabledMail{},
+		&mfaBackupCodesRegeneratedMail{},
+		&mfaBackupCodeUsedMail{},
+		&mfaFailedAttemptsMail{},
+		&mfaLockedMail{},
+	)
 }
+
+// mfaEnabledMail reports that two-factor authentication was turned on.
+type mfaEnabledMail struct {
+	mailHeader
+	URL string // the MFA settings page
+}
+
+func (*mfaEnabledMail) kind() EmailKind { return "mfa_enabled" }
+func (*mfaEnabledMail) subject() string { return "Two-factor authentication enabled" }
+
+// mfaDisabledMail reports that two-factor authentication was turned off.
+type mfaDisabledMail struct {
+	mailHeader
+	URL string // the MFA settings page
+}
+
+func (*mfaDisabledMail) kind() EmailKind { return "mfa_disabled" }
+func (*mfaDisabledMail) subject() string { return "Two-factor authentication disabled" }
+
+// mfaBackupCodesRegeneratedMail reports that new backup codes replaced the old ones.
+type mfaBackupCodesRegeneratedMail struct {
+	mailHeader
+	URL string // the MFA settings page
+}
+
+func (*mfaBackupCodesRegeneratedMail) kind() EmailKind { return "mfa_backup_codes_regenerated" }
+func (*mfaBackupCodesRegeneratedMail) subject() string { return "New backup codes were generated" }
+
+// mfaBackupCodeUsedMail reports a sign-in with a backup code, and how many are left.
+type mfaBackupCodeUsedMail struct {
+	mailHeader
+	URL   string // the MFA settings page, where new codes can be generated
+	Left  int
+	Total int
+}
+
+func (*mfaBackupCodeUsedMail) kind() EmailKind { return "mfa_backup_code_used" }
+func (*mfaBackupCodeUsedMail) subject() string { return "Backup code used to sign in" }
+
+// mfaFailedAttemptsMail reports that someone got past the password but not the second factor.
+type mfaFailedAttemptsMail struct {
+	mailHeader
+	Time      string
+	IP        string
+	UserAgent string
+}
+
+func (*mfaFailedAttemptsMail) kind() EmailKind { return "mfa_failed_attempts" }
+func (*mfaFailedAttemptsMail) subject() string {
+	return "Someone entered your password but not your code"
+}
+
+// mfaLockedMail reports that two-factor sign-in is locked after too many wrong codes.
+type mfaLockedMail struct {
+	mailHeader
+	Minutes int // how long the lock lasts
+}
+
+func (*mfaLockedMail) kind() EmailKind { return "mfa_locked" }
+func (*mfaLockedMail) subject() string { return "Too many failed verification attempts" }

@@ -86,9 +86,10 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 		if result.BackupCodesLeft, err = s.backupCodesLeft(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		return s.mailMFA(out, u, "mfa_backup_code_used", "Backup code used to sign in", map[string]string{
-			"Left":  fmt.Sprint(result.BackupCodesLeft),
-			"Total": fmt.Sprint(s.policy.MFABackupCodes),
+		return out.mail(u.Email, &mfaBackupCodeUsedMail{
+			URL:   s.link(mfaSettingsPath),
+			Left:  result.BackupCodesLeft,
+			Total: s.policy.MFABackupCodes,
 		})
 	})
 	if errors.Is(err, errWrongFactor) {
@@ -156,8 +157,8 @@ func (s *Service) pendingAttemptFailed(ctx context.Context, sess *Session, u *Us
 		if attempts != mfaFailureNotice {
 			return nil
 		}
-		return s.mailMFA(out, u, "mfa_failed_attempts", "Someone entered your password but not your code", map[string]string{
-			"IP": meta.IP, "UserAgent": meta.UserAgent, "Time": s.Now().Format("2006-01-02 15:04 MST"),
+		return out.mail(u.Email, &mfaFailedAttemptsMail{
+			IP: meta.IP, UserAgent: meta.UserAgent, Time: s.Now().Format("2006-01-02 15:04 MST"),
 		})
 	})
 	if errors.Is(err, sql.ErrNoRows) {

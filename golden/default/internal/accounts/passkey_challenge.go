@@ -45,8 +45,8 @@ func (s *Passkeys) saveChallenge(ctx context.Context, purpose string, userID *ID
 		return "", fmt.Errorf("accounts: sweep passkey challenges: %w", err)
 	}
 	_, err = s.db.ExecContext(ctx, `INSERT INTO user_passkey_challenges
-		(id, token_hash, purpose, user_id, name, session_data, created_at, expires_at)
-		VALUES ($8, $1, $2, $3, $4, $5, $6, $7)`,
+		(token_hash, purpose, user_id, name, session_data, created_at, expires_at, id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
 		hash, purpose, owner, name, string(data), now, now.Add(s.passkeyPolicy.ChallengeTTL), newID())
 	if err != nil {
 		return "", fmt.Errorf("accounts: save passkey challenge: %w", err)

@@ -45,10 +45,10 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		now := s.Now()
 		// ON CONFLICT DO NOTHING turns a taken email into "no row", the same way on both
 		// databases and without a race between a lookup and the insert.
-		row := tx.QueryRowContext(ctx, `INSERT INTO users (id, email, hashed_password, created_at, updated_at)
-			VALUES ($5, $1, $2, $3, $4)
+		row := tx.QueryRowContext(ctx, `INSERT INTO users (email, hashed_password, created_at, updated_at, id)
+			VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (email) DO NOTHING
-			RETURNING id, email, hashed_password, confirmed_at, created_at, updated_at, deletion_scheduled_at`,
+			RETURNING `+userColumns(""),
 			email, hashed, now, now, newID())
 		var err error
 		u, err = scanUser(row)
@@ -85,8 +85,8 @@ func (s *Service) notifyRegistrationAttempt(ctx context.Context, email string) {
 		s.logger.ErrorContext(ctx, "registration attempt notice", "error", err)
 		return
 	}
-	s.mail(ctx, mailRegistrationAttempt, owner.Email, "Someone tried to register with your email address", EmailData{
-		URL:   s.link("/users/log-in"),
-		Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
+	s.mail(ctx, owner.Email, &registrationAttemptMail{
+		URL:      s.link("/users/log-in"),
+		ResetURL: s.link("/users/reset-password"),
 	})
 }

@@ -70,8 +70,8 @@ func (s *Service) insertSession(ctx context.Context, u *User, rememberMe bool, t
 		MFAPending:      mfaPending,
 	}
 	err := s.db.QueryRowContext(ctx, `INSERT INTO user_sessions
-		(id, user_id, token_hash, remember_me, ip, user_agent, created_at, token_issued_at, authenticated_at, last_active_at, expires_at, mfa_pending)
-		VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		(user_id, token_hash, remember_me, ip, user_agent, created_at, token_issued_at, authenticated_at, last_active_at, expires_at, mfa_pending, id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		RETURNING id`,
 		sess.UserID, hash, sess.RememberMe, sess.IP, sess.UserAgent, sess.CreatedAt, sess.TokenIssuedAt,
 		sess.AuthenticatedAt, sess.LastActiveAt, sess.ExpiresAt, sess.MFAPending, newID()).Scan(&sess.ID)

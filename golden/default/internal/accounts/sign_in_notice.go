@@ -44,13 +44,11 @@ func (s *Service) noticeNewSignIn(ctx context.Context, u *User, meta Meta) error
 	if userAgent == "" {
 		userAgent = "unknown"
 	}
-	s.mail(ctx, mailNewSignIn, u.Email, "New sign-in to your account", EmailData{
-		URL: s.link("/users/reset-password"),
-		Extra: map[string]string{
-			"Time":      s.Now().Format("January 2, 2006 at 15:04 UTC"),
-			"IP":        ip,
-			"UserAgent": userAgent,
-		},
+	s.mail(ctx, u.Email, &newSignInMail{
+		URL:       s.link("/users/reset-password"),
+		Time:      s.Now().Format("January 2, 2006 at 15:04 UTC"),
+		IP:        ip,
+		UserAgent: userAgent,
 	})
 	return nil
 }

@@ -82,15 +82,13 @@ func firstLine(s string) string {
 	return line
 }
 
-// sessionByTokenQuery selects sessionColumns and the user columns scanUser reads,
+// sessionByTokenQuery selects sessionColumns and userColumns,
 // for one token hash. On SQLite every timestamp is selected as an expression (a unary plus,
 // which leaves the value untouched): an expression has no declared type, so the driver
 // hands the stored text to textTime instead of trying its list of time layouts one by one,
 // which costs a failed parse and several allocations per column.
 func sessionByTokenQuery(dialect string) string {
-	cols := sessionColumns + `,
-		u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at,
-		u.deletion_scheduled_at`
+	cols := sessionColumns + `, ` + userColumns("u")
 	if dialect == "sqlite" {
 		cols = strings.NewReplacer(
 			"s.created_at", "+s.created_at", "s.token_issued_at", "+s.token_issued_at",

@@ -67,7 +67,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 			return err
 		}
 		if n > 0 {
-			if err := out.mail("email_change_taken", newEmail, "Someone tried to use your email address", EmailData{}); err != nil {
+			if err := out.mail(newEmail, &emailChangeTakenMail{}); err != nil {
 				return err
 			}
 		} else {
@@ -75,9 +75,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 			if err != nil {
 				return err
 			}
-			if err := out.mail("change_email", newEmail, "Confirm your new email address", EmailData{
-				URL:   s.absoluteURL(confirmEmailChangePath + confirmToken),
-				Extra: map[string]string{"ValidFor": durationWords(s.policy.TokenTTL(TokenChangeEmail))},
+			if err := out.mail(newEmail, &changeEmailMail{
+				URL:      s.absoluteURL(confirmEmailChangePath + confirmToken),
+				ValidFor: durationWords(s.policy.TokenTTL(TokenChangeEmail)),
 			}); err != nil {
 				return err
 			}
@@ -89,9 +89,9 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_requested", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return out.mail("email_change_requested", u.Email, "Email change requested for your account", EmailData{
-			URL:   s.absoluteURL(cancelEmailChangePath + cancelToken),
-			Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
+		return out.mail(u.Email, &emailChangeRequestedMail{
+			URL:      s.absoluteURL(cancelEmailChangePath + cancelToken),
+			NewEmail: maskEmail(newEmail),
 		})
 	})
 	if err != nil {
@@ -148,9 +148,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *Memb
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.email_change_confirmed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return out.mail("email_changed", oldEmail, "Your email has been updated", EmailData{
-			Extra: map[string]string{"NewEmail": maskEmail(newEmail)},
-		})
+		return out.mail(oldEmail, &emailChangedMail{NewEmail: maskEmail(newEmail)})
 	})
 	if errors.Is(err, ErrInvalidToken) {
 		return ErrInvalidToken

@@ -14,6 +14,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+
+	"example.com/app/internal/identitymail"
 )
 
 // Environments the app knows. Production turns on the strict checks.
@@ -110,7 +112,7 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		errs = append(errs, fmt.Errorf("MAIL_FROM %q: %w", cfg.MailFrom, err))
 	}
 	if cfg.SMTPURL != "" {
-		if _, err := parseSMTPURL(cfg.SMTPURL); err != nil {
+		if err := identitymail.CheckSMTPURL(cfg.SMTPURL); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -118,7 +118,7 @@ func (s *Service) PeekEmailToken(ctx context.Context, raw string, purpose TokenP
 	if !ok {
 		return nil, ErrInvalidToken
 	}
-	u, err := scanMember(s.db.QueryRowContext(ctx, `SELECT u.id, u.email, COALESCE(u.hashed_password, ''), u.confirmed_at, u.created_at, u.updated_at, u.deletion_scheduled_at
+	u, err := scanMember(s.db.QueryRowContext(ctx, `SELECT `+memberColumns("u")+`
 		FROM member_tokens t JOIN members u ON u.id = t.member_id
 		WHERE t.token_hash = $1 AND t.purpose = $2 AND t.expires_at > $3 AND t.sent_to = u.email`,
 		hash, string(purpose), s.Now()))

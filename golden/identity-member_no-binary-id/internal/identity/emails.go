@@ -9,16 +9,180 @@ import (
 	"time"
 )
 
-// Kinds of email the account flows send. Each has emails/<kind>.html and emails/<kind>.txt.
-const (
-	mailConfirmEmail        = "confirm_email"
-	mailRegistrationAttempt = "registration_attempt"
-	mailMagicLink           = "magic_link"
-	mailResetPassword       = "reset_password"
-	mailPasswordReset       = "password_reset"
-	mailAccountLocked       = "account_locked"
-	mailNewSignIn           = "new_sign_in"
-)
+// The emails of the account flows. Each feature declares its own kinds the same way, in its
+// own files (the MFA ones in mfa_notify.go).
+func init() {
+	registerEmails(
+		&confirmEmailMail{},
+		&registrationAttemptMail{},
+		&magicLinkMail{},
+		&resetPasswordMail{},
+		&passwordResetMail{},
+		&accountLockedMail{},
+		&newSignInMail{},
+		&passwordChangedMail{},
+		&emailChangeTakenMail{},
+		&changeEmailMail{},
+		&emailChangeRequestedMail{},
+		&emailChangedMail{},
+		&deletionScheduledMail{},
+		&deletionCancelledMail{},
+		&accountDeletedMail{},
+		&testMail{},
+	)
+}
+
+// confirmEmailMail carries the link and the code that confirm a new account's address.
+type confirmEmailMail struct {
+	mailHeader
+	URL       string
+	Code      string
+	ExpiresIn string // how long the link and code work, in words
+}
+
+func (*confirmEmailMail) kind() EmailKind { return "confirm_email" }
+func (*confirmEmailMail) subject() string { return "Confirm your email" }
+
+// registrationAttemptMail tells an account holder that someone tried to register with their address.
+type registrationAttemptMail struct {
+	mailHeader
+	URL      string // the log-in page
+	ResetURL string
+}
+
+func (*registrationAttemptMail) kind() EmailKind { return "registration_attempt" }
+func (*registrationAttemptMail) subject() string {
+	return "Someone tried to register with your email address"
+}
+
+// magicLinkMail carries a link that logs in.
+type magicLinkMail struct {
+	mailHeader
+	URL       string
+	ExpiresIn string
+}
+
+func (*magicLinkMail) kind() EmailKind   { return "magic_link" }
+func (m *magicLinkMail) subject() string { return "Log in to " + m.AppName }
+
+// resetPasswordMail carries the link to choose a new password.
+type resetPasswordMail struct {
+	mailHeader
+	URL       string
+	ExpiresIn string
+}
+
+func (*resetPasswordMail) kind() EmailKind { return "reset_password" }
+func (*resetPasswordMail) subject() string { return "Reset your password" }
+
+// passwordResetMail reports that the password was reset.
+type passwordResetMail struct {
+	mailHeader
+	URL      string // the log-in page
+	ResetURL string
+}
+
+func (*passwordResetMail) kind() EmailKind { return "password_reset" }
+func (*passwordResetMail) subject() string { return "Your password was reset" }
+
+// accountLockedMail reports that password login is locked after too many failures.
+type accountLockedMail struct {
+	mailHeader
+	URL      string // the reset-password page
+	Until    string
+	Duration string
+}
+
+func (*accountLockedMail) kind() EmailKind { return "account_locked" }
+func (*accountLockedMail) subject() string { return "Your account has been temporarily locked" }
+
+// newSignInMail reports a sign-in from a device not seen before.
+type newSignInMail struct {
+	mailHeader
+	URL       string // the reset-password page
+	Time      string
+	IP        string
+	UserAgent string
+}
+
+func (*newSignInMail) kind() EmailKind { return "new_sign_in" }
+func (*newSignInMail) subject() string { return "New sign-in to your account" }
+
+// passwordChangedMail reports a password change, and where it came from.
+type passwordChangedMail struct {
+	mailHeader
+	requestDetails
+}
+
+func (*passwordChangedMail) kind() EmailKind { return "password_changed" }
+func (*passwordChangedMail) subject() string { return "Your password was changed" }
+
+// emailChangeTakenMail tells the holder of an address that someone tried to move another account to it.
+type emailChangeTakenMail struct{ mailHeader }
+
+func (*emailChangeTakenMail) kind() EmailKind { return "email_change_taken" }
+func (*emailChangeTakenMail) subject() string { return "Someone tried to use your email address" }
+
+// changeEmailMail carries the link that confirms a new address.
+type changeEmailMail struct {
+	mailHeader
+	URL      string
+	ValidFor string
+}
+
+func (*changeEmailMail) kind() EmailKind { return "change_email" }
+func (*changeEmailMail) subject() string { return "Confirm your new email address" }
+
+// emailChangeRequestedMail tells the old address about a requested change, with a link to cancel it.
+type emailChangeRequestedMail struct {
+	mailHeader
+	URL      string // cancels the change
+	NewEmail string // masked
+}
+
+func (*emailChangeRequestedMail) kind() EmailKind { return "email_change_requested" }
+func (*emailChangeRequestedMail) subject() string { return "Email change requested for your account" }
+
+// emailChangedMail tells the old address that the change is done.
+type emailChangedMail struct {
+	mailHeader
+	NewEmail string // masked
+}
+
+func (*emailChangedMail) kind() EmailKind { return "email_changed" }
+func (*emailChangedMail) subject() string { return "Your email has been updated" }
+
+// deletionScheduledMail reports that the account will be deleted, and when.
+type deletionScheduledMail struct {
+	mailHeader
+	URL  string // the log-in page, where the deletion can be cancelled
+	Date string
+}
+
+func (*deletionScheduledMail) kind() EmailKind { return "deletion_scheduled" }
+func (*deletionScheduledMail) subject() string { return "Your account is scheduled for deletion" }
+
+// deletionCancelledMail reports that a scheduled deletion was cancelled.
+type deletionCancelledMail struct{ mailHeader }
+
+func (*deletionCancelledMail) kind() EmailKind { return "deletion_cancelled" }
+func (*deletionCancelledMail) subject() string { return "Account deletion cancelled" }
+
+// accountDeletedMail reports that the account is gone.
+type accountDeletedMail struct{ mailHeader }
+
+func (*accountDeletedMail) kind() EmailKind { return "account_deleted" }
+func (*accountDeletedMail) subject() string { return "Your account has been deleted" }
+
+// testMail is what send-test-email sends, to check the mail set-up.
+type testMail struct {
+	mailHeader
+	URL      string // the home page, when BASE_URL is set
+	Delivery string // the MAIL_DELIVERY mode
+}
+
+func (*testMail) kind() EmailKind   { return "test_email" }
+func (m *testMail) subject() string { return "Test email from " + m.AppName }
 
 // link returns an absolute URL on the configured BASE_URL. Links are never built from the
 // request's Host header, which a client controls.
@@ -35,16 +199,16 @@ func (s *Service) link(path string) string {
 // mail renders and sends one email. A delivery failure is logged, not returned: the flows
 // that send mail answer the same whether or not an account exists, and a mail error must not
 // change that answer. The user can ask for the mail again.
-func (s *Service) mail(ctx context.Context, kind, to, subject string, data EmailData) {
-	if err := s.notifier.send(ctx, kind, to, subject, data); err != nil {
-		s.logger.ErrorContext(ctx, "send email", "kind", kind, "error", err)
+func (s *Service) mail(ctx context.Context, to string, c mailContent) {
+	if err := s.notifier.send(ctx, to, c); err != nil {
+		s.logger.ErrorContext(ctx, "send email", "kind", c.kind(), "error", err)
 	}
 }
 
 // renderOnly renders an email without sending it. Flows call it for an unknown address so
 // that both paths do comparable work.
-func (s *Service) renderOnly(kind, to, subject string, data EmailData) {
-	s.notifier.render(kind, to, subject, data)
+func (s *Service) renderOnly(to string, c mailContent) {
+	s.notifier.render(to, c)
 }
 
 // humanDuration writes a token lifetime for an email: "10 minutes", "1 hour", "48 hours".

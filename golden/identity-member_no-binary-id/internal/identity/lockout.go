@@ -59,12 +59,10 @@ func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) e
 		}); err != nil {
 			return err
 		}
-		return out.mail(mailAccountLocked, u.Email, "Your account has been temporarily locked", EmailData{
-			URL: s.link("/users/reset-password"),
-			Extra: map[string]string{
-				"Until":    until.Format("January 2, 2006 at 15:04 UTC"),
-				"Duration": humanDuration(d),
-			},
+		return out.mail(u.Email, &accountLockedMail{
+			URL:      s.link("/users/reset-password"),
+			Until:    until.Format("January 2, 2006 at 15:04 UTC"),
+			Duration: humanDuration(d),
 		})
 	})
 	if err != nil {

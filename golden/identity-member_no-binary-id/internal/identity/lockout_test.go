@@ -21,7 +21,7 @@ func TestLockout(t *testing.T) {
 	if _, err := svc.Authenticate(t.Context(), "gina@example.com", testPassword, Meta{}); err != ErrInvalidCredentials {
 		t.Fatalf("right password while locked: %v", err)
 	}
-	if n := countMail(svc, "gina@example.com", mailAccountLocked); n != 1 {
+	if n := countMail(svc, "gina@example.com", "account_locked"); n != 1 {
 		t.Errorf("lock emails = %d, want 1", n)
 	}
 	clock.Advance(15 * time.Minute)
@@ -77,7 +77,7 @@ func TestLimitsHoldAcrossInstances(t *testing.T) {
 			t.Errorf("right password on a locked account: %v", err)
 		}
 	}
-	if n := countMail(first, "hana@example.com", mailAccountLocked) + countMail(second, "hana@example.com", mailAccountLocked); n != 1 {
+	if n := countMail(first, "hana@example.com", "account_locked") + countMail(second, "hana@example.com", "account_locked"); n != 1 {
 		t.Errorf("lock emails across instances = %d, want 1", n)
 	}
 

@@ -21,11 +21,11 @@ func (s *Service) RequestMagicLink(ctx context.Context, email string, meta Meta)
 	if err != nil || !allowed {
 		return err
 	}
-	data := EmailData{Extra: map[string]string{"ExpiresIn": humanDuration(s.policy.MagicLinkTokenTTL)}}
+	content := &magicLinkMail{ExpiresIn: humanDuration(s.policy.MagicLinkTokenTTL)}
 	u, err := s.MemberByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		data.URL = s.link("/users/log-in/" + rand32())
-		s.renderOnly(mailMagicLink, email, "Log in to "+s.config.AppName, data)
+		content.URL = s.link("/users/log-in/" + rand32())
+		s.renderOnly(email, content)
 		return s.audit(ctx, s.db, meta, auditEvent{Action: "member.magic_link.request", Outcome: outcomeFailure})
 	}
 	if err != nil {
@@ -39,8 +39,8 @@ func (s *Service) RequestMagicLink(ctx context.Context, email string, meta Meta)
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.magic_link.request", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		data.URL = s.link("/users/log-in/" + raw)
-		return out.mail(mailMagicLink, u.Email, "Log in to "+s.config.AppName, data)
+		content.URL = s.link("/users/log-in/" + raw)
+		return out.mail(u.Email, content)
 	})
 	if err != nil {
 		return fmt.Errorf("identity: request magic link: %w", err)

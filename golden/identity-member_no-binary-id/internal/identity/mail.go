@@ -4,9 +4,37 @@ package identity
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"log/slog"
+	"strconv"
 	"strings"
+	"time"
+
+	"example.com/app/internal/identitymail"
 )
+
+// The mail types the identity API speaks of (WithMailer, Service.Mailer, the messages a test
+// reads) are those of the identitymail package, which delivers what this package writes.
+type (
+	Message      = identitymail.Message
+	Mailer       = identitymail.Mailer
+	LogMailer    = identitymail.LogMailer
+	MailboxEntry = identitymail.MailboxEntry
+)
+
+// NewLogMailer returns a LogMailer that keeps the last 200 messages; see identitymail.NewLogMailer.
+func NewLogMailer(logger *slog.Logger) *LogMailer { return identitymail.NewLogMailer(logger) }
+
+// mailQueueTuning changes how fast the queue polls and retries. The zero value keeps River's
+// defaults (poll every second, attempt⁴ backoff); tests make both fast.
+type mailQueueTuning struct {
+	pollInterval time.Duration
+	retryDelay   func(attempt int) time.Duration
+}
+
+// withMailQueueTuning sets the queue's polling and retry timing.
+func withMailQueueTuning(t mailQueueTuning) Option { return func(s *Service) { s.mailTuning = t } }
 
 // setUpMail builds the Notifier and its outbox from the configuration, after the options
 // ran (WithMailer may have chosen the mailer already). The mailer: SMTP when SMTP_URL is
@@ -16,7 +44,7 @@ func (s *Service) setUpMail(ctx context.Context) error {
 	if s.notifier == nil {
 		var mailer Mailer
 		if s.config.SMTPURL != "" {
-			m, err := NewSMTPMailer(s.config.SMTPURL)
+			m, err := identitymail.NewSMTPMailer(s.config.SMTPURL)
 			if err != nil {
 				return err
 			}
@@ -25,14 +53,27 @@ func (s *Service) setUpMail(ctx context.Context) error {
 			if s.config.Production() {
 				s.logger.WarnContext(ctx, "SMTP_URL is not set: emails are only logged, nobody receives them")
 			}
-			mailer = NewLogMailer(s.logger)
+			mailer = identitymail.NewLogMailer(s.logger)
 		}
 		s.notifier = NewNotifier(mailer, s.config.MailFrom, s.config.AppName)
 	}
 	if s.config.MailDelivery != DeliveryQueue {
 		return nil
 	}
-	q, err := s.openMailQueue(ctx)
+	q, err := identitymail.OpenQueue(ctx, identitymail.QueueConfig{
+		DB:      s.db,
+		Dialect: s.dialect,
+		OpenConn: func() (*sql.DB, error) {
+			db, _, err := openDB(s.config.DatabaseURL)
+			return db, err
+		},
+		SecretKeyBase: s.config.SecretKeyBase,
+		Mailer:        s.notifier.Mailer(),
+		Logger:        s.logger,
+		OnFailure:     s.recordMailFailure,
+		PollInterval:  s.mailTuning.pollInterval,
+		RetryDelay:    s.mailTuning.retryDelay,
+	})
 	if err != nil {
 		return fmt.Errorf("identity: mail queue: %w", err)
 	}
@@ -48,7 +89,7 @@ func (s *Service) StartMailQueue(ctx context.Context) error {
 	if s.mailQueue == nil {
 		return nil
 	}
-	return s.mailQueue.start(ctx)
+	return s.mailQueue.Start(ctx)
 }
 
 // StopMailQueue stops fetching queued mail and waits for deliveries in flight until ctx is
@@ -58,7 +99,24 @@ func (s *Service) StopMailQueue(ctx context.Context) error {
 	if s.mailQueue == nil {
 		return nil
 	}
-	return s.mailQueue.stop(ctx)
+	return s.mailQueue.Stop(ctx)
+}
+
+// recordMailFailure writes mail.delivery_failed to the audit log for a queued message that
+// failed for good: the kind of email, the job and the last error, never the message, its
+// links or its codes.
+func (s *Service) recordMailFailure(ctx context.Context, f identitymail.DeliveryFailure) {
+	ev := auditEvent{Action: "mail.delivery_failed", Outcome: outcomeFailure, Metadata: map[string]string{
+		"kind":     f.Kind,
+		"job_id":   strconv.FormatInt(f.JobID, 10),
+		"attempts": strconv.Itoa(f.Attempts),
+		"error":    truncate(f.Err.Error(), 300),
+	}}
+	if err := s.audit(ctx, s.db, Meta{}, ev); err != nil {
+		s.logger.ErrorContext(ctx, "mail delivery failed and could not be audited", "kind", f.Kind, "error", err)
+		return
+	}
+	s.logger.ErrorContext(ctx, "mail delivery failed for good", "kind", f.Kind, "job_id", f.JobID, "attempts", f.Attempts)
 }
 
 // SendTestEmail sends the test_email kind to `to` straight through the mailer, bypassing the
@@ -69,7 +127,7 @@ func (s *Service) SendTestEmail(ctx context.Context, to string) error {
 	if msg := s.policy.validateEmail(NormalizeEmail(to)); msg != "" {
 		return fmt.Errorf("identity: test email to %q: %s", to, msg)
 	}
-	msg, err := s.notifier.render("test_email", to, "Test email from "+s.config.AppName, s.testEmailData())
+	msg, err := s.notifier.render(to, s.testEmail())
 	if err != nil {
 		return err
 	}
@@ -79,12 +137,12 @@ func (s *Service) SendTestEmail(ctx context.Context, to string) error {
 	return nil
 }
 
-// testEmailData links the test email to the app's home page, so the operator can also check
+// testEmail links the test email to the app's home page, so the operator can also check
 // that BASE_URL points where users should land.
-func (s *Service) testEmailData() EmailData {
-	data := EmailData{Extra: map[string]string{"Delivery": s.config.MailDelivery}}
+func (s *Service) testEmail() *testMail {
+	content := &testMail{Delivery: s.config.MailDelivery}
 	if s.config.BaseURL != nil {
-		data.URL = s.config.BaseURL.String() + "/"
+		content.URL = s.config.BaseURL.String() + "/"
 	}
-	return data
+	return content
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"example.com/app/internal/identity/identitytest"
+	"example.com/app/internal/identitymail"
 )
 
 // These tests drive the real registration flow against a real SMTP server (go-smtp, in
@@ -96,7 +97,7 @@ func confirmByLink(t *testing.T, svc *Service, to, token string) {
 func TestInlineRegistrationMailOverSMTP(t *testing.T) {
 	smtpd := identitytest.StartSMTP(t)
 	svc := newMailService(t, identitytest.DatabaseURL(t), smtpd.URL(), DeliveryInline)
-	if _, ok := svc.Mailer().(*SMTPMailer); !ok {
+	if _, ok := svc.Mailer().(*identitymail.SMTPMailer); !ok {
 		t.Fatalf("SMTP_URL set but the mailer is %T", svc.Mailer())
 	}
 	to := newAddress("inline")
@@ -274,7 +275,7 @@ func TestRolledBackMailTxMailsNothing(t *testing.T) {
 				if err := svc.audit(t.Context(), tx, Meta{}, auditEvent{Action: "test.mail_sent", Outcome: outcomeSuccess}); err != nil {
 					return err
 				}
-				if err := out.mail("test_email", newAddress("never"), "Never sent", EmailData{URL: "http://localhost:4000/"}); err != nil {
+				if err := out.mail(newAddress("never"), &testMail{URL: "http://localhost:4000/"}); err != nil {
 					return err
 				}
 				return errBoom
@@ -314,7 +315,7 @@ func TestQueuedMailIsSealed(t *testing.T) {
 		}
 	}
 	// PostgreSQL stores jsonb as text, SQLite as its binary JSONB; both keep the strings.
-	if !strings.Contains(string(args), "mail_kind") || !strings.Contains(string(args), mailConfirmEmail) {
+	if !strings.Contains(string(args), "mail_kind") || !strings.Contains(string(args), "confirm_email") {
 		t.Errorf("river_job.args = %s, want the mail kind in clear", args)
 	}
 }
@@ -336,8 +337,8 @@ func TestFinalDeliveryFailureIsAudited(t *testing.T) {
 			`SELECT metadata, outcome FROM audit_events WHERE action = 'mail.delivery_failed'`).Scan(&metadata, &outcome)
 		return err == nil
 	})
-	want := fmt.Sprintf(`"attempts":"%d"`, mailMaxAttempts)
-	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"`+mailConfirmEmail+`"`) || !strings.Contains(metadata, want) ||
+	want := fmt.Sprintf(`"attempts":"%d"`, identitymail.MaxAttempts)
+	if outcome != outcomeFailure || !strings.Contains(metadata, `"kind":"confirm_email"`) || !strings.Contains(metadata, want) ||
 		!strings.Contains(metadata, "550 mailbox unavailable") {
 		t.Errorf("audit metadata = %s (%s), want kind, %s and the error", metadata, outcome, want)
 	}
@@ -348,7 +349,7 @@ func TestFinalDeliveryFailureIsAudited(t *testing.T) {
 		var state string
 		var attempt int
 		err := svc.db.QueryRowContext(t.Context(), `SELECT state, attempt FROM river_job`).Scan(&state, &attempt)
-		return err == nil && state == "discarded" && attempt == mailMaxAttempts
+		return err == nil && state == "discarded" && attempt == identitymail.MaxAttempts
 	})
 }
 

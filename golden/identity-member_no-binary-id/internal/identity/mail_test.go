@@ -61,83 +61,11 @@ func startQueue(t *testing.T, svc *Service) {
 	})
 }
 
-func TestParseSMTPURL(t *testing.T) {
-	for _, tc := range []struct {
-		raw      string
-		host     string
-		port     int
-		user     string
-		implicit bool
-		policy   string
-		err      string
-	}{
-		{raw: "smtp://mail.example.com", host: "mail.example.com", port: 587, policy: "opportunistic"},
-		{raw: "smtp://u%40x:p%3Ass@mail.example.com:2525?tls=mandatory", host: "mail.example.com", port: 2525, user: "u@x", policy: "mandatory"},
-		{raw: "smtp://127.0.0.1:25?tls=none", host: "127.0.0.1", port: 25, policy: "none"},
-		{raw: "smtps://u:secret@mail.example.com", host: "mail.example.com", port: 465, user: "u", implicit: true, policy: "opportunistic"},
-		{raw: "http://mail.example.com", err: "scheme"},
-		{raw: "smtp://", err: "missing host"},
-		{raw: "smtp://mail.example.com:99999", err: "port"},
-		{raw: "smtp://u:secret@mail.example.com?tls=maybe", err: "tls="},
-		{raw: "smtps://mail.example.com?tls=none", err: "always uses TLS"},
-	} {
-		s, err := parseSMTPURL(tc.raw)
-		if tc.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tc.err) {
-				t.Errorf("parseSMTPURL(%q) error = %v, want one mentioning %q", tc.raw, err, tc.err)
-			}
-			if err != nil && strings.Contains(err.Error(), "secret") {
-				t.Errorf("parseSMTPURL(%q) error repeats the password: %v", tc.raw, err)
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("parseSMTPURL(%q): %v", tc.raw, err)
-			continue
-		}
-		if s.host != tc.host || s.port != tc.port || s.username != tc.user || s.implicit != tc.implicit || s.policyName != tc.policy {
-			t.Errorf("parseSMTPURL(%q) = %+v", tc.raw, s)
-		}
-	}
-}
-
 func TestConfigRejectsBadSMTPURLWithoutLeakingIt(t *testing.T) {
 	env := map[string]string{"APP_ENV": EnvTest, "SMTP_URL": "smtp://user:hunter2@mail.example.com?tls=sometimes"}
 	_, err := ConfigFromLookup(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err == nil || !strings.Contains(err.Error(), "SMTP_URL") || strings.Contains(err.Error(), "hunter2") {
 		t.Fatalf("ConfigFromLookup error = %v, want an SMTP_URL error without the password", err)
-	}
-}
-
-func TestSMTPTLSPolicy(t *testing.T) {
-	smtpd := identitytest.StartSMTP(t) // offers no STARTTLS
-	msg := Message{Kind: "test_email", From: "Acme <noreply@acme.test>", To: "a@example.com", Subject: "Hi", Text: "hi", HTML: "<p>hi</p>"}
-
-	mandatory, err := NewSMTPMailer(smtpd.URL() + "?tls=mandatory")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := mandatory.Send(t.Context(), msg); err == nil {
-		t.Error("tls=mandatory sent over a server without STARTTLS")
-	}
-	opportunistic, err := NewSMTPMailer(smtpd.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := opportunistic.Send(t.Context(), msg); err != nil {
-		t.Errorf("opportunistic TLS (the default) against a plain server: %v", err)
-	}
-	if got := len(smtpd.Mails()); got != 1 {
-		t.Errorf("server got %d mails, want 1 (the opportunistic one)", got)
-	}
-
-	smtpd.Stop()
-	start := time.Now()
-	if err := opportunistic.Send(t.Context(), msg); err == nil {
-		t.Error("sending to a stopped server succeeded")
-	}
-	if time.Since(start) > smtpConnectTimeout {
-		t.Errorf("a refused connection took %s", time.Since(start))
 	}
 }
 
@@ -162,32 +90,6 @@ type failingMailer struct{}
 
 func (failingMailer) Send(context.Context, Message) error {
 	return errors.New("550 mailbox unavailable")
-}
-
-func TestMailSealer(t *testing.T) {
-	s, err := newMailSealer(strings.Repeat("a", minSecretKeyBase))
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg := Message{Kind: "test_email", From: "a@x", To: "b@y", Subject: "s", Text: "t", HTML: "h"}
-	sealed, err := s.seal(msg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.open(sealed); err != nil || got != msg {
-		t.Fatalf("open(seal(m)) = %+v, %v", got, err)
-	}
-	other, _ := newMailSealer(strings.Repeat("b", minSecretKeyBase))
-	if _, err := other.open(sealed); err == nil {
-		t.Error("a different SECRET_KEY_BASE opened the message")
-	}
-	sealed[len(sealed)-1] ^= 1
-	if _, err := s.open(sealed); err == nil {
-		t.Error("a tampered message opened")
-	}
-	if _, err := newMailSealer(""); err == nil {
-		t.Error("newMailSealer accepted an empty secret")
-	}
 }
 
 // waitFor polls cond until it holds or timeout passes.

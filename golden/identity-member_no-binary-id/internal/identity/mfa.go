@@ -219,7 +219,7 @@ func (s *Service) EnableTOTP(ctx context.Context, u *Member, code string, meta M
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.enroll", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return s.mailMFA(out, u, "mfa_enabled", "Two-factor authentication enabled", nil)
+		return out.mail(u.Email, &mfaEnabledMail{URL: s.link(mfaSettingsPath)})
 	})
 	if err != nil {
 		return nil, err
@@ -243,7 +243,7 @@ func (s *Service) RegenerateBackupCodes(ctx context.Context, u *Member, totpCode
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.backup_codes_regenerate", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return s.mailMFA(out, u, "mfa_backup_codes_regenerated", "New backup codes were generated", nil)
+		return out.mail(u.Email, &mfaBackupCodesRegeneratedMail{URL: s.link(mfaSettingsPath)})
 	})
 	if err != nil {
 		return nil, err
@@ -274,7 +274,7 @@ func (s *Service) DisableMFA(ctx context.Context, u *Member, code string, meta M
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.disable", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return s.mailMFA(out, u, "mfa_disabled", "Two-factor authentication disabled", nil)
+		return out.mail(u.Email, &mfaDisabledMail{URL: s.link(mfaSettingsPath)})
 	})
 	if err != nil {
 		return err
@@ -395,9 +395,7 @@ func (s *Service) mfaFailed(ctx context.Context, u *Member, method string, meta 
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.lock", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return s.mailMFA(out, u, "mfa_locked", "Too many failed verification attempts", map[string]string{
-			"Minutes": strconv.Itoa(int(s.policy.MFALockout / time.Minute)),
-		})
+		return out.mail(u.Email, &mfaLockedMail{Minutes: int(s.policy.MFALockout / time.Minute)})
 	})
 	if err != nil {
 		return fmt.Errorf("identity: lock mfa: %w", err)

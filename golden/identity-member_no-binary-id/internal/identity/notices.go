@@ -16,18 +16,21 @@ func (s *Service) absoluteURL(path string) string {
 	return s.config.BaseURL.JoinPath(path).String()
 }
 
-// requestDetails describes where a change came from (time, device, IP) for the notices that
-// tell the account holder about it, so they can tell their own action from someone else's.
-func (s *Service) requestDetails(meta Meta) map[string]string {
+// requestDetails describes where a change came from, for the notices that tell the account
+// holder about it, so they can tell their own action from someone else's.
+type requestDetails struct {
+	Time   string
+	Device string // a summary of the user agent: "Firefox on Linux"
+	IP     string
+}
+
+// requestDetailsOf describes the request meta, made now.
+func (s *Service) requestDetailsOf(meta Meta) requestDetails {
 	ip := meta.IP
 	if ip == "" {
 		ip = "unknown"
 	}
-	return map[string]string{
-		"Time":   formatMailTime(s.Now()),
-		"Device": DeviceSummary(meta.UserAgent),
-		"IP":     ip,
-	}
+	return requestDetails{Time: formatMailTime(s.Now()), Device: DeviceSummary(meta.UserAgent), IP: ip}
 }
 
 // formatMailTime writes a time for people, in UTC because the server does not know the

@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"strings"
 	texttemplate "text/template"
+
+	"example.com/app/internal/identitymail"
 )
 
 //go:embed emails
@@ -21,12 +23,12 @@ var emailFiles embed.FS
 var emailTemplates = mustParseEmails(emailFiles)
 
 type parsedEmails struct {
-	html map[string]*htmltemplate.Template
-	text map[string]*texttemplate.Template
+	html map[EmailKind]*htmltemplate.Template
+	text map[EmailKind]*texttemplate.Template
 }
 
 func mustParseEmails(fsys fs.FS) parsedEmails {
-	out := parsedEmails{html: map[string]*htmltemplate.Template{}, text: map[string]*texttemplate.Template{}}
+	out := parsedEmails{html: map[EmailKind]*htmltemplate.Template{}, text: map[EmailKind]*texttemplate.Template{}}
 	layout := htmltemplate.Must(htmltemplate.ParseFS(fsys, "emails/layout.html"))
 	names, err := fs.Glob(fsys, "emails/*.txt")
 	if err != nil {
@@ -34,25 +36,56 @@ func mustParseEmails(fsys fs.FS) parsedEmails {
 	}
 	for _, name := range names {
 		kind := strings.TrimSuffix(strings.TrimPrefix(name, "emails/"), ".txt")
-		out.text[kind] = texttemplate.Must(texttemplate.ParseFS(fsys, name))
-		out.html[kind] = htmltemplate.Must(htmltemplate.Must(layout.Clone()).ParseFS(fsys, "emails/"+kind+".html"))
+		out.text[EmailKind(kind)] = texttemplate.Must(texttemplate.ParseFS(fsys, name))
+		out.html[EmailKind(kind)] = htmltemplate.Must(htmltemplate.Must(layout.Clone()).ParseFS(fsys, "emails/"+kind+".html"))
 	}
 	return out
 }
 
-// EmailData is what every email template sees. Fields a kind does not use stay empty.
-type EmailData struct {
+// EmailKind names one kind of email. Its templates are emails/<kind>.html (inside
+// emails/layout.html) and emails/<kind>.txt.
+type EmailKind string
+
+// mailContent is one email as the flow that sends it fills it in: a struct per kind holding
+// exactly the fields that kind's templates read, with mailHeader embedded for the fields
+// every template reads. A template naming a field its struct lacks fails to render, where a
+// loose map would print a placeholder; TestEveryEmailRenders renders every kind.
+type mailContent interface {
+	kind() EmailKind
+	subject() string // called once the header is filled in, so it may name the app
+	header() *mailHeader
+}
+
+// mailHeader is what every email template reads besides its kind's own fields. The Notifier
+// fills it in when it renders the mail.
+type mailHeader struct {
 	AppName string
 	Email   string // the address the mail goes to
-	URL     string // the link to follow, if any
-	Code    string // a one-time code, if any
-	Extra   map[string]string
+	Subject string
+}
+
+func (h *mailHeader) header() *mailHeader { return h }
+
+// emailKinds holds one zero value of every kind of email. Each feature registers the kinds it
+// declares (registerEmails, from an init function in the file declaring them), so a test can
+// render every kind and match the kinds against the template files both ways.
+var emailKinds = map[EmailKind]mailContent{}
+
+// registerEmails adds kinds to emailKinds. A kind registered twice is two structs naming the
+// same templates, a programming error, so it panics.
+func registerEmails(kinds ...mailContent) {
+	for _, c := range kinds {
+		if _, dup := emailKinds[c.kind()]; dup {
+			panic("identity: email kind " + string(c.kind()) + " registered twice")
+		}
+		emailKinds[c.kind()] = c
+	}
 }
 
 // Notifier renders every email the app sends, as HTML and text, and hands it to the Mailer.
 type Notifier struct {
 	mailer  Mailer
-	outbox  outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
+	outbox  identitymail.Outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
 	from    string
 	appName string
 }
@@ -63,42 +96,43 @@ func NewNotifier(mailer Mailer, from, appName string) *Notifier {
 	if from == "" {
 		from = DefaultMailFrom
 	}
-	return &Notifier{mailer: mailer, outbox: inlineOutbox{mailer: mailer}, from: from, appName: appName}
+	return &Notifier{mailer: mailer, outbox: identitymail.Inline(mailer), from: from, appName: appName}
 }
 
 // Mailer returns the mailer the notifier sends through.
 func (n *Notifier) Mailer() Mailer { return n.mailer }
 
-// send renders the email `kind` for `to` and delivers it on its own, outside any
+// send renders the email c for `to` and delivers it on its own, outside any
 // transaction: at once (inline) or as a job of its own (queue). It is for mail that reports
 // no state change; a flow that changes state mails through inMailTx instead.
-func (n *Notifier) send(ctx context.Context, kind, to, subject string, data EmailData) error {
-	msg, err := n.render(kind, to, subject, data)
+func (n *Notifier) send(ctx context.Context, to string, c mailContent) error {
+	msg, err := n.render(to, c)
 	if err != nil {
 		return err
 	}
 	msgs := []Message{msg}
-	if err := n.outbox.beforeCommit(ctx, nil, msgs); err != nil {
+	if err := n.outbox.BeforeCommit(ctx, nil, msgs); err != nil {
 		return err
 	}
-	return n.outbox.afterCommit(ctx, msgs)
+	return n.outbox.AfterCommit(ctx, msgs)
 }
 
-func (n *Notifier) render(kind, to, subject string, data EmailData) (Message, error) {
+// render writes the email c for `to`, as HTML and text. It fills in c's header.
+func (n *Notifier) render(to string, c mailContent) (Message, error) {
+	kind := c.kind()
 	html, text := emailTemplates.html[kind], emailTemplates.text[kind]
 	if html == nil || text == nil {
 		return Message{}, fmt.Errorf("identity: no email template %q", kind)
 	}
-	data.AppName, data.Email = n.appName, to
-	var h, t bytes.Buffer
-	if err := html.ExecuteTemplate(&h, "layout.html", struct {
-		Subject string
-		EmailData
-	}{subject, data}); err != nil {
+	h := c.header()
+	h.AppName, h.Email = n.appName, to
+	h.Subject = c.subject()
+	var htmlPart, textPart bytes.Buffer
+	if err := html.ExecuteTemplate(&htmlPart, "layout.html", c); err != nil {
 		return Message{}, fmt.Errorf("identity: render %s email: %w", kind, err)
 	}
-	if err := text.Execute(&t, data); err != nil {
+	if err := text.Execute(&textPart, c); err != nil {
 		return Message{}, fmt.Errorf("identity: render %s email: %w", kind, err)
 	}
-	return Message{Kind: kind, From: n.from, To: to, Subject: subject, HTML: h.String(), Text: t.String()}, nil
+	return Message{Kind: string(kind), From: n.from, To: to, Subject: h.Subject, HTML: htmlPart.String(), Text: textPart.String()}, nil
 }

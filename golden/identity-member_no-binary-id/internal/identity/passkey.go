@@ -210,7 +210,7 @@ func (s *Passkeys) DeletePasskey(ctx context.Context, u *Member, id ID, meta Met
 			Metadata: map[string]string{"passkey_id": fmt.Sprint(id)}}); err != nil {
 			return err
 		}
-		return out.mail("passkey_removed", u.Email, "A passkey was removed from your account", s.passkeyMailData(target.Name, meta))
+		return out.mail(u.Email, &passkeyRemovedMail{s.passkeyDetails(target.Name, meta)})
 	})
 	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrLastSignInMethod) {
 		return err
@@ -232,21 +232,54 @@ func (s *Passkeys) lockMember(ctx context.Context, tx *sql.Tx, id ID) error {
 	return err
 }
 
-// passkeyMailData is what the passkey emails show: which passkey, and when, from where.
-func (s *Passkeys) passkeyMailData(name string, meta Meta) EmailData {
-	return EmailData{Extra: map[string]string{
-		"Name":      name,
-		"Time":      s.Now().Format("January 2, 2006 at 15:04 UTC"),
-		"IP":        meta.IP,
-		"UserAgent": truncate(meta.UserAgent, 160),
-	}}
+// The emails telling the account holder about their passkeys.
+func init() {
+	registerEmails(&passkeyAddedMail{}, &passkeyRemovedMail{}, &passkeySignCountMail{})
+}
+
+// passkeyMail is what every passkey email shows: which passkey, and when and from where.
+type passkeyMail struct {
+	mailHeader
+	Name      string
+	Time      string
+	IP        string
+	UserAgent string
+}
+
+// passkeyAddedMail reports a passkey registered to the account.
+type passkeyAddedMail struct{ passkeyMail }
+
+func (*passkeyAddedMail) kind() EmailKind { return "passkey_added" }
+func (*passkeyAddedMail) subject() string { return "A passkey was added to your account" }
+
+// passkeyRemovedMail reports a passkey deleted from the account.
+type passkeyRemovedMail struct{ passkeyMail }
+
+func (*passkeyRemovedMail) kind() EmailKind { return "passkey_removed" }
+func (*passkeyRemovedMail) subject() string { return "A passkey was removed from your account" }
+
+// passkeySignCountMail reports a login refused because the passkey's sign counter went
+// backwards, the mark of a cloned authenticator.
+type passkeySignCountMail struct{ passkeyMail }
+
+func (*passkeySignCountMail) kind() EmailKind { return "passkey_sign_count" }
+func (*passkeySignCountMail) subject() string { return "A passkey of yours was refused" }
+
+// passkeyDetails fills in what the passkey emails show for the passkey called name.
+func (s *Passkeys) passkeyDetails(name string, meta Meta) passkeyMail {
+	return passkeyMail{
+		Name:      name,
+		Time:      s.Now().Format("January 2, 2006 at 15:04 UTC"),
+		IP:        meta.IP,
+		UserAgent: truncate(meta.UserAgent, 160),
+	}
 }
 
 // notifyPasskey mails the account holder about one of their passkeys when no change is
 // committed with the mail (a refused login). A failed send is logged: the answer to the
 // request does not depend on it. Changes mail through inMailTx instead.
-func (s *Passkeys) notifyPasskey(ctx context.Context, u *Member, kind, subject, name string, meta Meta) {
-	if err := s.notifier.send(ctx, kind, u.Email, subject, s.passkeyMailData(name, meta)); err != nil {
-		s.logger.ErrorContext(ctx, "passkey notification not sent", "kind", kind, "member_id", u.ID, "error", err)
+func (s *Passkeys) notifyPasskey(ctx context.Context, u *Member, c mailContent) {
+	if err := s.notifier.send(ctx, u.Email, c); err != nil {
+		s.logger.ErrorContext(ctx, "passkey notification not sent", "kind", c.kind(), "member_id", u.ID, "error", err)
 	}
 }

@@ -48,7 +48,7 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		row := tx.QueryRowContext(ctx, `INSERT INTO members (email, hashed_password, created_at, updated_at)
 			VALUES ($1, $2, $3, $4)
 			ON CONFLICT (email) DO NOTHING
-			RETURNING id, email, hashed_password, confirmed_at, created_at, updated_at, deletion_scheduled_at`,
+			RETURNING `+memberColumns(""),
 			email, hashed, now, now)
 		var err error
 		u, err = scanMember(row)
@@ -85,8 +85,8 @@ func (s *Service) notifyRegistrationAttempt(ctx context.Context, email string) {
 		s.logger.ErrorContext(ctx, "registration attempt notice", "error", err)
 		return
 	}
-	s.mail(ctx, mailRegistrationAttempt, owner.Email, "Someone tried to register with your email address", EmailData{
-		URL:   s.link("/users/log-in"),
-		Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
+	s.mail(ctx, owner.Email, &registrationAttemptMail{
+		URL:      s.link("/users/log-in"),
+		ResetURL: s.link("/users/reset-password"),
 	})
 }

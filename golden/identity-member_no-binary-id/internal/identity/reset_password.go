@@ -23,18 +23,18 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 	if err != nil || !allowed {
 		return err
 	}
-	data := EmailData{Extra: map[string]string{"ExpiresIn": humanDuration(s.policy.ResetTokenTTL)}}
+	content := &resetPasswordMail{ExpiresIn: humanDuration(s.policy.ResetTokenTTL)}
 	u, err := s.MemberByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
-		data.URL = s.link("/users/reset-password/" + rand32())
-		s.renderOnly(mailResetPassword, email, "Reset your password", data)
+		content.URL = s.link("/users/reset-password/" + rand32())
+		s.renderOnly(email, content)
 		return s.audit(ctx, s.db, meta, auditEvent{Action: "member.reset_password.request", Outcome: outcomeFailure})
 	}
 	if err != nil {
 		return fmt.Errorf("identity: request password reset: %w", err)
 	}
 	raw, hash := newToken()
-	data.URL = s.link("/users/reset-password/" + raw)
+	content.URL = s.link("/users/reset-password/" + raw)
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := deleteTokens(ctx, tx, u.ID, TokenResetPassword); err != nil {
 			return err
@@ -45,7 +45,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.reset_password.request", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
-		return out.mail(mailResetPassword, u.Email, "Reset your password", data)
+		return out.mail(u.Email, content)
 	})
 	if err != nil {
 		return fmt.Errorf("identity: request password reset: %w", err)
@@ -102,9 +102,9 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 		if u, err = scanMember(tx.QueryRowContext(ctx, selectMember+` WHERE id = $1`, id)); err != nil {
 			return err
 		}
-		return out.mail(mailPasswordReset, u.Email, "Your password was reset", EmailData{
-			URL:   s.link("/users/log-in"),
-			Extra: map[string]string{"ResetURL": s.link("/users/reset-password")},
+		return out.mail(u.Email, &passwordResetMail{
+			URL:      s.link("/users/log-in"),
+			ResetURL: s.link("/users/reset-password"),
 		})
 	})
 	if errors.Is(err, ErrInvalidToken) {

@@ -2,7 +2,8 @@
 
 // Package identity is the Identity context: member accounts, registration,
 // password authentication, browser sessions, emailed tokens and the audit log. It knows
-// nothing about HTTP; the memberauth and identityweb packages build on it.
+// nothing about HTTP; the memberauth and identityweb packages build on it. It writes the
+// emails (what to say); the identitymail package delivers them.
 package identity
 
 import (
@@ -12,6 +13,8 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"example.com/app/internal/identitymail"
 )
 
 // Service is the entry point of the context. Build it with Open; it is safe for concurrent use.
@@ -24,10 +27,10 @@ type Service struct {
 	hasher  *hasher
 	logger  *slog.Logger
 
-	notifier   *Notifier       // renders every email and hands it to the outbox
-	mailQueue  *mailQueue      // nil unless MAIL_DELIVERY=queue
-	mailTuning mailQueueTuning // test-only timing of the queue
-	stmts      *statements     // prepared hot queries; see statements.go
+	notifier   *Notifier           // renders every email and hands it to the outbox
+	mailQueue  *identitymail.Queue // nil unless MAIL_DELIVERY=queue
+	mailTuning mailQueueTuning     // test-only timing of the queue
+	stmts      *statements         // prepared hot queries; see statements.go
 }
 
 // Option changes how Open builds a Service.
@@ -78,7 +81,7 @@ func (s *Service) DB() *sql.DB { return s.db }
 func (s *Service) Close() error {
 	var errs []error
 	if s.mailQueue != nil {
-		errs = append(errs, s.mailQueue.close())
+		errs = append(errs, s.mailQueue.Close())
 	}
 	if s.stmts != nil {
 		errs = append(errs, s.stmts.close())

@@ -78,19 +78,41 @@ func (s *Service) MemberByEmail(ctx context.Context, email string) (*Member, err
 	return u, nil
 }
 
-const selectMember = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at, deletion_scheduled_at FROM members`
+// memberColumnNames are the members columns scanMember reads, in its order. Every query
+// that reads a member selects or returns exactly these (memberColumns), so a new
+// column is added here, to Member and to scanMember, and nowhere else.
+var memberColumnNames = []string{"id", "email", "hashed_password", "confirmed_at", "created_at", "updated_at", "deletion_scheduled_at"}
 
-// scanMember reads one row of selectMember; sql.ErrNoRows becomes ErrNotFound.
+// memberColumns lists memberColumnNames for a query, each qualified by table (the alias
+// in a join), or bare when table is "": SQLite's RETURNING clause takes only bare names.
+func memberColumns(table string) string {
+	cols := make([]string, len(memberColumnNames))
+	for i, name := range memberColumnNames {
+		if table != "" {
+			name = table + "." + name
+		}
+		cols[i] = name
+	}
+	return strings.Join(cols, ", ")
+}
+
+// selectMember selects memberColumns from members; a caller adds the WHERE clause.
+var selectMember = `SELECT ` + memberColumns("") + ` FROM members`
+
+// scanMember reads one row of memberColumns; sql.ErrNoRows becomes ErrNotFound. A
+// password-less account has no hashed_password, which reads as "".
 func scanMember(row interface{ Scan(...any) error }) (*Member, error) {
 	var u Member
+	var hashed sql.NullString
 	var confirmedAt, deletionAt sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
+	err := row.Scan(&u.ID, &u.Email, &hashed, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
+	u.HashedPassword = hashed.String
 	if confirmedAt.Valid {
 		t := confirmedAt.Time.UTC()
 		u.ConfirmedAt = &t

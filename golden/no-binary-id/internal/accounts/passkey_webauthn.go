@@ -213,7 +213,7 @@ func (s *Passkeys) FinishPasskeyRegistration(ctx context.Context, u *User, token
 			Metadata: map[string]string{"passkey_id": fmt.Sprint(pk.ID)}}); err != nil {
 			return err
 		}
-		return out.mail("passkey_added", u.Email, "A passkey was added to your account", s.passkeyMailData(pk.Name, meta))
+		return out.mail(u.Email, &passkeyAddedMail{s.passkeyDetails(pk.Name, meta)})
 	})
 	if errors.Is(err, ErrPasskeyExists) || errors.Is(err, ErrPasskeyLimit) {
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: action, ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure,
@@ -369,7 +369,7 @@ func (s *Passkeys) recordPasskeyUse(ctx context.Context, u *User, pk *Passkey, c
 		if err != nil {
 			return err
 		}
-		s.notifyPasskey(ctx, u, "passkey_sign_count", "A passkey of yours was refused", pk.Name, meta)
+		s.notifyPasskey(ctx, u, &passkeySignCountMail{s.passkeyDetails(pk.Name, meta)})
 		return s.passkeyFailed(ctx, action, &u.ID, meta, errors.New("sign counter did not increase"))
 	}
 	data, err := json.Marshal(cred)

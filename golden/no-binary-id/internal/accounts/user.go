@@ -78,19 +78,41 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 	return u, nil
 }
 
-const selectUser = `SELECT id, email, COALESCE(hashed_password, ''), confirmed_at, created_at, updated_at, deletion_scheduled_at FROM users`
+// userColumnNames are the users columns scanUser reads, in its order. Every query
+// that reads a user selects or returns exactly these (userColumns), so a new
+// column is added here, to User and to scanUser, and nowhere else.
+var userColumnNames = []string{"id", "email", "hashed_password", "confirmed_at", "created_at", "updated_at", "deletion_scheduled_at"}
 
-// scanUser reads one row of selectUser; sql.ErrNoRows becomes ErrNotFound.
+// userColumns lists userColumnNames for a query, each qualified by table (the alias
+// in a join), or bare when table is "": SQLite's RETURNING clause takes only bare names.
+func userColumns(table string) string {
+	cols := make([]string, len(userColumnNames))
+	for i, name := range userColumnNames {
+		if table != "" {
+			name = table + "." + name
+		}
+		cols[i] = name
+	}
+	return strings.Join(cols, ", ")
+}
+
+// selectUser selects userColumns from users; a caller adds the WHERE clause.
+var selectUser = `SELECT ` + userColumns("") + ` FROM users`
+
+// scanUser reads one row of userColumns; sql.ErrNoRows becomes ErrNotFound. A
+// password-less account has no hashed_password, which reads as "".
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	var u User
+	var hashed sql.NullString
 	var confirmedAt, deletionAt sql.NullTime
-	err := row.Scan(&u.ID, &u.Email, &u.HashedPassword, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
+	err := row.Scan(&u.ID, &u.Email, &hashed, &confirmedAt, &u.CreatedAt, &u.UpdatedAt, &deletionAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
+	u.HashedPassword = hashed.String
 	if confirmedAt.Valid {
 		t := confirmedAt.Time.UTC()
 		u.ConfirmedAt = &t
