@@ -89,6 +89,10 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 			return nil, fmt.Errorf("two features write %s", p.Files[i].Path)
 		}
 	}
+	// Last guard against a name collision in the rendered code (see checkRenderedImports).
+	if err := checkRenderedImports(m, p.Files); err != nil {
+		return nil, err
+	}
 	gomod, err := addRequires(host.GoMod, p.Requires)
 	if err != nil {
 		return nil, err
