@@ -459,7 +459,7 @@ func checkNames(m *Model, idx *tmplIndex) error {
 			}
 			for _, raw := range idx.decls[f.pkgKey] {
 				if sub.apply(raw) == name && involved(raw) {
-					return argErr(fmt.Sprintf("gives the package name %q, which %s imports and also declares as an identifier", name, m.TargetPath(f.rel)), imp.path, rawName, raw)
+					return argErr(fmt.Sprintf("gives the package name %q, which %s imports while its package declares %s too", name, m.TargetPath(f.rel), name), imp.path, rawName, raw)
 				}
 			}
 			for _, l := range f.locals {

@@ -149,7 +149,13 @@ func TestValidateRejectsNameCollisions(t *testing.T) {
 		{"Svc", "User", "users", "context", "Svc", `"svc", which internal/userauth/auth_test.go imports but hides behind a variable of that name`},
 		{"App", "User", "users", "context", "App", `"app", which internal/appweb/confirmation_test.go imports but hides behind a variable of that name`},
 		{"S", "User", "users", "context", "S", `"s", which internal/userauth/auth.go imports but hides behind a variable of that name`},
+		{"Token", "User", "users", "context", "Token", `"token", which internal/tokenweb/confirmation.go imports but hides behind a variable of that name`},
+		{"Mux", "User", "users", "context", "Mux", `"mux", which internal/muxweb/mailbox.go imports but hides behind a variable of that name`},
+		// A package-level name of the web package.
+		{"Page", "User", "users", "context", "Page", `"page", which internal/pageweb/change_email.go imports while its package declares page too`},
 		// Schemas that make a package declare a name twice, or give a keyword.
+		{"Accounts", "Context", "users", "schema", "Context", "makes the generated package contextauth declare contextKey twice"},
+		{"Accounts", "Duration", "users", "schema", "Duration", "makes the generated package accounts declare Service.lockDuration twice"},
 		{"Accounts", "Session", "users", "schema", "Session", "declare "},
 		{"Accounts", "Passkey", "users", "schema", "Passkey", "makes the generated package accounts declare Passkey twice"},
 		{"Accounts", "Service", "users", "schema", "Service", "makes the generated package accounts declare Service twice"},
