@@ -459,7 +459,7 @@ func checkNames(m *Model, idx *tmplIndex) error {
 			}
 			for _, raw := range idx.decls[f.pkgKey] {
 				if sub.apply(raw) == name && involved(raw) {
-					return argErr(fmt.Sprintf("gives the package name %q, which %s imports and also declares as an identifier", name, m.TargetPath(f.rel)), imp.path, rawName, raw)
+					return argErr(fmt.Sprintf("gives the package name %q, which %s imports while its package declares %s too", name, m.TargetPath(f.rel), name), imp.path, rawName, raw)
 				}
 			}
 			for _, l := range f.locals {
@@ -564,3 +564,62 @@ var sqlReserved = func() map[string]bool {
 	}
 	return set
 }()
+
+// checkRenderedImports is the last guard, on the rendered files themselves (so it also covers
+// Go code that does not come from a template): in no Go file may two imports bind one name,
+// and no generated package may import a package named like itself. Validation should have
+// refused such names already; a collision here that involves a generated package is still the
+// arguments' doing and is reported as an *ArgError, any other is a bug in the templates.
+func checkRenderedImports(m *Model, files []File) error {
+	generated := map[string]generatedPackage{}
+	for _, gp := range m.generatedPackages() {
+		generated[gp.name] = gp
+	}
+	fail := func(file, name, reason string) error {
+		gp, ok := generated[name]
+		if !ok {
+			return fmt.Errorf("generated %s: %s", file, reason)
+		}
+		arg, example := gp.arg, "Accounts"
+		if arg == "schema" {
+			example = "User"
+		}
+		if arg == "" {
+			arg = "context"
+		}
+		return &ArgError{arg, m.argValue(arg), fmt.Sprintf("gives the package name %q, but %s %s", name, file, reason), example}
+	}
+	for _, f := range files {
+		if path.Ext(f.Path) != ".go" {
+			continue
+		}
+		parsed, err := parser.ParseFile(token.NewFileSet(), f.Path, f.Data, parser.ImportsOnly|parser.SkipObjectResolution)
+		if err != nil {
+			return fmt.Errorf("generated %s: %w", f.Path, err)
+		}
+		own := strings.TrimSuffix(parsed.Name.Name, "_test")
+		bound := map[string]string{}
+		for _, spec := range parsed.Imports {
+			p, err := strconv.Unquote(spec.Path.Value)
+			if err != nil {
+				return fmt.Errorf("generated %s: import %s: %w", f.Path, spec.Path.Value, err)
+			}
+			imp := tmplImport{path: p}
+			if spec.Name != nil {
+				imp.alias = spec.Name.Name
+			}
+			name := imp.name()
+			if name == "" {
+				continue
+			}
+			if prev, ok := bound[name]; ok {
+				return fail(f.Path, name, fmt.Sprintf("imports both %s and %s under that name", prev, p))
+			}
+			bound[name] = p
+			if _, isGenerated := generated[own]; isGenerated && name == own {
+				return fail(f.Path, name, fmt.Sprintf("is in package %s and imports %s, also named %s", own, p, name))
+			}
+		}
+	}
+	return nil
+}

@@ -149,7 +149,13 @@ func TestValidateRejectsNameCollisions(t *testing.T) {
 		{"Svc", "User", "users", "context", "Svc", `"svc", which internal/userauth/auth_test.go imports but hides behind a variable of that name`},
 		{"App", "User", "users", "context", "App", `"app", which internal/appweb/confirmation_test.go imports but hides behind a variable of that name`},
 		{"S", "User", "users", "context", "S", `"s", which internal/userauth/auth.go imports but hides behind a variable of that name`},
+		{"Token", "User", "users", "context", "Token", `"token", which internal/tokenweb/confirmation.go imports but hides behind a variable of that name`},
+		{"Mux", "User", "users", "context", "Mux", `"mux", which internal/muxweb/mailbox.go imports but hides behind a variable of that name`},
+		// A package-level name of the web package.
+		{"Page", "User", "users", "context", "Page", `"page", which internal/pageweb/change_email.go imports while its package declares page too`},
 		// Schemas that make a package declare a name twice, or give a keyword.
+		{"Accounts", "Context", "users", "schema", "Context", "makes the generated package contextauth declare contextKey twice"},
+		{"Accounts", "Duration", "users", "schema", "Duration", "makes the generated package accounts declare Service.lockDuration twice"},
 		{"Accounts", "Session", "users", "schema", "Session", "declare "},
 		{"Accounts", "Passkey", "users", "schema", "Passkey", "makes the generated package accounts declare Passkey twice"},
 		{"Accounts", "Service", "users", "schema", "Service", "makes the generated package accounts declare Service twice"},
@@ -486,5 +492,43 @@ func TestValidateRejectsUnusableTables(t *testing.T) {
 	m = newModel(DefaultOptions("Accounts", "User", "audit_log"), "example.com/app")
 	if err := checkTable(m, idx); err == nil || !strings.Contains(err.Error(), `invalid table "audit_log": is a table the generated migrations already create`) {
 		t.Errorf("audit_log: %v", err)
+	}
+}
+
+// TestCheckRenderedImports exercises the guard on rendered files with collisions validation
+// would have refused before rendering.
+func TestCheckRenderedImports(t *testing.T) {
+	m := newModel(DefaultOptions("Http", "User", "users"), "example.com/app")
+	file := func(p, src string) []File {
+		return []File{{Path: p, Data: []byte(src)}, {Path: "README.txt", Data: []byte("import (")}}
+	}
+
+	err := checkRenderedImports(m, file("internal/userauth/auth.go", "package userauth\n\nimport (\n\t\"net/http\"\n\n\t\"example.com/app/internal/http\"\n)\n"))
+	var ae *ArgError
+	if !errors.As(err, &ae) || err.Error() != `invalid context "Http": gives the package name "http", but internal/userauth/auth.go imports both net/http and example.com/app/internal/http under that name (example: Accounts)` {
+		t.Errorf("two imports named http: %v", err)
+	}
+
+	err = checkRenderedImports(m, file("internal/http/otp.go", "package http\n\nimport \"net/http\"\n"))
+	if !errors.As(err, &ae) || ae.Arg != "context" || !strings.Contains(err.Error(), "is in package http and imports net/http, also named http") {
+		t.Errorf("package http importing net/http: %v", err)
+	}
+
+	m = newModel(DefaultOptions("Userauth", "User", "users"), "example.com/app")
+	err = checkRenderedImports(m, file("internal/userauth/auth.go", "package userauth\n\nimport \"example.com/app/internal/userauth\"\n"))
+	if !errors.As(err, &ae) || ae.Arg != "schema" || !strings.Contains(err.Error(), "is in package userauth and imports example.com/app/internal/userauth") {
+		t.Errorf("package userauth importing itself: %v", err)
+	}
+
+	// Two outside packages under one name are a template bug, not the arguments' fault.
+	m = newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	err = checkRenderedImports(m, file("internal/accountsweb/render.go", "package accountsweb\n\nimport (\n\t\"html/template\"\n\t\"text/template\"\n)\n"))
+	if err == nil || errors.As(err, &ae) || !strings.Contains(err.Error(), "imports both html/template and text/template") {
+		t.Errorf("html/template and text/template: %v", err)
+	}
+	// Blank, dot and aliased imports bind no clashing name.
+	err = checkRenderedImports(m, file("internal/accountsweb/render.go", "package accountsweb\n\nimport (\n\thtmltemplate \"html/template\"\n\t\"text/template\"\n\t_ \"embed\"\n\t_ \"modernc.org/sqlite\"\n\t. \"strings\"\n\t. \"bytes\"\n)\n"))
+	if err != nil {
+		t.Errorf("aliased, blank and dot imports: %v", err)
 	}
 }

@@ -128,6 +128,10 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 			return nil, fmt.Errorf("two features write %s (%s and %s)", f.Path, p.Files[i-1].Feature, f.Feature)
 		}
 	}
+	// Last guard against a name collision in the rendered code (see checkRenderedImports).
+	if err := checkRenderedImports(m, p.Files); err != nil {
+		return nil, err
+	}
 	gomod, err := addRequires(host.GoMod, p.Requires)
 	if err != nil {
 		return nil, err

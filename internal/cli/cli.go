@@ -161,6 +161,11 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 	plan, err := generator.Build(opts, host)
 	if err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		// A name that only the rendered code shows to collide is still a bad argument.
+		if ae := (*generator.ArgError)(nil); errors.As(err, &ae) {
+			fmt.Fprintln(stderr, "Run 'sigra-install --help' for usage.")
+			return exitBadUsage
+		}
 		return exitFailure
 	}
 	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: Version})
