@@ -58,7 +58,7 @@ func readTree(t testing.TB, dir string) map[string]string {
 // delta is what the run created or changed relative to the fixture, plus STDOUT.txt.
 func delta(t testing.TB, fixture, dir, stdout string) map[string]string {
 	before := readTree(t, filepath.Join("..", "testdata", "host", fixture))
-	out := map[string]string{"STDOUT.txt": stdout}
+	out := map[string]string{stdoutFile: stdout}
 	for p, s := range readTree(t, dir) {
 		if before[p] != s {
 			out[p] = s
