@@ -124,11 +124,15 @@ func hermeticEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=-buildvcs=false -trimpath")
+	return append(env, "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS="+hostGoFlags)
 }
+
+// hostGoFlags are the GOFLAGS of every go command on a generated host.
+const hostGoFlags = "-buildvcs=false -trimpath"
 
 // postgresURL is the PostgreSQL server tiers 5 and 6 also run against; CI always sets it.
 func postgresURL(t *testing.T) string {
+	t.Helper()
 	url := os.Getenv("SIGRA_TEST_POSTGRES_URL")
 	if url == "" {
 		skipTier(t, "SIGRA_TEST_POSTGRES_URL not set; .ci/run starts a PostgreSQL cluster and sets it")

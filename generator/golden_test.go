@@ -55,10 +55,18 @@ func readTree(t testing.TB, dir string) map[string]string {
 	return files
 }
 
+// writeFile writes data to the slash path rel under dir, creating its directories.
+func writeFile(t testing.TB, dir, rel string, data []byte) {
+	t.Helper()
+	target := filepath.Join(dir, filepath.FromSlash(rel))
+	require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
+	require.NoError(t, os.WriteFile(target, data, 0o644))
+}
+
 // delta is what the run created or changed relative to the fixture, plus STDOUT.txt.
 func delta(t testing.TB, fixture, dir, stdout string) map[string]string {
 	before := readTree(t, filepath.Join("..", "testdata", "host", fixture))
-	out := map[string]string{"STDOUT.txt": stdout}
+	out := map[string]string{stdoutFile: stdout}
 	for p, s := range readTree(t, dir) {
 		if before[p] != s {
 			out[p] = s
@@ -235,9 +243,7 @@ func writeGolden(t *testing.T, name string, files map[string]string) {
 	dir := goldenDir(name)
 	require.NoError(t, os.RemoveAll(dir))
 	for p, s := range files {
-		target := filepath.Join(dir, filepath.FromSlash(p))
-		require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
-		require.NoError(t, os.WriteFile(target, []byte(s), 0o644))
+		writeFile(t, dir, p, []byte(s))
 	}
 }
 

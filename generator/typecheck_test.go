@@ -105,9 +105,7 @@ func vetPlan(t *testing.T, p *generator.Plan) (string, error) {
 	require.Empty(t, p.Injections, "the type check writes a fresh host, which has no main to inject into")
 	dir := t.TempDir()
 	for _, f := range p.Files {
-		target := filepath.Join(dir, filepath.FromSlash(f.Path))
-		require.NoError(t, os.MkdirAll(filepath.Dir(target), 0o755))
-		require.NoError(t, os.WriteFile(target, f.Data, 0o644))
+		writeFile(t, dir, f.Path, f.Data)
 	}
 
 	deps := filepath.Join("..", "testdata", "deps")
@@ -119,12 +117,12 @@ func vetPlan(t *testing.T, p *generator.Plan) (string, error) {
 	require.NoError(t, mf.AddModuleStmt(p.Model.Module))
 	gomod, err := mf.Format()
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644))
+	writeFile(t, dir, "go.mod", gomod)
 	sum, err := os.ReadFile(filepath.Join(deps, "go.sum"))
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.sum"), sum, 0o644))
+	writeFile(t, dir, "go.sum", sum)
 
-	flags := "GOFLAGS=-mod=mod -buildvcs=false -trimpath" // -trimpath as in hermeticEnv: one build cache
+	flags := "GOFLAGS=-mod=mod " + hostGoFlags // the same build flags as TestBuild: one build cache
 	start := time.Now()
 	out, err := runGo(dir, []string{flags, "GOPROXY=off"}, "vet", "./...")
 	if err != nil && strings.Contains(out, "GOPROXY=off") {
