@@ -152,10 +152,9 @@ func TestValidateRejectsNameCollisions(t *testing.T) {
 		{"Token", "User", "users", "context", "Token", `"token", which internal/tokenweb/confirmation.go imports but hides behind a variable of that name`},
 		{"Mux", "User", "users", "context", "Mux", `"mux", which internal/muxweb/mailbox.go imports but hides behind a variable of that name`},
 		// A package-level name of the web package.
-		{"Page", "User", "users", "context", "Page", `"page", which internal/pageweb/change_email.go imports while its package declares page too`},
+		{"Page", "User", "users", "context", "Page", `"page", which internal/pageweb/mailbox.go imports but hides behind a variable of that name`},
 		// Schemas that make a package declare a name twice, or give a keyword.
 		{"Accounts", "Context", "users", "schema", "Context", "makes the generated package contextauth declare contextKey twice"},
-		{"Accounts", "Duration", "users", "schema", "Duration", "makes the generated package accounts declare Service.lockDuration twice"},
 		{"Accounts", "Session", "users", "schema", "Session", "declare "},
 		{"Accounts", "Passkey", "users", "schema", "Passkey", "makes the generated package accounts declare Passkey twice"},
 		{"Accounts", "Service", "users", "schema", "Service", "makes the generated package accounts declare Service twice"},

@@ -145,16 +145,26 @@ func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, 
 	return u, nil
 }
 
-// markConfirmed sets confirmed_at (keeping an earlier one) and deletes every confirmation
-// link and code of the user, inside tx, and audits how it was confirmed.
+// markConfirmed sets confirmed_at and deletes every confirmation link and code of the
+// user, inside tx. The first time, it also audits how the address was confirmed and
+// runs the AfterConfirm hooks; an account confirmed before keeps its first confirmed_at.
 func (s *Service) markConfirmed(ctx context.Context, tx *sql.Tx, id ID, meta Meta, method string) (*User, error) {
 	now := s.Now()
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET confirmed_at = COALESCE(confirmed_at, $1), updated_at = $2 WHERE id = $3`,
-		now, now, id); err != nil {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET confirmed_at = $1, updated_at = $2 WHERE id = $3 AND confirmed_at IS NULL`,
+		now, now, id)
+	if err != nil {
+		return nil, err
+	}
+	first, err := res.RowsAffected()
+	if err != nil {
 		return nil, err
 	}
 	if err := deleteTokens(ctx, tx, id, TokenConfirm, TokenConfirmCode); err != nil {
 		return nil, err
+	}
+	u, err := scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, id))
+	if err != nil || first == 0 {
+		return u, err // confirmed before: nothing new to audit or announce
 	}
 	if err := s.audit(ctx, tx, meta, auditEvent{
 		Action: "user.confirm", ActorID: &id, TargetID: &id, Outcome: outcomeSuccess,
@@ -162,5 +172,8 @@ func (s *Service) markConfirmed(ctx context.Context, tx *sql.Tx, id ID, meta Met
 	}); err != nil {
 		return nil, err
 	}
-	return scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, id))
+	if err := s.runHooks(ctx, tx, u, "after confirm", afterConfirm); err != nil {
+		return nil, err
+	}
+	return u, nil
 }

@@ -85,9 +85,13 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 			return err
 		}
 		id, now := tok.UserID, s.Now()
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET hashed_password = $1, confirmed_at = COALESCE(confirmed_at, $2),
-			failed_login_attempts = 0, lock_count = 0, locked_until = NULL, updated_at = $3 WHERE id = $4`,
-			hashed, now, now, id); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET hashed_password = $1,
+			failed_login_attempts = 0, lock_count = 0, locked_until = NULL, updated_at = $2 WHERE id = $3`,
+			hashed, now, id); err != nil {
+			return err
+		}
+		// The reset link reached the address: that confirms it, if nothing had before.
+		if _, err := s.markConfirmed(ctx, tx, id, meta, "reset_password"); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, id); err != nil {
@@ -100,6 +104,9 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 			return err
 		}
 		if u, err = scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, id)); err != nil {
+			return err
+		}
+		if err := s.runHooks(ctx, tx, u, "after password change", afterPasswordChange); err != nil {
 			return err
 		}
 		return out.mail(u.Email, &passwordResetMail{

@@ -73,6 +73,11 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *Member, 
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "member.password_changed", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
 			return err
 		}
+		changed := *u
+		changed.HashedPassword = hashed
+		if err := s.runHooks(ctx, tx, &changed, "after password change", afterPasswordChange); err != nil {
+			return err
+		}
 		return out.mail(u.Email, &passwordChangedMail{requestDetails: s.requestDetailsOf(meta)})
 	})
 	if errors.Is(err, errPasswordChangedMeanwhile) {

@@ -35,6 +35,9 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 	now := s.Now()
 	at := now.Add(s.policy.AccountDeletionGrace)
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+		if err := s.runHooks(ctx, tx, u, "before delete", beforeDelete); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE members SET deletion_scheduled_at = $1, updated_at = $2
 			WHERE id = $3 AND deletion_scheduled_at IS NULL AND deleted_at IS NULL`, at, now, u.ID)
 		if err != nil {
