@@ -43,7 +43,8 @@ type confirmEmailMail struct {
 func (*confirmEmailMail) kind() EmailKind { return "confirm_email" }
 func (*confirmEmailMail) subject() string { return "Confirm your email" }
 
-// registrationAttemptMail tells an account holder that someone tried to register with their address.
+// registrationAttemptMail tells an account holder that someone tried to register with their
+// address.
 type registrationAttemptMail struct {
 	mailHeader
 	URL      string // the log-in page
@@ -117,7 +118,8 @@ type passwordChangedMail struct {
 func (*passwordChangedMail) kind() EmailKind { return "password_changed" }
 func (*passwordChangedMail) subject() string { return "Your password was changed" }
 
-// emailChangeTakenMail tells the holder of an address that someone tried to move another account to it.
+// emailChangeTakenMail tells the holder of an address that someone tried to move another
+// account to it.
 type emailChangeTakenMail struct{ mailHeader }
 
 func (*emailChangeTakenMail) kind() EmailKind { return "email_change_taken" }
@@ -133,7 +135,8 @@ type changeEmailMail struct {
 func (*changeEmailMail) kind() EmailKind { return "change_email" }
 func (*changeEmailMail) subject() string { return "Confirm your new email address" }
 
-// emailChangeRequestedMail tells the old address about a requested change, with a link to cancel it.
+// emailChangeRequestedMail tells the old address about a requested change, with a link to
+// cancel it.
 type emailChangeRequestedMail struct {
 	mailHeader
 	URL      string // cancels the change
