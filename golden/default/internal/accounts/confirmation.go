@@ -35,7 +35,7 @@ func (s *Service) issueConfirmation(ctx context.Context, tx *sql.Tx, out *outgoi
 	return out.mail(u.Email, &confirmEmailMail{
 		URL:       s.link("/users/confirm/" + raw),
 		Code:      code,
-		ExpiresIn: humanDuration(s.policy.ConfirmTokenTTL),
+		ExpiresIn: durationWords(s.policy.ConfirmTokenTTL),
 	})
 }
 

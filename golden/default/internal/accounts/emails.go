@@ -43,7 +43,8 @@ type confirmEmailMail struct {
 func (*confirmEmailMail) kind() EmailKind { return "confirm_email" }
 func (*confirmEmailMail) subject() string { return "Confirm your email" }
 
-// registrationAttemptMail tells an account holder that someone tried to register with their address.
+// registrationAttemptMail tells an account holder that someone tried to register with their
+// address.
 type registrationAttemptMail struct {
 	mailHeader
 	URL      string // the log-in page
@@ -117,7 +118,8 @@ type passwordChangedMail struct {
 func (*passwordChangedMail) kind() EmailKind { return "password_changed" }
 func (*passwordChangedMail) subject() string { return "Your password was changed" }
 
-// emailChangeTakenMail tells the holder of an address that someone tried to move another account to it.
+// emailChangeTakenMail tells the holder of an address that someone tried to move another
+// account to it.
 type emailChangeTakenMail struct{ mailHeader }
 
 func (*emailChangeTakenMail) kind() EmailKind { return "email_change_taken" }
@@ -133,7 +135,8 @@ type changeEmailMail struct {
 func (*changeEmailMail) kind() EmailKind { return "change_email" }
 func (*changeEmailMail) subject() string { return "Confirm your new email address" }
 
-// emailChangeRequestedMail tells the old address about a requested change, with a link to cancel it.
+// emailChangeRequestedMail tells the old address about a requested change, with a link to
+// cancel it.
 type emailChangeRequestedMail struct {
 	mailHeader
 	URL      string // cancels the change
@@ -211,19 +214,28 @@ func (s *Service) renderOnly(to string, c mailContent) {
 	s.notifier.render(to, c)
 }
 
-// humanDuration writes a token lifetime for an email: "10 minutes", "1 hour", "48 hours".
-func humanDuration(d time.Duration) string {
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		if h := int(d / time.Hour); h != 1 {
-			return fmt.Sprintf("%d hours", h)
+// durationWords writes a lifetime for an email: "30 seconds", "10 minutes", "1 hour",
+// "48 hours", "7 days". Up to two days read best in hours.
+func durationWords(d time.Duration) string {
+	plural := func(n int, unit string) string {
+		if n == 1 {
+			return "1 " + unit
 		}
-		return "1 hour"
-	case d >= time.Minute:
-		if m := int(d / time.Minute); m != 1 {
-			return fmt.Sprintf("%d minutes", m)
-		}
-		return "1 minute"
+		return fmt.Sprintf("%d %ss", n, unit)
 	}
-	return fmt.Sprintf("%d seconds", int(d/time.Second))
+	switch {
+	case d > 48*time.Hour && d%(24*time.Hour) == 0:
+		return plural(int(d/(24*time.Hour)), "day")
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d >= time.Minute:
+		return plural(int(d.Round(time.Minute)/time.Minute), "minute")
+	}
+	return plural(int(d/time.Second), "second")
+}
+
+// formatMailTime writes a time for an email, in UTC because the server does not know the
+// reader's time zone: "2 January 2030 at 03:04 UTC".
+func formatMailTime(t time.Time) string {
+	return t.UTC().Format("2 January 2006 at 15:04 UTC")
 }

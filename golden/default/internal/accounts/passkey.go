@@ -269,7 +269,7 @@ func (*passkeySignCountMail) subject() string { return "A passkey of yours was r
 func (s *Passkeys) passkeyDetails(name string, meta Meta) passkeyMail {
 	return passkeyMail{
 		Name:      name,
-		Time:      s.Now().Format("January 2, 2006 at 15:04 UTC"),
+		Time:      formatMailTime(s.Now()),
 		IP:        meta.IP,
 		UserAgent: truncate(meta.UserAgent, 160),
 	}

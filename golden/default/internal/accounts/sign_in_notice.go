@@ -46,7 +46,7 @@ func (s *Service) noticeNewSignIn(ctx context.Context, u *User, meta Meta) error
 	}
 	s.mail(ctx, u.Email, &newSignInMail{
 		URL:       s.link("/users/reset-password"),
-		Time:      s.Now().Format("January 2, 2006 at 15:04 UTC"),
+		Time:      formatMailTime(s.Now()),
 		IP:        ip,
 		UserAgent: userAgent,
 	})

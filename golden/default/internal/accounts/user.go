@@ -81,13 +81,15 @@ func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) 
 	return u, nil
 }
 
-// userColumnNames are the users columns scanUser reads, in its order. Every query
-// that reads a user selects or returns exactly these (userColumns), so a new
-// column is added here, to User and to scanUser, and nowhere else.
+// userColumnNames are the users columns scanUser reads, in its order.
+// Every query that reads a user selects or returns exactly these (through
+// userColumns), so a new column is added here, to User and to scanUser,
+// and nowhere else.
 var userColumnNames = []string{"id", "email", "hashed_password", "confirmed_at", "created_at", "updated_at", "deletion_scheduled_at"}
 
-// userColumns lists userColumnNames for a query, each qualified by table (the alias
-// in a join), or bare when table is "": SQLite's RETURNING clause takes only bare names.
+// userColumns lists userColumnNames for a query, each qualified by table
+// (the alias in a join), or bare when table is "": SQLite's RETURNING clause takes only bare
+// names.
 func userColumns(table string) string {
 	cols := make([]string, len(userColumnNames))
 	for i, name := range userColumnNames {

@@ -76,7 +76,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 				return err
 			}
 			if err := out.mail(newEmail, &changeEmailMail{
-				URL:      s.absoluteURL(confirmEmailChangePath + confirmToken),
+				URL:      s.link(confirmEmailChangePath + confirmToken),
 				ValidFor: durationWords(s.policy.TokenTTL(TokenChangeEmail)),
 			}); err != nil {
 				return err
@@ -90,7 +90,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *Member, newEmail, c
 			return err
 		}
 		return out.mail(u.Email, &emailChangeRequestedMail{
-			URL:      s.absoluteURL(cancelEmailChangePath + cancelToken),
+			URL:      s.link(cancelEmailChangePath + cancelToken),
 			NewEmail: maskEmail(newEmail),
 		})
 	})

@@ -59,7 +59,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 		if s.policy.AccountDeletionGrace <= 0 {
 			return nil // purged below at once; the purge mails the holder
 		}
-		return out.mail(u.Email, &deletionScheduledMail{URL: s.absoluteURL("/users/log-in"), Date: formatMailTime(at)})
+		return out.mail(u.Email, &deletionScheduledMail{URL: s.link("/users/log-in"), Date: formatMailTime(at)})
 	})
 	if err != nil {
 		return time.Time{}, fmt.Errorf("identity: schedule deletion: %w", err)

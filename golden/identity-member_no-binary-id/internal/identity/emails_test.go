@@ -23,10 +23,10 @@ var emailExamples = map[string]any{
 	"Code":      "482913",
 	"ExpiresIn": "1 hour",
 	"ValidFor":  "24 hours",
-	"Until":     "January 2, 2030 at 03:19 UTC",
+	"Until":     "2 January 2030 at 03:19 UTC",
 	"Duration":  "15 minutes",
 	"Date":      "9 January 2030 at 03:04 UTC",
-	"Time":      "January 2, 2030 at 03:04 UTC",
+	"Time":      "2 January 2030 at 03:04 UTC",
 	"IP":        "192.0.2.1",
 	"UserAgent": "<script>alert(1)</script> Firefox/140.0",
 	"Device":    "Firefox on Linux",
@@ -131,12 +131,13 @@ func TestEveryEmailRenders(t *testing.T) {
 	}
 }
 
-func TestHumanDuration(t *testing.T) {
+func TestDurationWords(t *testing.T) {
 	for d, want := range map[time.Duration]string{
-		10 * time.Minute: "10 minutes", time.Hour: "1 hour", 48 * time.Hour: "48 hours", time.Minute: "1 minute", 30 * time.Second: "30 seconds",
+		30 * time.Second: "30 seconds", time.Minute: "1 minute", 10 * time.Minute: "10 minutes", 90 * time.Minute: "90 minutes",
+		time.Hour: "1 hour", 24 * time.Hour: "24 hours", 48 * time.Hour: "48 hours", 72 * time.Hour: "3 days", 7 * 24 * time.Hour: "7 days",
 	} {
-		if got := humanDuration(d); got != want {
-			t.Errorf("humanDuration(%v) = %q, want %q", d, got, want)
+		if got := durationWords(d); got != want {
+			t.Errorf("durationWords(%v) = %q, want %q", d, got, want)
 		}
 	}
 }

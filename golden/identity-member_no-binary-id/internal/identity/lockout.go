@@ -61,8 +61,8 @@ func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) e
 		}
 		return out.mail(u.Email, &accountLockedMail{
 			URL:      s.link("/users/reset-password"),
-			Until:    until.Format("January 2, 2006 at 15:04 UTC"),
-			Duration: humanDuration(d),
+			Until:    formatMailTime(until),
+			Duration: durationWords(d),
 		})
 	})
 	if err != nil {

@@ -21,7 +21,7 @@ func (s *Service) RequestMagicLink(ctx context.Context, email string, meta Meta)
 	if err != nil || !allowed {
 		return err
 	}
-	content := &magicLinkMail{ExpiresIn: humanDuration(s.policy.MagicLinkTokenTTL)}
+	content := &magicLinkMail{ExpiresIn: durationWords(s.policy.MagicLinkTokenTTL)}
 	u, err := s.MemberByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		content.URL = s.link("/users/log-in/" + rand32())

@@ -158,7 +158,7 @@ func (s *Service) pendingAttemptFailed(ctx context.Context, sess *Session, u *Me
 			return nil
 		}
 		return out.mail(u.Email, &mfaFailedAttemptsMail{
-			IP: meta.IP, UserAgent: meta.UserAgent, Time: s.Now().Format("2006-01-02 15:04 MST"),
+			IP: meta.IP, UserAgent: meta.UserAgent, Time: formatMailTime(s.Now()),
 		})
 	})
 	if errors.Is(err, sql.ErrNoRows) {

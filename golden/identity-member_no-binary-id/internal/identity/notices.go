@@ -5,16 +5,7 @@ package identity
 import (
 	"fmt"
 	"strings"
-	"time"
 )
-
-// absoluteURL returns BASE_URL joined with path, for links in emails.
-func (s *Service) absoluteURL(path string) string {
-	if s.config.BaseURL == nil {
-		return path
-	}
-	return s.config.BaseURL.JoinPath(path).String()
-}
 
 // requestDetails describes where a change came from, for the notices that tell the account
 // holder about it, so they can tell their own action from someone else's.
@@ -31,29 +22,6 @@ func (s *Service) requestDetailsOf(meta Meta) requestDetails {
 		ip = "unknown"
 	}
 	return requestDetails{Time: formatMailTime(s.Now()), Device: DeviceSummary(meta.UserAgent), IP: ip}
-}
-
-// formatMailTime writes a time for people, in UTC because the server does not know the
-// reader's time zone.
-func formatMailTime(t time.Time) string {
-	return t.UTC().Format("2 January 2006 at 15:04 UTC")
-}
-
-// durationWords writes a link lifetime for people: "24 hours", "7 days", "10 minutes".
-func durationWords(d time.Duration) string {
-	plural := func(n int, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch {
-	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
-		return plural(int(d/(24*time.Hour)), "day")
-	case d >= time.Hour && d%time.Hour == 0:
-		return plural(int(d/time.Hour), "hour")
-	}
-	return plural(int(d.Round(time.Minute)/time.Minute), "minute")
 }
 
 // maskEmail hides most of the local part ("alice@example.com" becomes "a***@example.com"), for

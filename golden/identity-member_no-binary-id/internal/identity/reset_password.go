@@ -23,7 +23,7 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 	if err != nil || !allowed {
 		return err
 	}
-	content := &resetPasswordMail{ExpiresIn: humanDuration(s.policy.ResetTokenTTL)}
+	content := &resetPasswordMail{ExpiresIn: durationWords(s.policy.ResetTokenTTL)}
 	u, err := s.MemberByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) {
 		content.URL = s.link("/users/reset-password/" + rand32())

@@ -78,13 +78,15 @@ func (s *Service) MemberByEmail(ctx context.Context, email string) (*Member, err
 	return u, nil
 }
 
-// memberColumnNames are the members columns scanMember reads, in its order. Every query
-// that reads a member selects or returns exactly these (memberColumns), so a new
-// column is added here, to Member and to scanMember, and nowhere else.
+// memberColumnNames are the members columns scanMember reads, in its order.
+// Every query that reads a member selects or returns exactly these (through
+// memberColumns), so a new column is added here, to Member and to scanMember,
+// and nowhere else.
 var memberColumnNames = []string{"id", "email", "hashed_password", "confirmed_at", "created_at", "updated_at", "deletion_scheduled_at"}
 
-// memberColumns lists memberColumnNames for a query, each qualified by table (the alias
-// in a join), or bare when table is "": SQLite's RETURNING clause takes only bare names.
+// memberColumns lists memberColumnNames for a query, each qualified by table
+// (the alias in a join), or bare when table is "": SQLite's RETURNING clause takes only bare
+// names.
 func memberColumns(table string) string {
 	cols := make([]string, len(memberColumnNames))
 	for i, name := range memberColumnNames {

@@ -3,6 +3,11 @@
 package identitymail
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -105,5 +110,68 @@ func TestMailSealer(t *testing.T) {
 	}
 	if _, err := newMailSealer(""); err == nil {
 		t.Error("newMailSealer accepted an empty secret")
+	}
+}
+
+// The LogMailer keeps the newest messages, numbered in the order they came, and the numbers
+// of the kept ones stay put when old ones are dropped.
+func TestLogMailerKeepsTheNewest(t *testing.T) {
+	box := NewLogMailer(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for i := 1; i <= 205; i++ {
+		box.Send(t.Context(), Message{Kind: "test_email", To: fmt.Sprintf("u%d@example.com", i%3), Subject: fmt.Sprint(i)})
+	}
+	entries := box.Entries()
+	if len(entries) != 200 || entries[0].N != 205 || entries[199].N != 6 || entries[0].Subject != "205" {
+		t.Fatalf("kept %d entries, newest %d, oldest %d", len(entries), entries[0].N, entries[len(entries)-1].N)
+	}
+	if _, ok := box.Entry(5); ok {
+		t.Error("message 5 is still kept")
+	}
+	if e, ok := box.Entry(6); !ok || e.Subject != "6" {
+		t.Errorf("Entry(6) = %+v, %v", e, ok)
+	}
+	if msgs := box.Messages(); len(msgs) != 200 || msgs[0].Subject != "6" {
+		t.Errorf("Messages: %d, oldest %q", len(msgs), msgs[0].Subject)
+	}
+	if m, ok := box.LastTo("u1@example.com"); !ok || m.Subject != "205" {
+		t.Errorf("LastTo = %+v, %v", m, ok)
+	}
+	if _, ok := box.LastTo("nobody@example.com"); ok {
+		t.Error("LastTo found a message to an address nothing was sent to")
+	}
+}
+
+// refusingMailer refuses one address and records what it sends.
+type refusingMailer struct {
+	refuse string
+	sent   []string
+}
+
+func (m *refusingMailer) Send(_ context.Context, msg Message) error {
+	if msg.To == m.refuse {
+		return errors.New("550 mailbox unavailable")
+	}
+	m.sent = append(m.sent, msg.To)
+	return nil
+}
+
+// Inline delivery sends nothing before the commit, then every message, even after one fails.
+func TestInlineSendsEveryMessageAfterCommit(t *testing.T) {
+	mailer := &refusingMailer{refuse: "b@example.com"}
+	out := Inline(mailer)
+	msgs := []Message{
+		{Kind: "k1", To: "a@example.com"},
+		{Kind: "k2", To: "b@example.com"},
+		{Kind: "k3", To: "c@example.com"},
+	}
+	if err := out.BeforeCommit(t.Context(), nil, msgs); err != nil || len(mailer.sent) != 0 {
+		t.Fatalf("BeforeCommit = %v, sent %v", err, mailer.sent)
+	}
+	err := out.AfterCommit(t.Context(), msgs)
+	if err == nil || !strings.Contains(err.Error(), "k2") || strings.Contains(err.Error(), "k1") {
+		t.Errorf("AfterCommit error = %v, want one naming only k2", err)
+	}
+	if strings.Join(mailer.sent, ",") != "a@example.com,c@example.com" {
+		t.Errorf("sent to %v", mailer.sent)
 	}
 }
