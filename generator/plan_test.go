@@ -4,32 +4,34 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"go/parser"
 	"go/token"
 	"path"
 	"strings"
+	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
-// TestEveryCombinationBuilds runs Build for the full product of the feature flags. Many
-// combinations give the same output (flags that no template reads yet), so the plans are grouped
-// by a hash of every path and byte, and the expensive checks run once per distinct output: a
-// second Build gives the same plan, every Go file parses and carries the provenance comment, and
-// no template used a missing field.
-func TestEveryCombinationBuilds(t *testing.T) {
-	t.Parallel() // CPU-bound; it overlaps the type check's go commands
-	h := hostWith(t, nil)
-	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	type output struct {
-		opts Options
-		plan *Plan
+// combination is one distinct output of the 64 combinations of the feature flags: the first
+// options that give it, and its plan.
+type combination struct {
+	opts Options
+	plan *Plan
+}
+
+var everyCombination = sync.OnceValues(func() ([]combination, error) {
+	h, err := LoadHost(fstest.MapFS{"go.mod": {Data: []byte(hostGoMod)}})
+	if err != nil {
+		return nil, err
 	}
-	var distinct []*output
-	byHash := map[[sha256.Size]byte]*output{}
+	var distinct []combination
+	seen := map[[sha256.Size]byte]bool{}
 	for mask := 0; mask < 1<<6; mask++ {
 		o := DefaultOptions("Accounts", "User", "users")
-		o.Now = now
+		o.Now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 		o.BinaryID = mask&1 == 0
 		o.Orgs = mask&2 == 0
 		o.Admin = mask&4 == 0
@@ -38,16 +40,34 @@ func TestEveryCombinationBuilds(t *testing.T) {
 		o.JWT = mask&32 != 0
 		p, err := Build(o, h)
 		if err != nil {
-			t.Fatalf("%+v: %v", o, err)
+			return nil, fmt.Errorf("%+v: %w", o, err)
 		}
-		sum := planHash(p)
-		if _, ok := byHash[sum]; ok {
-			continue
+		if sum := planHash(p); !seen[sum] {
+			seen[sum] = true
+			distinct = append(distinct, combination{o, p})
 		}
-		out := &output{opts: o, plan: p}
-		byHash[sum] = out
-		distinct = append(distinct, out)
 	}
+	return distinct, nil
+})
+
+// distinctCombinations builds the 64 combinations of the feature flags once per test binary
+// and returns each distinct output once: flags that change nothing (yet) give the same plan,
+// and checking it again would find nothing new.
+func distinctCombinations(t *testing.T) []combination {
+	t.Helper()
+	distinct, err := everyCombination()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return distinct
+}
+
+// TestEveryCombinationBuilds checks that every combination of the feature flags builds, that
+// building twice gives the same plan, and each distinct plan's files (see checkPlannedFile).
+func TestEveryCombinationBuilds(t *testing.T) {
+	t.Parallel() // CPU-bound; it overlaps the type check's go commands
+	h := hostWith(t, nil)
+	distinct := distinctCombinations(t)
 	t.Logf("64 combinations, %d distinct outputs", len(distinct))
 	for _, out := range distinct {
 		again, err := Build(out.opts, h)

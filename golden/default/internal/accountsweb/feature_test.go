@@ -38,7 +38,7 @@ func (probeFeature) settingsCards(*http.Request) []settingsCard {
 }
 
 func (probeFeature) addToLogIn(r *http.Request, p *logInView) error {
-	p.Methods = append(p.Methods, template.HTML(`<p id="probe-method">Log in with a probe</p>`))
+	p.Methods = append(p.Methods, fragment{"probe_method", "a probe"})
 	p.EmailAutocomplete += " probe"
 	p.Scripts = append(p.Scripts, "/assets/probe.js")
 	return nil
@@ -54,7 +54,16 @@ func (probeFeature) gateLogIn(w http.ResponseWriter, r *http.Request, u *account
 	return true
 }
 
+// newProbeApp serves the app with probeFeature added, and the probe's partial beside the
+// features' own (this package's tests do not run in parallel, so swapping the set is safe).
 func newProbeApp(t *testing.T) *testApp {
+	saved := partials
+	set := parsePartials()
+	if set == nil {
+		set = template.New("partials")
+	}
+	partials = template.Must(set.Parse(`{{define "probe_method"}}<p id="probe-method">Log in with {{.}}</p>{{end}}`))
+	t.Cleanup(func() { partials = saved })
 	return startTestApp(t, nil, func(s *Server) { s.features = append(s.features, probeFeature{s}) })
 }
 

@@ -3,7 +3,6 @@
 package accountsweb
 
 import (
-	"html/template"
 	"net/http"
 
 	"example.com/app/internal/accounts"
@@ -29,7 +28,7 @@ type mfaMethod interface {
 	addToMFAChallenge(r *http.Request, u *accounts.User, p *mfaPage) error
 	// mfaSettingsNote is a sentence for the two-factor settings page, with two-factor
 	// authentication on or off.
-	mfaSettingsNote(enabled bool) (template.HTML, error)
+	mfaSettingsNote(enabled bool) fragment
 }
 
 // mfaPage is the view of the two-factor pages: the challenge, the settings and the backup
@@ -38,8 +37,8 @@ type mfaPage struct {
 	layout
 	Form    form
 	MFA     *mfaView
-	Methods []template.HTML // the challenge page's other ways to answer
-	Notes   []template.HTML // sentences for the settings page
+	Methods []fragment // the challenge page's other ways to answer
+	Notes   []fragment // sentences for the settings page
 }
 
 func (f *mfaFeature) settingsCards(*http.Request) []settingsCard {

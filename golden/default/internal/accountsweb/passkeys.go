@@ -92,11 +92,7 @@ const passkeysScript = "/assets/passkeys.js"
 // addToLogIn offers passkey-first login, with autofill: the email field also lists the
 // passkeys the browser holds for this site.
 func (s *passkeysFeature) addToLogIn(r *http.Request, p *logInView) error {
-	html, err := s.partial("passkey_log_in", struct{ ReturnTo string }{p.Form.ReturnTo})
-	if err != nil {
-		return err
-	}
-	p.Methods = append(p.Methods, html)
+	p.Methods = append(p.Methods, fragment{"passkey_log_in", struct{ ReturnTo string }{p.Form.ReturnTo}})
 	p.EmailAutocomplete += " webauthn"
 	p.Scripts = append(p.Scripts, passkeysScript)
 	return nil

@@ -64,14 +64,16 @@ func parsePages() pages {
 		if name == "templates/layout.html" {
 			continue
 		}
-		t := template.Must(template.New("layout.html").ParseFS(templateFiles, "templates/layout.html", name))
+		t := template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html", name))
 		p[name[len("templates/"):]] = t
 	}
 	return p
 }
 
-// parsePartials parses templates/partials/*.html, the fragments features add to core pages
-// (a way to log in, a note on a settings page). It is nil when no feature has any.
+// partials are the fragments features add to core pages (a way to log in, a note on a settings
+// page): templates/partials/*.html, parsed once. Nil when no feature has any.
+var partials = parsePartials()
+
 func parsePartials() *template.Template {
 	names, err := fs.Glob(templateFiles, "templates/partials/*.html")
 	if err != nil {
@@ -83,16 +85,25 @@ func parsePartials() *template.Template {
 	return template.Must(template.New("partials").ParseFS(templateFiles, names...))
 }
 
-// partial renders the fragment name (a {{define}} in templates/partials/) with data, for
-// a feature to place on a core page. html/template escapes it in its own context, so the
-// result is safe to insert as HTML.
-func (s *Server) partial(name string, data any) (template.HTML, error) {
-	if s.partials == nil {
-		return "", fmt.Errorf("no partial %q: there are no partial templates", name)
+// A fragment is a feature's part of a core page: the partial to render (a {{define}} in
+// templates/partials/) and its data. The page places it with {{fragment .}}.
+type fragment struct {
+	Name string
+	Data any
+}
+
+// pageFuncs are the functions page templates may call.
+var pageFuncs = template.FuncMap{"fragment": renderFragment}
+
+// renderFragment renders f for the page that places it. html/template escapes the partial in
+// its own context, so the result is safe to insert as HTML.
+func renderFragment(f fragment) (template.HTML, error) {
+	if partials == nil {
+		return "", fmt.Errorf("no partial %q: there are no partial templates", f.Name)
 	}
 	var buf bytes.Buffer
-	if err := s.partials.ExecuteTemplate(&buf, name, data); err != nil {
-		return "", fmt.Errorf("render partial %s: %w", name, err)
+	if err := partials.ExecuteTemplate(&buf, f.Name, f.Data); err != nil {
+		return "", fmt.Errorf("render partial %s: %w", f.Name, err)
 	}
 	return template.HTML(buf.String()), nil
 }

@@ -78,12 +78,7 @@ func (s *Server) renderMFASettings(w http.ResponseWriter, r *http.Request, statu
 	}
 	p := &mfaPage{layout: layout{Title: "Two-factor authentication"}, MFA: v}
 	for _, m := range featuresOf[mfaMethod](s.features) {
-		note, err := m.mfaSettingsNote(st.Enabled)
-		if err != nil {
-			s.serverError(w, r, featureError(m, err))
-			return
-		}
-		p.Notes = append(p.Notes, note)
+		p.Notes = append(p.Notes, m.mfaSettingsNote(st.Enabled))
 	}
 	s.render(w, r, status, "mfa_settings.html", p)
 }

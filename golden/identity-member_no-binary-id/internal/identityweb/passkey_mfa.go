@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 
 	"example.com/app/internal/identity"
@@ -32,21 +31,17 @@ func (s *passkeysFeature) addToMFAChallenge(r *http.Request, u *identity.Member,
 	if len(list) == 0 {
 		return nil
 	}
-	html, err := s.partial("passkey_mfa_challenge", struct {
+	p.Methods = append(p.Methods, fragment{"passkey_mfa_challenge", struct {
 		ReturnTo  string
 		TrustDays int
-	}{p.Form.ReturnTo, p.MFA.TrustDays})
-	if err != nil {
-		return err
-	}
-	p.Methods = append(p.Methods, html)
+	}{p.Form.ReturnTo, p.MFA.TrustDays}})
 	p.Scripts = append(p.Scripts, passkeysScript)
 	return nil
 }
 
 // mfaSettingsNote tells the two-factor settings page that passkeys answer the challenge too.
-func (s *passkeysFeature) mfaSettingsNote(enabled bool) (template.HTML, error) {
-	return s.partial("passkey_mfa_note", enabled)
+func (s *passkeysFeature) mfaSettingsNote(enabled bool) fragment {
+	return fragment{"passkey_mfa_note", enabled}
 }
 
 // mfaPasskeyOptions starts the passkey check of the pending login: the options list the

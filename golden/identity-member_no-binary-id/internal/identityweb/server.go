@@ -6,7 +6,6 @@
 package identityweb
 
 import (
-	"html/template"
 	"log/slog"
 	"net/http"
 
@@ -23,20 +22,18 @@ type Server struct {
 	cop    *http.CrossOriginProtection
 	https  bool
 
-	partials *template.Template // fragments features add to core pages (templates/partials)
-	features []feature          // built by newFeatures (features.go), in dependency order
+	features []feature // built by newFeatures (features.go), in dependency order
 }
 
 // New returns the handlers for svc. Cookie security and HSTS follow svc.Config().BaseURL.
 func New(svc *identity.Service, logger *slog.Logger) *Server {
 	s := &Server{
-		svc:      svc,
-		auth:     memberauth.New(svc, logger),
-		logger:   logger,
-		pages:    parsePages(),
-		partials: parsePartials(),
-		cop:      http.NewCrossOriginProtection(),
-		https:    svc.Config().HTTPS(),
+		svc:    svc,
+		auth:   memberauth.New(svc, logger),
+		logger: logger,
+		pages:  parsePages(),
+		cop:    http.NewCrossOriginProtection(),
+		https:  svc.Config().HTTPS(),
 	}
 	s.features = s.newFeatures()
 	s.auth.OnError = s.serverError

@@ -2,8 +2,6 @@
 
 package identityweb
 
-import "html/template"
-
 // The view types of the core pages. Each page gets one type, so a page's template sees only
 // what that page has, and a feature adds fields to its own views rather than to a struct every
 // page shares.
@@ -39,7 +37,7 @@ type formPage struct {
 type logInView struct {
 	layout
 	Form              form
-	Methods           []template.HTML
+	Methods           []fragment
 	EmailAutocomplete string
 }
 
