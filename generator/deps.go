@@ -1,5 +1,11 @@
 package generator
 
+import (
+	gover "go/version"
+
+	"golang.org/x/mod/module"
+)
+
 // pinned is the version of every module the generated code may require. It must match
 // testdata/deps/go.mod, the superset module that proves these versions resolve together
 // (TestPinnedMatchesSuperset checks it). Read ../shared/reference/go-dependencies.md before
@@ -23,4 +29,35 @@ var pinned = map[string]string{
 	// for the generated app's browserless tests.
 	"github.com/go-webauthn/webauthn":    "v0.18.2",
 	"github.com/descope/virtualwebauthn": "v1.0.3",
+}
+
+// pinnedGo is the go directive of each pinned module's own go.mod (TestPinnedGoLines reads them
+// from the module cache), "" for a module without one. A host's go line must be at least the
+// highest of them among the modules its plan requires: the go command refuses to build a module
+// whose dependencies declare a newer Go (see goFloor).
+var pinnedGo = map[string]string{
+	"golang.org/x/crypto":                                      "1.26.0",
+	"modernc.org/sqlite":                                       "1.26.0",
+	"github.com/jackc/pgx/v5":                                  "1.25.0",
+	"github.com/pressly/goose/v3":                              "1.26.0",
+	"github.com/google/uuid":                                   "",
+	"github.com/pquerna/otp":                                   "1.12",
+	"github.com/wneessen/go-mail":                              "1.25.0",
+	"github.com/riverqueue/river":                              "1.26.0",
+	"github.com/riverqueue/river/riverdriver/riversqlite":      "1.26.0",
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql": "1.26.0",
+	"github.com/emersion/go-smtp":                              "1.13",
+	"github.com/go-webauthn/webauthn":                          "1.26.0",
+	"github.com/descope/virtualwebauthn":                       "1.21",
+}
+
+// goFloor is the lowest go line a host can have with reqs: the highest go directive among them.
+func goFloor(reqs []module.Version) string {
+	floor := "1.21"
+	for _, r := range reqs {
+		if v := pinnedGo[r.Path]; v != "" && gover.Compare("go"+v, "go"+floor) > 0 {
+			floor = v
+		}
+	}
+	return floor
 }

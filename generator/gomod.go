@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	gover "go/version"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -44,6 +45,27 @@ func addRequires(gomod []byte, reqs []module.Version) ([]byte, error) {
 	}
 	if !bytes.HasSuffix(out, []byte("\n")) {
 		out = append(out, '\n')
+	}
+	return out, nil
+}
+
+// setGoLine returns go.mod with its go directive set to v (added when missing), formatted by
+// modfile; a toolchain line older than v is dropped, as `go mod edit -go` does.
+func setGoLine(gomod []byte, v string) ([]byte, error) {
+	f, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		return nil, fmt.Errorf("parse go.mod: %w", err)
+	}
+	if err := f.AddGoStmt(v); err != nil {
+		return nil, fmt.Errorf("set the go line: %w", err)
+	}
+	if f.Toolchain != nil && gover.Compare(f.Toolchain.Name, "go"+v) < 0 {
+		f.DropToolchainStmt()
+	}
+	f.Cleanup()
+	out, err := f.Format()
+	if err != nil {
+		return nil, fmt.Errorf("format go.mod: %w", err)
 	}
 	return out, nil
 }

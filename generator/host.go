@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/semver"
 )
 
 // Host is what the generator knows about the target module, read from an fs.FS rooted at the
@@ -27,6 +26,9 @@ type Host struct {
 	// MainDirs are the directories holding a hand-written package main (slash paths, "." for
 	// the root). A cmd/server written by an earlier run of sigra-install does not count.
 	MainDirs []string
+
+	// Vendored is true when the host keeps its dependencies in vendor/ (go mod vendor).
+	Vendored bool
 
 	// Migrations maps "dialect/name.sql" (the file name without its version prefix) to the
 	// path of a migration already in the host, so a re-run reuses it instead of adding another.
@@ -61,12 +63,8 @@ func LoadHost(fsys fs.FS) (*Host, error) {
 	if mf.Go != nil {
 		h.GoVersion = mf.Go.Version
 	}
-	if h.GoVersion == "" || semver.Compare("v"+h.GoVersion, "v"+GoFloor) < 0 {
-		have := h.GoVersion
-		if have == "" {
-			have = "no go line"
-		}
-		return nil, &HostError{fmt.Sprintf("go.mod says go %s; the generated code needs go %s or later: run `go mod edit -go=%s`", have, GoFloor, GoFloor)}
+	if _, err := fs.Stat(fsys, "vendor/modules.txt"); err == nil {
+		h.Vendored = true
 	}
 	if err := h.scan(); err != nil {
 		return nil, err

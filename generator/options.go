@@ -22,6 +22,11 @@ type Options struct {
 	API      bool // personal access tokens (--api)
 	JWT      bool // JWT access + rotating refresh tokens (--jwt)
 
+	// BumpGo lets the plan raise the host's go line to the generated code's floor (--bump-go)
+	// instead of refusing a host whose go line is lower. It is an operation flag: it changes
+	// go.mod, never the generated files, and is not recorded in the manifest.
+	BumpGo bool
+
 	// Now stamps migration versions. The CLI passes the wall clock; tests pass a fixed time
 	// so that output is deterministic.
 	Now time.Time

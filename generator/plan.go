@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"fmt"
+	gover "go/version"
 	"io/fs"
 	"path"
 	"runtime"
@@ -39,7 +40,28 @@ type Plan struct {
 	Injections []Injection
 	Requires   []module.Version
 	GoMod      []byte   // go.mod after adding Requires (equal to the host's when nothing is new)
+	GoFloor    string   // the lowest go line the required modules allow (goFloor)
+	GoBump     *GoBump  // set when --bump-go raises the host's go line
 	Notes      []string // next steps printed after the report
+}
+
+// GoBump is the change --bump-go makes to the host's go line.
+type GoBump struct {
+	From, To string // "" From: the host had no go line
+	Vendored bool   // the host has vendor/, which go mod vendor must refresh
+}
+
+// GoLineError refuses a host whose go line is below the floor of the modules the generated
+// code requires. Its message names --bump-go.
+type GoLineError struct{ Have, Need string }
+
+func (e *GoLineError) Error() string {
+	have := "go " + e.Have
+	if e.Have == "" {
+		have = "no go line"
+	}
+	return fmt.Sprintf("go.mod says %s, but the generated code needs go %s or later (the modules it requires declare it); "+
+		"re-run with --bump-go to raise the go line, or run `go mod edit -go=%s` yourself", have, e.Need, e.Need)
 }
 
 // Feature is one unit of the generated system. A feature contributes files, requires and
@@ -132,8 +154,18 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 	if err := checkRenderedImports(m, p.Files); err != nil {
 		return nil, err
 	}
-	gomod, err := addRequires(host.GoMod, p.Requires)
-	if err != nil {
+	p.GoFloor = goFloor(p.Requires)
+	gomod := host.GoMod
+	if host.GoVersion == "" || gover.Compare("go"+host.GoVersion, "go"+p.GoFloor) < 0 {
+		if !opts.BumpGo {
+			return nil, &GoLineError{Have: host.GoVersion, Need: p.GoFloor}
+		}
+		p.GoBump = &GoBump{From: host.GoVersion, To: p.GoFloor, Vendored: host.Vendored}
+		if gomod, err = setGoLine(gomod, p.GoFloor); err != nil {
+			return nil, err
+		}
+	}
+	if gomod, err = addRequires(gomod, p.Requires); err != nil {
 		return nil, err
 	}
 	p.GoMod = gomod

@@ -36,7 +36,7 @@ type flags struct {
 	api, jwt                    bool
 	dir                         string
 	dryRun, force, noTidy, yes  bool
-	diff                        bool
+	diff, bumpGo                bool
 }
 
 // Main runs the CLI with args (without the program name) and returns the exit status.
@@ -110,6 +110,7 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
 	fl.BoolVar(&f.diff, "diff", false, "print a unified diff for every file the run would change, and write nothing")
+	fl.BoolVar(&f.bumpGo, "bump-go", false, "raise go.mod's go line to what the generated code needs, when it is lower")
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
@@ -134,6 +135,7 @@ func (f flags) options(args []string) generator.Options {
 	opts.BinaryID = f.binaryID && !f.noBinaryID
 	opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
 	opts.API, opts.JWT = f.api, f.jwt
+	opts.BumpGo = f.bumpGo
 	return opts
 }
 
@@ -228,6 +230,20 @@ func tidy(dir string) ([]byte, error) {
 func Report(w io.Writer, plan *generator.Plan, actions []generator.Action) {
 	for _, a := range actions {
 		fmt.Fprintln(w, generator.FormatAction(a))
+	}
+	if b := plan.GoBump; b != nil {
+		from := "no go line"
+		if b.From != "" {
+			from = "go " + b.From
+		}
+		fmt.Fprintf(w, "* raising the go line in go.mod: %s -> go %s (--bump-go). What that changes:\n", from, b.To)
+		fmt.Fprintf(w, "    - the module's language version is Go %s: go vet runs that release's checks, and newer language features become available\n", b.To)
+		fmt.Fprintf(w, "    - everyone building it needs Go %s or later: update Dockerfile base images and CI images\n", b.To)
+		if b.Vendored {
+			fmt.Fprintln(w, "    - vendor/ must match go.mod again: run `go mod vendor` after `go mod tidy`")
+		} else {
+			fmt.Fprintln(w, "    - a vendor/ directory, if you add one, follows the new go line (go mod vendor)")
+		}
 	}
 }
 
