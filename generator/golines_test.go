@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"os/exec"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -87,5 +88,31 @@ func TestGoLineFloor(t *testing.T) {
 	p, err := Build(o, hostGo(t, "module m\n\ngo 1.26.8\n", nil))
 	if err != nil || p.GoBump != nil || !strings.Contains(string(p.GoMod), "\ngo 1.26.8\n") {
 		t.Fatalf("a host above the floor: %v, bump %+v\n%s", err, p.GoBump, p.GoMod)
+	}
+}
+
+// TestHostPackageIsRefused: a name whose generated package is already a package of the host's
+// own is a bad argument, refused before anything is written; a directory holding only
+// generated files (a re-run) is not.
+func TestHostPackageIsRefused(t *testing.T) {
+	gomod := "module example.com/app\n\ngo 1.26.8\n"
+	for _, c := range []struct {
+		args          [3]string
+		file, arg, in string
+	}{
+		{[3]string{"Models", "User", "users"}, "internal/models/models.go", "context", "internal/models"},
+		{[3]string{"Accounts", "User", "users"}, "internal/userauth/jwt.go", "schema", "internal/userauth"},
+		{[3]string{"Accounts", "User", "users"}, "internal/accountsweb/handlers.go", "context", "internal/accountsweb"},
+	} {
+		h := hostGo(t, gomod, map[string]string{c.file: "package " + path.Base(path.Dir(c.file)) + "\n"})
+		_, err := Build(DefaultOptions(c.args[0], c.args[1], c.args[2]), h)
+		var ae *ArgError
+		if !errors.As(err, &ae) || ae.Arg != c.arg || !strings.Contains(err.Error(), c.in+", which is already a package of yours ("+c.file+")") {
+			t.Errorf("%v with %s: got %v", c.args, c.file, err)
+		}
+	}
+	ours := hostGo(t, gomod, map[string]string{"internal/accounts/user.go": Provenance + "\n\npackage accounts\n"})
+	if _, err := Build(DefaultOptions("Accounts", "User", "users"), ours); err != nil {
+		t.Errorf("a directory of generated files: %v", err)
 	}
 }

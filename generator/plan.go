@@ -110,6 +110,9 @@ func buildWith(opts Options, host *Host, tmpl fs.FS) (*Plan, error) {
 		opts.Now = time.Now()
 	}
 	m := newModel(opts, host.Module)
+	if err := checkHostPackages(m, host); err != nil {
+		return nil, err
+	}
 	p := &Plan{Model: m}
 	b := &Builder{Model: m, Host: host, plan: p, r: &renderer{fsys: tmpl, model: m}}
 	enabled := map[string]bool{}
