@@ -279,12 +279,16 @@ func TestEditedFileIsAConflict(t *testing.T) {
 	}
 }
 
+// TestUnrecordedFileIsAConflict: a file at a generated path that sigra-install never wrote
+// (here a migration of the same name; a Go file of the owner's in a generated package's
+// directory is refused earlier, as a name clash: TestHostPackageIsRefused).
 func TestUnrecordedFileIsAConflict(t *testing.T) {
 	dir := newMiniHost(t)
-	writeHostFile(t, dir, userGo, "package accounts\n")
+	const theirs = "migrations/sqlite/20200101000000_create_users_auth.sql"
+	writeHostFile(t, dir, theirs, "-- +goose Up\nCREATE TABLE users (id INTEGER PRIMARY KEY, login TEXT);\n")
 	_, _, err := check(t, dir, miniTemplates(nil), miniOptions(true), CheckOptions{})
 	var ce *ConflictError
-	if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != userGo {
+	if !errors.As(err, &ce) || strings.Join(ce.Paths, ",") != theirs {
 		t.Fatalf("got %v, want a conflict on the file sigra-install never wrote", err)
 	}
 }
