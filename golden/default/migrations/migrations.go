@@ -10,6 +10,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"regexp"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 )
@@ -36,8 +38,62 @@ func Up(ctx context.Context, db *sql.DB, dialect string) error {
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
+	if err := checkTablesFree(ctx, db, dialect, dir, provider); err != nil {
+		return err
+	}
 	if _, err := provider.Up(ctx); err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
 	return nil
+}
+
+// createTable finds the tables a migration creates (CREATE TABLE IF NOT EXISTS may meet an
+// existing table by design, so it is left out).
+var createTable = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+([a-z_][a-z0-9_]*)\s*\(`)
+
+// checkTablesFree refuses to run a pending migration whose table already exists: in a database
+// the host used before, that table is someone else's, and the migration would fail halfway with
+// a driver message that names neither the cause nor the way out.
+func checkTablesFree(ctx context.Context, db *sql.DB, dialect string, dir fs.FS, provider *goose.Provider) error {
+	status, err := provider.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migrations: status: %w", err)
+	}
+	exists := `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $1`
+	if dialect == "postgres" {
+		exists = `SELECT COUNT(*) FROM (SELECT to_regclass($1) AS t) c WHERE t IS NOT NULL`
+	}
+	for _, st := range status {
+		if st.State != goose.StatePending {
+			continue
+		}
+		src, err := fs.ReadFile(dir, st.Source.Path)
+		if err != nil {
+			return fmt.Errorf("migrations: %w", err)
+		}
+		for _, m := range createTable.FindAllStringSubmatch(string(src), -1) {
+			table := strings.ToLower(m[1])
+			var n int
+			if err := db.QueryRowContext(ctx, exists, table).Scan(&n); err != nil {
+				return fmt.Errorf("migrations: look for table %s: %w", table, err)
+			}
+			if n > 0 {
+				return &TableExistsError{Table: table, Migration: st.Source.Path}
+			}
+		}
+	}
+	return nil
+}
+
+// TableExistsError is a pending migration meeting a table that is already in the database.
+type TableExistsError struct{ Table, Migration string }
+
+func (e *TableExistsError) Error() string {
+	msg := fmt.Sprintf("migrations: table %s already exists in this database, but migration %s, which creates it, has not run here, "+
+		"so the table is not one of these migrations'", e.Table, e.Migration)
+	if e.Table == "users" || strings.HasPrefix(e.Table, "user_") {
+		return msg + ". Its name comes from `sigra-install Accounts User users` (users from the third argument, " +
+			"the user_ tables from the second): generate again with names that are free here, or drop the old table if nothing uses it"
+	}
+	return msg + ". Its name is fixed: rename your table, or give the app a database of its own"
 }
