@@ -3,6 +3,8 @@ package generator_test
 import (
 	"bytes"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -219,5 +221,25 @@ func TestBuild(t *testing.T) {
 		bin := filepath.Join(t.TempDir(), "app")
 		goCmd(t, dir, nil, "build", "-o", bin, ".")
 		require.FileExists(t, bin)
+	})
+	// A host that builds its routes in a helper (routes() returns the mux to main) gets the
+	// wiring there, and the service must outlive the helper: the built host serves a POST
+	// (registration) and its own route.
+	t.Run("host-routes-helper", func(t *testing.T) {
+		parallelBuild(t)
+		dir := generatedHostFrom(t, "host-routes-helper", "routeshelper", []string{"Accounts", "User", "users"})
+		main, err := os.ReadFile(filepath.Join(dir, "main.go"))
+		require.NoError(t, err)
+		require.Contains(t, string(main), "func routes() http.Handler {\n\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n")
+		require.NotContains(t, string(main), "defer accountsService.Close()", "a deferred Close in routes() closes the database before the first request")
+		goCmd(t, dir, nil, "vet", "./...")
+		bin := filepath.Join(t.TempDir(), "app")
+		goCmd(t, dir, nil, "build", "-o", bin, ".")
+		srv := startServer(t, bin, t.TempDir())
+		b := newBrowser(t, srv.base)
+		res := b.post("/users/register", url.Values{"email": {"ada@example.com"}, "password": {"violet-harbor-lantern-42"}})
+		require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
+		require.Contains(t, res.body, "Check your email")
+		require.Contains(t, b.get("/hello").body, "hello from the host")
 	})
 }

@@ -19,8 +19,11 @@ import (
 var injectionImports = []string{"context", "log", "log/slog"}
 
 // wiringSnippet is the block that mounts the generated routes on the host's ServeMux, guarded
-// by markers so a re-run recognises it. indent prefixes every line.
-func wiringSnippet(m *Model, mux, indent string) string {
+// by markers so a re-run recognises it. indent prefixes every line. inMain says the block goes
+// into func main, which lives as long as the server: only there may it close the service when
+// the function returns. In a helper that builds the routes (routes(), api.New()) a deferred
+// Close would run before the first request and every request would meet a closed database.
+func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
 	lines := []string{
 		"// sigra:begin " + m.Pkg,
 		fmt.Sprintf("%[1]sConfig, err := %[1]s.ConfigFromEnv()", m.Pkg),
@@ -31,10 +34,18 @@ func wiringSnippet(m *Model, mux, indent string) string {
 		"if err != nil {",
 		fmt.Sprintf("\tlog.Fatalf(\"%s: %%v\", err)", m.Pkg),
 		"}",
-		fmt.Sprintf("defer %sService.Close()", m.Pkg),
-		fmt.Sprintf("%s.New(%sService, slog.Default()).Mount(%s)", m.WebPkg, m.Pkg, mux),
-		"// sigra:end " + m.Pkg,
 	}
+	if inMain {
+		lines = append(lines, fmt.Sprintf("defer %sService.Close()", m.Pkg))
+	} else {
+		lines = append(lines,
+			"// The service stays open for the life of the process: this function returns before",
+			fmt.Sprintf("// the server stops, so it must not close it. Call %sService.Close() on shutdown.", m.Pkg))
+	}
+	lines = append(lines,
+		fmt.Sprintf("%s.New(%sService, slog.Default()).Mount(%s)", m.WebPkg, m.Pkg, mux),
+		"// sigra:end "+m.Pkg,
+	)
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString(indent + l + "\n")
@@ -165,7 +176,7 @@ func spliceWiring(m *Model, name string, src []byte) (out []byte, ok bool, reaso
 	indent := string(lf[lineStart:fset.Position(anchor.Pos()).Offset])
 	spliced := make([]byte, 0, len(lf)+1024)
 	spliced = append(spliced, lf[:insertAt]...)
-	spliced = append(spliced, wiringSnippet(m, muxName, indent)...)
+	spliced = append(spliced, wiringSnippet(m, muxName, indent, inFuncMain(f, anchor))...)
 	spliced = append(spliced, lf[insertAt:]...)
 
 	fset = token.NewFileSet()
@@ -226,6 +237,21 @@ func manualText(m *Model, file, reason string) string {
 		fmt.Fprintf(&b, "        %q\n", imp)
 	}
 	b.WriteString("    and these lines after your ServeMux is created (mux is your *http.ServeMux):\n")
-	b.WriteString(wiringSnippet(m, "mux", "        "))
+	b.WriteString(wiringSnippet(m, "mux", "        ", true))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// inFuncMain reports whether n sits directly in func main (not in a helper, a method or a
+// function literal), the one function that runs as long as the program does.
+func inFuncMain(f *ast.File, n ast.Node) bool {
+	path, _ := astutil.PathEnclosingInterval(f, n.Pos(), n.End())
+	for _, p := range path {
+		switch fn := p.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.FuncDecl:
+			return fn.Recv == nil && fn.Name.Name == "main"
+		}
+	}
+	return false
 }

@@ -77,6 +77,33 @@ func TestInjectAfterServeMux(t *testing.T) {
 	}
 }
 
+// TestInjectIntoARoutesHelperNeverClosesTheService: in a helper that builds the routes and
+// returns them, a deferred Close would close the database before the first request. The
+// block in main closes it; the one in routes() does not, and says why.
+func TestInjectIntoARoutesHelperNeverClosesTheService(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	helper := "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":4000\", routes())\n}\n\n" +
+		"func routes() http.Handler {\n\tmux := http.NewServeMux()\n\treturn mux\n}\n"
+	inLiteral := "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tbuild := func() http.Handler {\n\t\tmux := http.NewServeMux()\n\t\treturn mux\n\t}\n\thttp.ListenAndServe(\":4000\", build())\n}\n"
+	for name, src := range map[string]string{"main": mainWithMux, "routes helper": helper, "function literal": inLiteral} {
+		inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+		if inj.Manual != "" || inj.Data == nil {
+			t.Fatalf("%s: want an automatic injection, got %+v", name, inj)
+		}
+		out := string(inj.Data)
+		closes := strings.Contains(out, "defer accountsService.Close()")
+		if closes != (name == "main") {
+			t.Errorf("%s: defer Close injected = %v:\n%s", name, closes, out)
+		}
+		if name != "main" && !strings.Contains(out, "must not close it. Call accountsService.Close() on shutdown.") {
+			t.Errorf("%s: the block does not say why it leaves the service open:\n%s", name, out)
+		}
+		if _, err := parser.ParseFile(token.NewFileSet(), "main.go", inj.Data, 0); err != nil {
+			t.Fatalf("%s: injected file does not parse: %v", name, err)
+		}
+	}
+}
+
 func TestInjectKeepsCRLF(t *testing.T) {
 	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
 	crlf := strings.ReplaceAll(mainWithMux, "\n", "\r\n")
