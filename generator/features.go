@@ -62,7 +62,11 @@ func (injectFeature) Name() string                   { return "inject" }
 func (injectFeature) Enabled(_ *Model, h *Host) bool { return len(h.MainDirs) > 0 }
 
 func (injectFeature) Contribute(b *Builder) error {
-	b.Inject(planMainInjection(b.Model, b.Host))
+	inj, err := planMainInjection(b.Model, b.Host)
+	if err != nil {
+		return err
+	}
+	b.Inject(inj)
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"go/parser"
 	"go/token"
 	"path"
+	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,38 +57,120 @@ func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
 
 func injectionMarker(m *Model) string { return "// sigra:begin " + m.Pkg }
 
-// planMainInjection finds `x := http.NewServeMux()` in the host's main package and splices the
-// wiring after it. When there is no such anchor, or the file cannot be edited without touching
-// unrelated lines, it returns a manual step with the exact lines to add.
-func planMainInjection(m *Model, h *Host) Injection {
+// planMainInjection finds `x := http.NewServeMux()` in the host's main package that serves
+// HTTP and splices the wiring after it. When there is no such anchor, or the file cannot be
+// edited without touching unrelated lines, it returns a manual step with the exact lines to add.
+// With several main packages it takes the one that serves HTTP (m.Main, from --main, names it
+// outright), and the manual text never names a command-line tool's main.
+func planMainInjection(m *Model, h *Host) (Injection, error) {
 	marker := injectionMarker(m)
-	var candidates []string
-	for _, dir := range h.MainDirs {
-		entries, err := readDirGo(h, dir)
-		if err != nil {
-			continue
-		}
-		candidates = append(candidates, entries...)
-	}
-	sort.Strings(candidates)
-	for _, p := range candidates {
-		src, _ := h.ReadFile(p)
-		if bytes.Contains(src, []byte(marker)) {
-			return Injection{Path: p, Marker: marker, Already: true}
+	// A block already injected is found wherever the owner left it.
+	for _, p := range mainFiles(h, h.MainDirs) {
+		if src, _ := h.ReadFile(p); bytes.Contains(src, []byte(marker)) {
+			return Injection{Path: p, Marker: marker, Already: true}, nil
 		}
 	}
+	dirs, err := serverMains(m, h)
+	if err != nil {
+		return Injection{}, err
+	}
+	if len(dirs) == 0 {
+		target := "the main package that serves HTTP"
+		reason := fmt.Sprintf("none of the main packages here (%s) starts an HTTP server; pass --main PATH to name the one that should", strings.Join(h.MainDirs, ", "))
+		return Injection{Path: firstOr(h.MainDirs, "."), Marker: marker, Manual: manualText(m, target, reason)}, nil
+	}
+	candidates := mainFiles(h, dirs)
 	for _, p := range candidates {
 		src, _ := h.ReadFile(p)
 		data, ok, reason := spliceWiring(m, p, src)
 		if ok {
-			return Injection{Path: p, Marker: marker, Data: data}
+			return Injection{Path: p, Marker: marker, Data: data}, nil
 		}
 		if reason != "" {
-			return Injection{Path: p, Marker: marker, Manual: manualText(m, p, reason)}
+			return Injection{Path: p, Marker: marker, Manual: manualText(m, p, reason)}, nil
 		}
 	}
-	target := path.Join(firstOr(h.MainDirs, "."), "main.go")
-	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "no `mux := http.NewServeMux()` found in package main")}
+	target := path.Join(dirs[0], "main.go")
+	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "no `mux := http.NewServeMux()` found in package main")}, nil
+}
+
+// mainFiles lists the non-test Go files of dirs, sorted.
+func mainFiles(h *Host, dirs []string) []string {
+	var files []string
+	for _, dir := range dirs {
+		entries, err := readDirGo(h, dir)
+		if err != nil {
+			continue
+		}
+		files = append(files, entries...)
+	}
+	sort.Strings(files)
+	return files
+}
+
+// serverMains returns the main packages to wire: the one --main names, else those that start an
+// HTTP server (a CLI's main is left alone), in path order.
+func serverMains(m *Model, h *Host) ([]string, error) {
+	if m.Main != "" {
+		want := path.Clean(strings.TrimPrefix(filepath.ToSlash(m.Main), "./"))
+		if strings.HasSuffix(want, ".go") {
+			want = path.Dir(want)
+		}
+		if slices.Contains(h.MainDirs, want) {
+			return []string{want}, nil
+		}
+		return nil, &HostError{fmt.Sprintf("--main %s: no package main of yours there (main packages: %s)", m.Main, strings.Join(h.MainDirs, ", "))}
+	}
+	var dirs []string
+	for _, dir := range h.MainDirs {
+		if startsHTTPServer(h, dir) {
+			dirs = append(dirs, dir)
+		}
+	}
+	return dirs, nil
+}
+
+// serveCalls are the calls that start an HTTP server: net/http's, and those of the routers
+// hosts use (gin's Run, echo's Start).
+var serveCalls = map[string]bool{
+	"ListenAndServe": true, "ListenAndServeTLS": true, "Serve": true, "ServeTLS": true,
+	"Run": true, "RunTLS": true, "Start": true, "StartTLS": true,
+}
+
+// startsHTTPServer reports whether the main package in dir imports net/http or a router and
+// calls something that starts serving.
+func startsHTTPServer(h *Host, dir string) bool {
+	for _, p := range mainFiles(h, []string{dir}) {
+		src, _ := h.ReadFile(p)
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, 0)
+		if err != nil {
+			continue
+		}
+		web := false
+		for _, imp := range f.Imports {
+			switch ip, _ := strconv.Unquote(imp.Path.Value); {
+			case ip == "net/http", strings.HasPrefix(ip, "github.com/go-chi/chi"), strings.HasPrefix(ip, "github.com/gin-gonic/gin"),
+				strings.HasPrefix(ip, "github.com/labstack/echo"), strings.HasPrefix(ip, "github.com/gorilla/mux"):
+				web = true
+			}
+		}
+		if !web {
+			continue
+		}
+		serves := false
+		ast.Inspect(f, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && serveCalls[sel.Sel.Name] {
+					serves = true
+				}
+			}
+			return !serves
+		})
+		if serves {
+			return true
+		}
+	}
+	return false
 }
 
 func firstOr(list []string, def string) string {

@@ -42,7 +42,7 @@ func main() {
 func TestInjectAfterServeMux(t *testing.T) {
 	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
 	h := hostWith(t, map[string]string{"main.go": mainWithMux})
-	inj := planMainInjection(m, h)
+	inj, _ := planMainInjection(m, h)
 	if inj.Manual != "" || inj.Already || inj.Path != "main.go" {
 		t.Fatalf("want an automatic injection into main.go, got %+v", inj)
 	}
@@ -72,7 +72,7 @@ func TestInjectAfterServeMux(t *testing.T) {
 
 	// A second run finds the marker and does nothing.
 	h2 := hostWith(t, map[string]string{"main.go": out})
-	if again := planMainInjection(m, h2); !again.Already {
+	if again, _ := planMainInjection(m, h2); !again.Already {
 		t.Fatalf("re-run should report already injected, got %+v", again)
 	}
 }
@@ -86,7 +86,7 @@ func TestInjectIntoARoutesHelperNeverClosesTheService(t *testing.T) {
 		"func routes() http.Handler {\n\tmux := http.NewServeMux()\n\treturn mux\n}\n"
 	inLiteral := "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tbuild := func() http.Handler {\n\t\tmux := http.NewServeMux()\n\t\treturn mux\n\t}\n\thttp.ListenAndServe(\":4000\", build())\n}\n"
 	for name, src := range map[string]string{"main": mainWithMux, "routes helper": helper, "function literal": inLiteral} {
-		inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+		inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
 		if inj.Manual != "" || inj.Data == nil {
 			t.Fatalf("%s: want an automatic injection, got %+v", name, inj)
 		}
@@ -104,10 +104,37 @@ func TestInjectIntoARoutesHelperNeverClosesTheService(t *testing.T) {
 	}
 }
 
+// TestInjectPicksTheMainThatServesHTTP: with a command-line tool's main beside the server's,
+// the wiring goes into the server's; with only tools, the manual text names none of them and
+// points at --main; --main names the package outright, and a wrong one is refused.
+func TestInjectPicksTheMainThatServesHTTP(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	tool := "package main\n\nimport (\n\t\"flag\"\n\t\"fmt\"\n)\n\nfunc main() {\n\tflag.Parse()\n\tfmt.Println(flag.Args())\n}\n"
+	files := map[string]string{"cmd/admin/main.go": tool, "cmd/web/main.go": mainWithMux}
+	inj, err := planMainInjection(m, hostWith(t, files))
+	if err != nil || inj.Path != "cmd/web/main.go" || inj.Data == nil {
+		t.Fatalf("want the injection in cmd/web/main.go, got %+v, %v", inj, err)
+	}
+
+	inj, err = planMainInjection(m, hostWith(t, map[string]string{"cmd/admin/main.go": tool}))
+	if err != nil || inj.Manual == "" || strings.Contains(inj.Manual, "cmd/admin/main.go") || !strings.Contains(inj.Manual, "--main PATH") {
+		t.Fatalf("only a tool's main: want manual text that names no CLI main and mentions --main, got %+v, %v", inj, err)
+	}
+
+	m.Main = "./cmd/web/main.go"
+	if inj, err = planMainInjection(m, hostWith(t, files)); err != nil || inj.Path != "cmd/web/main.go" {
+		t.Fatalf("--main ./cmd/web/main.go: %+v, %v", inj, err)
+	}
+	m.Main = "cmd/worker"
+	if _, err = planMainInjection(m, hostWith(t, files)); err == nil || !strings.Contains(err.Error(), "--main cmd/worker: no package main of yours there (main packages: cmd/admin, cmd/web)") {
+		t.Fatalf("--main naming no main package: %v", err)
+	}
+}
+
 func TestInjectKeepsCRLF(t *testing.T) {
 	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
 	crlf := strings.ReplaceAll(mainWithMux, "\n", "\r\n")
-	inj := planMainInjection(m, hostWith(t, map[string]string{"cmd/web/main.go": crlf}))
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"cmd/web/main.go": crlf}))
 	if inj.Manual != "" {
 		t.Fatalf("unexpected manual step: %s", inj.Manual)
 	}
@@ -119,7 +146,7 @@ func TestInjectKeepsCRLF(t *testing.T) {
 func TestInjectUsesTheHostsMuxName(t *testing.T) {
 	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
 	src := strings.ReplaceAll(mainWithMux, "mux", "router")
-	inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
 	if !strings.Contains(string(inj.Data), ".Mount(router)") {
 		t.Errorf("wiring should mount on router:\n%s", inj.Data)
 	}
@@ -139,7 +166,7 @@ func main() { http.ListenAndServe(":8080", nil) }
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			inj := planMainInjection(m, hostWith(t, map[string]string{"main.go": c.src}))
+			inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": c.src}))
 			if inj.Manual == "" || inj.Data != nil {
 				t.Fatalf("want a manual step, got %+v", inj)
 			}

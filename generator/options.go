@@ -26,6 +26,9 @@ type Options struct {
 	// instead of refusing a host whose go line is lower. It is an operation flag: it changes
 	// go.mod, never the generated files, and is not recorded in the manifest.
 	BumpGo bool
+	// Main names the main package to wire (--main PATH, a directory or a file in it) when the
+	// host has several; empty picks the one that starts an HTTP server.
+	Main string
 
 	// Now stamps migration versions. The CLI passes the wall clock; tests pass a fixed time
 	// so that output is deterministic.

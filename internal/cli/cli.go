@@ -37,6 +37,7 @@ type flags struct {
 	dir                         string
 	dryRun, force, noTidy, yes  bool
 	diff, bumpGo                bool
+	main                        string
 }
 
 // Main runs the CLI with args (without the program name) and returns the exit status.
@@ -110,6 +111,7 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
 	fl.BoolVar(&f.diff, "diff", false, "print a unified diff for every file the run would change, and write nothing")
+	fl.StringVar(&f.main, "main", "", "the main package to wire (a directory such as cmd/web), when the host has several")
 	fl.BoolVar(&f.bumpGo, "bump-go", false, "raise go.mod's go line to what the generated code needs, when it is lower")
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
@@ -136,6 +138,7 @@ func (f flags) options(args []string) generator.Options {
 	opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
 	opts.API, opts.JWT = f.api, f.jwt
 	opts.BumpGo = f.bumpGo
+	opts.Main = f.main
 	return opts
 }
 
