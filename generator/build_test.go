@@ -211,7 +211,8 @@ func TestBuild(t *testing.T) {
 		require.NoError(t, err)
 		for _, want := range []string{
 			"\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n",
-			"\taccountsweb.New(accountsService, slog.Default()).Mount(mux)\n\t// sigra:end accounts\n",
+			"\taccountsWeb.MountDevMailbox(mux) // development only: the emails, so their links work\n\t// sigra:end accounts\n",
+			"\tgo accountsService.RunMaintenance(context.Background(), time.Hour)\n",
 			"\"example.com/app/internal/accountsweb\"",
 		} {
 			require.Contains(t, string(main), want, "main.go after the injection")

@@ -18,7 +18,7 @@ import (
 )
 
 // injectionImports are the imports the wiring snippet needs, besides the generated packages.
-var injectionImports = []string{"context", "log", "log/slog"}
+var injectionImports = []string{"context", "log", "log/slog", "time"}
 
 // wiringSnippet is the block that mounts the generated routes on the host's ServeMux, guarded
 // by markers so a re-run recognises it. indent prefixes every line. inMain says the block goes
@@ -45,7 +45,16 @@ func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
 			fmt.Sprintf("// the server stops, so it must not close it. Call %sService.Close() on shutdown.", m.Pkg))
 	}
 	lines = append(lines,
-		fmt.Sprintf("%s.New(%sService, slog.Default()).Mount(%s)", m.WebPkg, m.Pkg, mux),
+		"// What cmd/server runs besides: housekeeping (expired tokens and sessions, accounts past",
+		"// their deletion grace) hourly, and with MAIL_DELIVERY=queue the mail worker (stop it with",
+		fmt.Sprintf("// %sService.StopMailQueue after your server has shut down).", m.Pkg),
+		fmt.Sprintf("go %sService.RunMaintenance(context.Background(), time.Hour)", m.Pkg),
+		fmt.Sprintf("if err := %sService.StartMailQueue(context.Background()); err != nil {", m.Pkg),
+		fmt.Sprintf("\tlog.Fatalf(\"%s mail queue: %%v\", err)", m.Pkg),
+		"}",
+		fmt.Sprintf("%[1]sWeb := %[2]s.New(%[1]sService, slog.Default())", m.Pkg, m.WebPkg),
+		fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, mux),
+		fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, mux),
 		"// sigra:end "+m.Pkg,
 	)
 	var b strings.Builder

@@ -49,7 +49,11 @@ func TestInjectAfterServeMux(t *testing.T) {
 	out := string(inj.Data)
 	for _, want := range []string{
 		"\t// sigra:begin accounts\n",
-		"\taccountsweb.New(accountsService, slog.Default()).Mount(mux)\n",
+		"\taccountsWeb := accountsweb.New(accountsService, slog.Default())\n\taccountsWeb.Mount(mux)\n",
+		"\tgo accountsService.RunMaintenance(context.Background(), time.Hour)\n",
+		"\tif err := accountsService.StartMailQueue(context.Background()); err != nil {\n",
+		"\taccountsWeb.MountDevMailbox(mux)",
+		"\"time\"",
 		"\"example.com/app/internal/accounts\"",
 		"\"example.com/app/internal/accountsweb\"",
 		"\"context\"",
@@ -170,7 +174,7 @@ func main() { http.ListenAndServe(":8080", nil) }
 			if inj.Manual == "" || inj.Data != nil {
 				t.Fatalf("want a manual step, got %+v", inj)
 			}
-			for _, want := range []string{c.reason, "accountsweb.New(accountsService, slog.Default()).Mount(mux)", `"example.com/app/internal/accounts"`} {
+			for _, want := range []string{c.reason, "accountsWeb.Mount(mux)", "go accountsService.RunMaintenance(context.Background(), time.Hour)", `"example.com/app/internal/accounts"`} {
 				if !strings.Contains(inj.Manual, want) {
 					t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
 				}

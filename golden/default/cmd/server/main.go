@@ -90,7 +90,7 @@ func run(args []string, logger *slog.Logger) error {
 	// database closes (defers run last first).
 	cleanCtx, stopCleaning := context.WithCancel(ctx)
 	var cleaner sync.WaitGroup
-	cleaner.Go(func() { runMaintenance(cleanCtx, svc, logger) })
+	cleaner.Go(func() { svc.RunMaintenance(cleanCtx, time.Hour) })
 	defer cleaner.Wait()
 	defer stopCleaning()
 
@@ -157,33 +157,4 @@ func serve(ctx context.Context, cfg accounts.Config, handler http.Handler, logge
 		return err
 	}
 	return nil
-}
-
-// maintenanceInterval is how often runMaintenance repeats its work.
-const maintenanceInterval = time.Hour
-
-// runMaintenance does the app's periodic housekeeping, at start and then every
-// maintenanceInterval until ctx is cancelled: it deletes expired tokens, sessions and
-// rate-limit windows, and purges accounts whose deletion grace period is over. A failed run
-// is logged and tried again at the next tick. Running it on several instances at once is safe.
-func runMaintenance(ctx context.Context, svc *accounts.Service, logger *slog.Logger) {
-	ticker := time.NewTicker(maintenanceInterval)
-	defer ticker.Stop()
-	for {
-		if n, err := svc.DeleteExpired(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("delete expired rows", "error", err)
-		} else if n > 0 {
-			logger.Info("deleted expired rows", "count", n)
-		}
-		if n, err := svc.PurgeDeletedAccounts(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("purge deleted accounts", "error", err)
-		} else if n > 0 {
-			logger.Info("purged deleted accounts", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-	}
 }

@@ -129,6 +129,12 @@ func (s *Server) MountApp(mux *http.ServeMux) {
 	s.mountMailbox(mux)
 }
 
+// MountDevMailbox registers the dev mailbox (/dev/mailbox), where the emails the app would send
+// can be read in development, so their links are reachable without SMTP. It registers nothing
+// in production or when SMTP_URL is set. MountApp includes it; a host with its own home page
+// calls this instead.
+func (s *Server) MountDevMailbox(mux *http.ServeMux) { s.mountMailbox(mux) }
+
 // Protect wraps h in the chain every page needs: security headers, cross-origin request
 // rejection for unsafe methods (CSRF), a 64 KiB body limit, and loading the current
 // user from the session cookie. Use it for the host's own handlers too.
