@@ -385,8 +385,10 @@ func (s *Service) checkFactor(ctx context.Context, q querier, u *User, totpCode,
 	if !ok {
 		return method, errWrongFactor
 	}
-	if err := clearMFAFailures(ctx, q, u.ID); err != nil {
-		return method, err
+	if r.failed > 0 || r.lockCount > 0 {
+		if err := clearMFAFailures(ctx, q, u.ID); err != nil {
+			return method, err
+		}
 	}
 	return method, s.audit(ctx, q, meta, auditEvent{Action: "mfa.verify", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
 		Metadata: map[string]string{"method": method}})
