@@ -33,8 +33,8 @@ func TestDeleteExpired(t *testing.T) {
 	}
 	clock.Advance(3 * time.Hour)
 	n, err := svc.DeleteExpired(t.Context())
-	if err != nil || n != 3 {
-		t.Errorf("after 3 hours: deleted %d, %v; want the magic link, the idle session and the rate-limit window", n, err)
+	if err != nil || n != 4 {
+		t.Errorf("after 3 hours: deleted %d, %v; want the magic link, the idle session and the two rate-limit windows (the test's, the registration's)", n, err)
 	}
 	if count("user_tokens") != 2 || count("user_sessions") != 1 || count("rate_limits") != 0 {
 		t.Errorf("left: %d tokens, %d sessions, %d rate-limit rows", count("user_tokens"), count("user_sessions"), count("rate_limits"))

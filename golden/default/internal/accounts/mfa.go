@@ -18,7 +18,18 @@ import (
 // backup codes, and "trust this browser". The secret is generated here, encrypted with
 // AES-256-GCM under a key derived from SECRET_KEY_BASE and only becomes active once a code
 // from it has been confirmed. Wrong codes are counted per user across every login;
-// Policy.MFAMaxFailures of them lock MFA for Policy.MFALockout and send an email.
+// Policy.MFAMaxFailures of them lock MFA and send an email. The first lock lasts
+// Policy.MFALockout, each further one twice as long as the one before, up to
+// Policy.MFALockoutMax; an accepted second factor ends the run and the doubling.
+//
+// NIST SP 800-63B §5.2.2 caps the consecutive failed attempts on one account at 100, and
+// timed locks alone never reach a cap: at 10 codes a day, a run goes on for ever. So the lock
+// that brings a run to mfaFailureCeiling wrong codes has no end. Whoever typed them had the
+// password, so the way out is a new password: a reset by emailed link (or a change from a
+// session that is already logged in) lifts that lock and starts a new run. Someone with the
+// password but not the mailbox gets 100 guesses at a 6-digit code, ever (with the skew of one
+// step either side, 3 in 10 000 of getting in); someone with both gets 100 more per reset,
+// each run taking more than three days of locks.
 
 var (
 	// ErrMFAInvalidCode means the code was wrong, malformed, already used or (TOTP) from a
@@ -34,10 +45,14 @@ var (
 	ErrMFANoEnrollment = errors.New("accounts: no two-factor enrollment in progress")
 )
 
-// MFALockedError is ErrMFALocked with the time the lock ends.
+// MFALockedError is ErrMFALocked with the time the lock ends. Until is zero for the lock at
+// mfaFailureCeiling consecutive wrong codes, which lasts until the password is changed.
 type MFALockedError struct{ Until time.Time }
 
 func (e *MFALockedError) Error() string {
+	if e.Until.IsZero() {
+		return ErrMFALocked.Error() + " until the password is reset"
+	}
 	return ErrMFALocked.Error() + " until " + e.Until.Format(time.RFC3339)
 }
 
@@ -48,12 +63,18 @@ func (e *MFALockedError) Is(target error) bool { return target == ErrMFALocked }
 // the settings page shows a new one.
 const mfaEnrollmentTTL = 30 * time.Minute
 
+// mfaFailureCeiling is the most consecutive wrong second factors an account takes: NIST SP
+// 800-63B §5.2.2 allows no more than 100. The lock that reaches it lasts until the password
+// changes; see the package comment above.
+const mfaFailureCeiling = 100
+
 // MFAStatus is the two-factor state of an account, for the settings page.
 type MFAStatus struct {
 	Enabled         bool
 	EnabledAt       time.Time
 	BackupCodesLeft int
-	LockedUntil     time.Time // zero unless MFA is locked now
+	LockedUntil     time.Time // zero unless MFA is locked now for a while
+	LockedForGood   bool      // locked at mfaFailureCeiling wrong codes, until the password changes
 }
 
 // mfaRow is one row of user_mfa; found is false when the account never enrolled.
@@ -63,25 +84,34 @@ type mfaRow struct {
 	pendingSince sql.NullTime
 	enabledAt    sql.NullTime
 	lastStep     int64
-	failed       int
+	failed       int // wrong codes since the last lock or accepted factor
+	lockCount    int // locks since the last accepted factor
 	lockedUntil  sql.NullTime
 	epoch        int64
 }
 
 func (r *mfaRow) enabled() bool { return r.found && r.enabledAt.Valid }
 
+// lockedAt reports whether MFA is locked at now and until when; the time is zero for the lock
+// at the ceiling, which is the one lock written without an end (lock_count > 0, no
+// locked_until).
 func (r *mfaRow) lockedAt(now time.Time) (time.Time, bool) {
+	if r.lockedForGood() {
+		return time.Time{}, true
+	}
 	if r.lockedUntil.Valid && now.Before(r.lockedUntil.Time) {
 		return r.lockedUntil.Time.UTC(), true
 	}
 	return time.Time{}, false
 }
 
+func (r *mfaRow) lockedForGood() bool { return r.lockCount > 0 && !r.lockedUntil.Valid }
+
 func (s *Service) loadMFA(ctx context.Context, q querier, userID ID) (*mfaRow, error) {
 	r := &mfaRow{found: true}
 	err := q.QueryRowContext(ctx, `SELECT totp_secret, pending_since, enabled_at, last_step, failed_attempts,
-		locked_until, trust_epoch FROM user_mfa WHERE user_id = $1`, userID).
-		Scan(&r.secret, &r.pendingSince, &r.enabledAt, &r.lastStep, &r.failed, &r.lockedUntil, &r.epoch)
+		lock_count, locked_until, trust_epoch FROM user_mfa WHERE user_id = $1`, userID).
+		Scan(&r.secret, &r.pendingSince, &r.enabledAt, &r.lastStep, &r.failed, &r.lockCount, &r.lockedUntil, &r.epoch)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &mfaRow{}, nil
 	}
@@ -112,6 +142,7 @@ func (s *Service) MFAStatus(ctx context.Context, userID ID) (MFAStatus, error) {
 	}
 	st.Enabled, st.EnabledAt = true, r.enabledAt.Time.UTC()
 	st.LockedUntil, _ = r.lockedAt(s.Now())
+	st.LockedForGood = r.lockedForGood()
 	if st.BackupCodesLeft, err = s.backupCodesLeft(ctx, s.db, userID); err != nil {
 		return MFAStatus{}, err
 	}
@@ -204,8 +235,8 @@ func (s *Service) EnableTOTP(ctx context.Context, u *User, code string, meta Met
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// Enable exactly the secret that was checked; last_step only moves forward.
 		res, err := tx.ExecContext(ctx, `UPDATE user_mfa SET enabled_at = $1, pending_since = NULL,
-			last_step = CASE WHEN last_step < $2 THEN $2 ELSE last_step END, failed_attempts = 0, locked_until = NULL,
-			trust_epoch = trust_epoch + 1, updated_at = $1
+			last_step = CASE WHEN last_step < $2 THEN $2 ELSE last_step END, failed_attempts = 0, lock_count = 0,
+			locked_until = NULL, trust_epoch = trust_epoch + 1, updated_at = $1
 			WHERE user_id = $3 AND enabled_at IS NULL AND totp_secret = $4`, now, step, u.ID, r.secret)
 		if err != nil {
 			return fmt.Errorf("accounts: enable mfa: %w", err)
@@ -264,7 +295,7 @@ func (s *Service) DisableMFA(ctx context.Context, u *User, code string, meta Met
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// The row stays so trust_epoch keeps counting; see the migration.
 		if _, err := tx.ExecContext(ctx, `UPDATE user_mfa SET totp_secret = NULL, pending_since = NULL,
-			enabled_at = NULL, failed_attempts = 0, locked_until = NULL, trust_epoch = trust_epoch + 1, updated_at = $1
+			enabled_at = NULL, failed_attempts = 0, lock_count = 0, locked_until = NULL, trust_epoch = trust_epoch + 1, updated_at = $1
 			WHERE user_id = $2`, s.Now(), u.ID); err != nil {
 			return fmt.Errorf("accounts: disable mfa: %w", err)
 		}
@@ -354,9 +385,9 @@ func (s *Service) checkFactor(ctx context.Context, q querier, u *User, totpCode,
 	if !ok {
 		return method, errWrongFactor
 	}
-	if r.failed > 0 {
-		if _, err := q.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0 WHERE user_id = $1`, u.ID); err != nil {
-			return method, fmt.Errorf("accounts: reset mfa failures: %w", err)
+	if r.failed > 0 || r.lockCount > 0 {
+		if err := clearMFAFailures(ctx, q, u.ID); err != nil {
+			return method, err
 		}
 	}
 	return method, s.audit(ctx, q, meta, auditEvent{Action: "mfa.verify", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
@@ -364,41 +395,97 @@ func (s *Service) checkFactor(ctx context.Context, q querier, u *User, totpCode,
 }
 
 // mfaFailed counts a wrong code and returns ErrMFAInvalidCode, or the MFALockedError when
-// this failure reached Policy.MFAMaxFailures (the holder is mailed once per lock).
+// this failure reached the lock threshold (the holder is mailed once per lock). The nth lock
+// of a run lasts mfaLockDuration(n); the one that brings the run to mfaFailureCeiling wrong
+// codes has no end.
 func (s *Service) mfaFailed(ctx context.Context, u *User, method string, meta Meta) error {
 	now := s.Now()
-	var failed int
+	var failed, locks int
 	err := s.db.QueryRowContext(ctx, `UPDATE user_mfa SET failed_attempts = failed_attempts + 1, updated_at = $1
-		WHERE user_id = $2 RETURNING failed_attempts`, now, u.ID).Scan(&failed)
+		WHERE user_id = $2 RETURNING failed_attempts, lock_count`, now, u.ID).Scan(&failed, &locks)
 	if err != nil {
 		return fmt.Errorf("accounts: count mfa failure: %w", err)
 	}
 	if err := s.audit(ctx, s.db, meta, auditEvent{Action: "mfa.verify", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure,
-		Metadata: map[string]string{"method": method, "failures": strconv.Itoa(failed)}}); err != nil {
+		Metadata: map[string]string{"method": method, "failures": strconv.Itoa(locks*s.mfaLockThreshold() + failed)}}); err != nil {
 		return err
 	}
-	if failed < s.policy.MFAMaxFailures {
+	threshold := s.mfaLockThreshold()
+	if failed < threshold {
 		return ErrMFAInvalidCode
 	}
-	until := now.Add(s.policy.MFALockout)
-	// Only the request that crosses the limit locks (and mails); the counter starts again.
+	n := locks + 1
+	d := s.mfaLockDuration(n)
+	until := sql.NullTime{Time: now.Add(d), Valid: true}
+	content := &mfaLockedMail{Duration: durationWords(d), ResetURL: s.link("/users/reset-password")}
+	lasts := d.String()
+	if (n+1)*threshold > mfaFailureCeiling {
+		// Another lock would let the run pass the ceiling, so this one has no end: only a new
+		// password lifts it (liftMFACeilingLock).
+		until, content.Duration, lasts = sql.NullTime{}, "", "until_password_reset"
+	}
+	// Only the request that crosses the threshold locks (and mails); the counter starts again.
 	// The lock, its audit record and the mail commit together.
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
-		res, err := tx.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, locked_until = $1
-			WHERE user_id = $2 AND failed_attempts >= $3`, until, u.ID, s.policy.MFAMaxFailures)
+		res, err := tx.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, lock_count = lock_count + 1, locked_until = $1
+			WHERE user_id = $2 AND failed_attempts >= $3`, until, u.ID, threshold)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return err // another request locked it first
 		}
-		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.lock", TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
+		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.lock", TargetID: &u.ID, Outcome: outcomeSuccess,
+			Metadata: map[string]string{"duration": lasts, "lock": strconv.Itoa(n)}}); err != nil {
 			return err
 		}
-		return out.mail(u.Email, &mfaLockedMail{Minutes: int(s.policy.MFALockout / time.Minute)})
+		return out.mail(u.Email, content)
 	})
 	if err != nil {
 		return fmt.Errorf("accounts: lock mfa: %w", err)
 	}
-	return &MFALockedError{Until: until}
+	return &MFALockedError{Until: until.Time}
+}
+
+// mfaLockThreshold is how many wrong codes in a row lock MFA: Policy.MFAMaxFailures, never
+// more than the ceiling, so even the first lock comes within it.
+func (s *Service) mfaLockThreshold() int {
+	return max(1, min(s.policy.MFAMaxFailures, mfaFailureCeiling))
+}
+
+// mfaLockDuration is how long the nth MFA lock since the last accepted second factor lasts:
+// Policy.MFALockout, doubled for each earlier lock, at most Policy.MFALockoutMax (as the
+// password lock does with its own policy).
+func (s *Service) mfaLockDuration(n int) time.Duration {
+	d, most := s.policy.MFALockout, max(s.policy.MFALockoutMax, s.policy.MFALockout)
+	for i := 1; i < n && d < most; i++ {
+		d *= 2
+	}
+	return min(d, most)
+}
+
+// clearMFAFailures ends the run of wrong second factors after one was accepted, through q
+// (the transaction that accepts it): the count and the lock doubling start again. It writes
+// only when there is something to reset.
+func clearMFAFailures(ctx context.Context, q querier, id ID) error {
+	if _, err := q.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, lock_count = 0
+		WHERE user_id = $1 AND (failed_attempts > 0 OR lock_count > 0)`, id); err != nil {
+		return fmt.Errorf("accounts: reset mfa failures: %w", err)
+	}
+	return nil
+}
+
+// The MFA part of the context lifts the ceiling lock when the password changes.
+func init() { registerHooks(Hooks{AfterPasswordChange: liftMFACeilingLock}) }
+
+// liftMFACeilingLock runs after a password change or reset. If MFA is locked at the ceiling,
+// the new password ends that run and a new one starts from the first, shortest lock: the
+// wrong codes were typed behind the old password, which no longer works. A lock with an end
+// is left to run out, so a reset every few codes does not undo the doubling.
+func liftMFACeilingLock(ctx context.Context, tx *sql.Tx, u *User) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE user_mfa SET failed_attempts = 0, lock_count = 0
+		WHERE user_id = $1 AND lock_count > 0 AND locked_until IS NULL`, u.ID); err != nil {
+		return fmt.Errorf("lift mfa lock: %w", err)
+	}
+	return nil
 }

@@ -72,7 +72,8 @@ func (*mfaFailedAttemptsMail) subject() string {
 // mfaLockedMail reports that two-factor sign-in is locked after too many wrong codes.
 type mfaLockedMail struct {
 	mailHeader
-	Minutes int // how long the lock lasts
+	Duration string // how long the lock lasts, in words; empty for the lock at the ceiling
+	ResetURL string // a new password is the way out of the lock at the ceiling
 }
 
 func (*mfaLockedMail) kind() EmailKind { return "mfa_locked" }

@@ -576,3 +576,125 @@ func TestMFATrustToken(t *testing.T) {
 	}
 	check("after RevokeTrustedBrowsers", u, token, false)
 }
+
+// wrongCodesUntilLocked sends wrong TOTP codes until MFA locks, and returns the lock and how
+// many codes it took.
+func wrongCodesUntilLocked(t *testing.T, svc *Service, u *User) (*MFALockedError, int) {
+	t.Helper()
+	for n := 1; n <= 1000; n++ {
+		err := svc.VerifyTOTP(t.Context(), u, "000000", Meta{})
+		var locked *MFALockedError
+		if errors.As(err, &locked) {
+			return locked, n
+		}
+		if !errors.Is(err, ErrMFAInvalidCode) {
+			t.Fatalf("wrong code %d: %v", n, err)
+		}
+	}
+	t.Fatal("1000 wrong codes and no lock")
+	return nil, 0
+}
+
+// TestMFALockEscalates runs the whole sequence on the test clock: each lock after 10 wrong
+// codes lasts twice the one before, up to 24 hours; the tenth lock, at 100 consecutive wrong
+// codes (NIST SP 800-63B §5.2.2's ceiling), has no end and outlasts any wait; a password
+// reset lifts it and the next run starts again from 15 minutes.
+func TestMFALockEscalates(t *testing.T) {
+	svc, clock := newTestService(t)
+	u := mustRegister(t, svc, "escalate@example.com", testPassword)
+	secret, _ := enroll(t, svc, clock, u)
+
+	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour,
+		8 * time.Hour, 16 * time.Hour, 24 * time.Hour, 24 * time.Hour}
+	total := 0
+	for i, d := range want {
+		locked, n := wrongCodesUntilLocked(t, svc, u)
+		total += n
+		if n != 10 || !locked.Until.Equal(svc.Now().Add(d)) {
+			t.Fatalf("lock %d: after %d codes, until %v; want after 10, for %v", i+1, n, locked.Until.Sub(svc.Now()), d)
+		}
+		// The right code is refused until the lock runs out, and is not counted.
+		clock.Advance(d - time.Minute)
+		if err := svc.VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); !errors.Is(err, ErrMFALocked) {
+			t.Fatalf("lock %d: right code a minute before the end: %v", i+1, err)
+		}
+		clock.Advance(time.Minute)
+	}
+	locked, n := wrongCodesUntilLocked(t, svc, u)
+	total += n
+	if total != 100 || !locked.Until.IsZero() {
+		t.Fatalf("ceiling: locked after %d consecutive wrong codes until %v; want 100, with no end", total, locked.Until)
+	}
+	if got := len(mails(svc, u.Email, "mfa_locked")); got != 10 {
+		t.Errorf("%d lock mails, want one per lock (10)", got)
+	}
+	last := mails(svc, u.Email, "mfa_locked")[9]
+	if !strings.Contains(last.Text, "until the password is reset") || !strings.Contains(last.Text, "/users/reset-password") {
+		t.Errorf("ceiling lock mail:\n%s", last.Text)
+	}
+	if first := mails(svc, u.Email, "mfa_locked")[0]; !strings.Contains(first.Text, "locked for 15 minutes") {
+		t.Errorf("first lock mail:\n%s", first.Text)
+	}
+
+	// Waiting does not end it; nor do a backup code or the right code.
+	clock.Advance(30 * 24 * time.Hour)
+	if err := svc.VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); !errors.As(err, &locked) || !locked.Until.IsZero() {
+		t.Fatalf("right code 30 days after the ceiling: %v", err)
+	}
+	if st, _ := svc.MFAStatus(t.Context(), u.ID); !st.LockedForGood {
+		t.Errorf("status after the ceiling: %+v", st)
+	}
+
+	// A password reset (the emailed link) lifts it; the next run starts from the shortest lock.
+	if err := svc.RequestPasswordReset(t.Context(), u.Email, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	link := mails(svc, u.Email, "reset_password")[0].Text
+	raw := link[strings.Index(link, "/users/reset-password/")+len("/users/reset-password/"):]
+	raw = strings.Fields(raw)[0]
+	if _, err := svc.ResetPassword(t.Context(), raw, "a-brand-new-password-77", "a-brand-new-password-77", Meta{}); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+	if st, _ := svc.MFAStatus(t.Context(), u.ID); st.LockedForGood || !st.LockedUntil.IsZero() {
+		t.Errorf("status after the reset: %+v", st)
+	}
+	locked, n = wrongCodesUntilLocked(t, svc, u)
+	if n != 10 || !locked.Until.Equal(svc.Now().Add(15*time.Minute)) {
+		t.Fatalf("first lock after the reset: after %d codes, for %v", n, locked.Until.Sub(svc.Now()))
+	}
+}
+
+// TestMFALockDoublingEndsOnSuccess: an accepted second factor ends the run, so the lock after
+// it is the shortest again, and a password reset during a timed lock does not shorten it.
+func TestMFALockDoublingEndsOnSuccess(t *testing.T) {
+	svc, clock := newTestService(t)
+	u := mustRegister(t, svc, "doubling@example.com", testPassword)
+	secret, _ := enroll(t, svc, clock, u)
+	for _, d := range []time.Duration{15 * time.Minute, 30 * time.Minute} {
+		locked, _ := wrongCodesUntilLocked(t, svc, u)
+		if !locked.Until.Equal(svc.Now().Add(d)) {
+			t.Fatalf("lock for %v, want %v", locked.Until.Sub(svc.Now()), d)
+		}
+		clock.Advance(d)
+	}
+	if err := svc.VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); err != nil {
+		t.Fatalf("right code after the lock: %v", err)
+	}
+	clock.Advance(30 * time.Second)
+	locked, _ := wrongCodesUntilLocked(t, svc, u)
+	if !locked.Until.Equal(svc.Now().Add(15 * time.Minute)) {
+		t.Errorf("lock after a success lasts %v, want 15m", locked.Until.Sub(svc.Now()))
+	}
+	// A reset lifts only the lock at the ceiling; this one runs its course.
+	if err := svc.RequestPasswordReset(t.Context(), u.Email, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	link := mails(svc, u.Email, "reset_password")[0].Text
+	raw := strings.Fields(link[strings.Index(link, "/users/reset-password/")+len("/users/reset-password/"):])[0]
+	if _, err := svc.ResetPassword(t.Context(), raw, "a-brand-new-password-77", "a-brand-new-password-77", Meta{}); err != nil {
+		t.Fatalf("reset: %v", err)
+	}
+	if err := svc.VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); !errors.Is(err, ErrMFALocked) {
+		t.Errorf("right code during a timed lock, after a reset: %v", err)
+	}
+}

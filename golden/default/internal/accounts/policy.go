@@ -53,7 +53,8 @@ type Policy struct {
 	MFAPendingTTL      time.Duration // how long a password login may wait for its second factor
 	MFAPendingAttempts int           // wrong codes one pending login may send before it ends
 	MFAMaxFailures     int           // consecutive wrong codes, across logins, that lock MFA
-	MFALockout         time.Duration // how long MFA stays locked after MFAMaxFailures
+	MFALockout         time.Duration // the first MFA lock; each further one doubles (see mfa.go)
+	MFALockoutMax      time.Duration // the longest timed MFA lock
 	MFATrustTTL        time.Duration // lifetime of a "trust this browser" cookie
 
 	// RequireConfirmation refuses password logins until the email is confirmed (after the
@@ -116,6 +117,7 @@ func DefaultPolicy() Policy {
 		MFAPendingAttempts: 5,
 		MFAMaxFailures:     10,
 		MFALockout:         15 * time.Minute,
+		MFALockoutMax:      24 * time.Hour,
 		MFATrustTTL:        30 * 24 * time.Hour,
 
 		LockoutThreshold:   10,

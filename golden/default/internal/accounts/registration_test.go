@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRegister(t *testing.T) {
@@ -117,4 +118,48 @@ func countAudit(t *testing.T, svc *Service, action, outcome string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestRegistrationAttemptNoticeLimit floods registrations of a taken address: its holder gets
+// at most Policy.EmailLimit registration mails per window (the confirmation included), while
+// every attempt still renders the notice and answers ErrEmailTaken, as before the limit.
+func TestRegistrationAttemptNoticeLimit(t *testing.T) {
+	svc, clock := newTestService(t)
+	mustRegister(t, svc, "held@example.com", testPassword)
+	rendered := 0
+	svc.notifier.rendered = func(m Message) {
+		if m.Kind == "registration_attempt" {
+			rendered++
+		}
+	}
+	for i := range 6 {
+		if _, err := svc.Register(t.Context(), "HELD@example.com", "another-fine-password", Meta{}); !errors.Is(err, ErrEmailTaken) {
+			t.Fatalf("attempt %d: %v, want ErrEmailTaken", i+1, err)
+		}
+	}
+	// The confirmation took the first of the three; two notices go out, four are held back.
+	if n := mailCount(svc, "held@example.com", "registration_attempt"); n != 2 {
+		t.Errorf("%d registration attempt notices sent, want 2", n)
+	}
+	if rendered != 6 {
+		t.Errorf("%d notices rendered, want one per attempt (6), sent or not", rendered)
+	}
+	if n := countAudit(t, svc, "user.register", "email_taken"); n != 6 {
+		t.Errorf("email_taken audit events = %d, want 6", n)
+	}
+	if n := countAudit(t, svc, "user.rate_limited", "failure"); n != 1 {
+		t.Errorf("rate_limited audit events = %d, want 1 (once per window)", n)
+	}
+	clock.Advance(15 * time.Minute)
+	if _, err := svc.Register(t.Context(), "held@example.com", "another-fine-password", Meta{}); !errors.Is(err, ErrEmailTaken) {
+		t.Fatalf("after the window: %v", err)
+	}
+	if n := mailCount(svc, "held@example.com", "registration_attempt"); n != 3 {
+		t.Errorf("after the window: %d notices, want 3", n)
+	}
+	// A new address is never refused its confirmation, and counts against its own limit only.
+	mustRegister(t, svc, "fresh@example.com", testPassword)
+	if n := mailCount(svc, "fresh@example.com", "confirm_email"); n != 1 {
+		t.Errorf("confirmation emails to a new address = %d", n)
+	}
 }

@@ -5,6 +5,7 @@ package accountsweb
 import (
 	"bytes"
 	"crypto/rand"
+	"errors"
 	"image/png"
 	"net/http"
 	"net/url"
@@ -302,4 +303,38 @@ func TestMFAAttemptLimitAndLockout(t *testing.T) {
 	app.clock.Advance(15 * time.Minute)
 	passwordStep(t, b, "lock@example.com", nil)
 	expectRedirect(t, b.post("/users/mfa", url.Values{"code": {app.code(secret)}}), "/")
+}
+
+// TestMFALockAtTheCeilingOverHTTP: once 100 wrong codes in a row have locked MFA for good,
+// the challenge says a password reset is the way out and sets no Retry-After, since waiting
+// does not help.
+func TestMFALockAtTheCeilingOverHTTP(t *testing.T) {
+	app := newTestApp(t)
+	secret, _ := enrollMFA(t, loggedIn(t, app, "ceiling@example.com"))
+	u, err := app.svc.UserByEmail(t.Context(), "ceiling@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for wrong := 1; ; wrong++ {
+		err := app.svc.VerifyTOTP(t.Context(), u, "000000", accounts.Meta{})
+		var locked *accounts.MFALockedError
+		if errors.As(err, &locked) && locked.Until.IsZero() {
+			if wrong != 100 {
+				t.Fatalf("locked for good after %d wrong codes, want 100", wrong)
+			}
+			break
+		}
+		if locked != nil {
+			app.clock.Advance(locked.Until.Sub(app.svc.Now()))
+		}
+		if wrong > 100 {
+			t.Fatalf("no lasting lock after %d wrong codes: %v", wrong, err)
+		}
+	}
+	b := app.browser()
+	passwordStep(t, b, "ceiling@example.com", nil)
+	res := b.post("/users/mfa", url.Values{"code": {app.code(secret)}})
+	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "until you reset your password") || res.Header.Get("Retry-After") != "" {
+		t.Fatalf("right code at the ceiling: %d Retry-After=%q\n%s", res.StatusCode, res.Header.Get("Retry-After"), res.Body)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // A Hook runs at a point of an account's life, inside the transaction of the change: it
@@ -36,10 +37,18 @@ func WithHooks(h Hooks) Option { return func(s *Service) { s.addHooks(h) } }
 // constructor).
 func (s *Service) addHooks(h Hooks) { s.hooks = append(s.hooks, h) }
 
+// featureHooks are the hooks a feature's part of this package runs for every Service; the
+// feature adds them from an init function with registerHooks. They run before the Service's
+// own hooks.
+var featureHooks []Hooks
+
+// registerHooks adds h to featureHooks; call it only from an init function.
+func registerHooks(h Hooks) { featureHooks = append(featureHooks, h) }
+
 // runHooks runs the hook that point picks from every Hooks, in order, and stops at the first
 // error.
 func (s *Service) runHooks(ctx context.Context, tx *sql.Tx, u *Member, name string, point func(Hooks) Hook) error {
-	for _, h := range s.hooks {
+	for _, h := range slices.Concat(featureHooks, s.hooks) {
 		if hook := point(h); hook != nil {
 			if err := hook(ctx, tx, u); err != nil {
 				return fmt.Errorf("identity: %s hook: %w", name, err)

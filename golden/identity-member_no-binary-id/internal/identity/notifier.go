@@ -88,6 +88,11 @@ type Notifier struct {
 	outbox  identitymail.Outbox // inline through mailer, or the River queue (MAIL_DELIVERY=queue)
 	from    string
 	appName string
+
+	// rendered, when a test sets it, sees every email rendered, sent or not: the flows that
+	// render a mail they do not send, so an unknown address costs what a known one does, are
+	// tested by counting these.
+	rendered func(Message)
 }
 
 // NewNotifier returns a Notifier sending from `from` (DefaultMailFrom when empty) through
@@ -134,5 +139,9 @@ func (n *Notifier) render(to string, c mailContent) (Message, error) {
 	if err := text.Execute(&textPart, c); err != nil {
 		return Message{}, fmt.Errorf("identity: render %s email: %w", kind, err)
 	}
-	return Message{Kind: string(kind), From: n.from, To: to, Subject: h.Subject, HTML: htmlPart.String(), Text: textPart.String()}, nil
+	msg := Message{Kind: string(kind), From: n.from, To: to, Subject: h.Subject, HTML: htmlPart.String(), Text: textPart.String()}
+	if n.rendered != nil {
+		n.rendered(msg)
+	}
+	return msg, nil
 }

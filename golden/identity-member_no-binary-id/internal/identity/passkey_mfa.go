@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 )
 
 // A passkey as the second factor of a password login. Two-factor authentication itself is
@@ -58,9 +57,9 @@ func (s *Passkeys) CompletePasskeyMFALogin(ctx context.Context, sess *Session, u
 		if login.Token, login.Session, err = s.promotePendingSession(ctx, tx, sess); err != nil {
 			return err
 		}
-		// A good second factor ends the run of wrong ones, as checkFactor does for codes.
-		if _, err := tx.ExecContext(ctx, `UPDATE member_mfa SET failed_attempts = 0 WHERE member_id = $1 AND failed_attempts > 0`, u.ID); err != nil {
-			return fmt.Errorf("identity: reset mfa failures: %w", err)
+		// A good second factor ends the run of wrong ones and the lock doubling, as for codes.
+		if err := clearMFAFailures(ctx, tx, u.ID); err != nil {
+			return err
 		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "mfa.verify", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
 			Metadata: map[string]string{"method": "passkey"}})

@@ -19,7 +19,10 @@ import (
 //
 // Either way one email goes out: a new account gets the confirmation link and code; the
 // holder of a taken address is told that someone tried to register with it, with links to
-// log in and to reset the password.
+// log in and to reset the password. That notice is limited like the other mail a stranger
+// can trigger (Policy.EmailLimit per address, counted for every registration of the address
+// so both cases make the same rate-limit write); past the limit it is rendered but not sent,
+// and the answer is still ErrEmailTaken. A new account's confirmation always goes out.
 func (s *Service) Register(ctx context.Context, email, password string, meta Meta) (*Member, error) {
 	email = NormalizeEmail(email)
 	fields := map[string]string{}
@@ -34,6 +37,10 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		return nil, &ValidationError{Fields: fields}
 	}
 
+	notify, err := s.allowEmail(ctx, "registration_attempt", email, meta)
+	if err != nil {
+		return nil, fmt.Errorf("identity: register: %w", err)
+	}
 	hashed, err := s.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, fmt.Errorf("identity: register: %w", err)
@@ -68,7 +75,7 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: "member.register", Outcome: "email_taken"}); auditErr != nil {
 			return nil, auditErr
 		}
-		s.notifyRegistrationAttempt(ctx, email)
+		s.notifyRegistrationAttempt(ctx, email, notify)
 		return nil, ErrEmailTaken
 	}
 	if err != nil {
@@ -78,15 +85,22 @@ func (s *Service) Register(ctx context.Context, email, password string, meta Met
 }
 
 // notifyRegistrationAttempt mails the holder of a taken address, at the address stored for
-// the account, instead of a confirmation.
-func (s *Service) notifyRegistrationAttempt(ctx context.Context, email string) {
+// the account, instead of a confirmation. Past the per-address limit (send is false) the
+// notice is only rendered, so a refused notice costs what a sent one does, short of the
+// delivery.
+func (s *Service) notifyRegistrationAttempt(ctx context.Context, email string, send bool) {
 	owner, err := s.MemberByEmail(ctx, email)
 	if err != nil {
 		s.logger.ErrorContext(ctx, "registration attempt notice", "error", err)
 		return
 	}
-	s.mail(ctx, owner.Email, &registrationAttemptMail{
+	content := &registrationAttemptMail{
 		URL:      s.link("/users/log-in"),
 		ResetURL: s.link("/users/reset-password"),
-	})
+	}
+	if !send {
+		s.renderOnly(owner.Email, content)
+		return
+	}
+	s.mail(ctx, owner.Email, content)
 }

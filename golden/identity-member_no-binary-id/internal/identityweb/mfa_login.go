@@ -141,8 +141,12 @@ func (s *Server) renderMFALocked(w http.ResponseWriter, r *http.Request, until t
 }
 
 // mfaLocked sets Retry-After for a lock that lasts until until and returns the message that
-// says so, in whole minutes.
+// says so, in whole minutes. A zero until is the lock at the failure ceiling, which waiting
+// does not end: the message sends the holder to a password reset instead.
 func (s *Server) mfaLocked(w http.ResponseWriter, until time.Time) string {
+	if until.IsZero() {
+		return "Too many failed attempts. Two-factor sign-in stays locked until you reset your password."
+	}
 	minutes := max(1, int(math.Ceil(until.Sub(s.svc.Now()).Minutes())))
 	w.Header().Set("Retry-After", fmt.Sprint(minutes*60))
 	return fmt.Sprintf("Too many failed attempts. Try again in %d %s.", minutes, mfaPlural(minutes, "minute", "minutes"))
