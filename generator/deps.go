@@ -16,6 +16,12 @@ var pinned = map[string]string{
 	"github.com/riverqueue/river":                              "v0.51.2",
 	"github.com/riverqueue/river/riverdriver/riversqlite":      "v0.51.2",
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql": "v0.51.2",
+	// Email normalisation (NFC, NFKC on the domain) and the password strength estimate.
+	// zxcvbn's go.mod names no versions, so its one dependency, regexp2, is pinned here too;
+	// otherwise go mod tidy in the host would pick whatever is newest that day.
+	"golang.org/x/text":           "v0.44.0",
+	"github.com/trustelem/zxcvbn": "v1.0.1",
+	"github.com/dlclark/regexp2":  "v1.12.0",
 	// Test-only: the in-process SMTP server the generated mail tests deliver to.
 	"github.com/emersion/go-smtp": "v0.25.1",
 
