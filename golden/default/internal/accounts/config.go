@@ -31,12 +31,23 @@ const (
 	DeliveryQueue  = "queue"
 )
 
+// SMTPLog is the SMTP_URL value that sends no mail at all and only logs it (the LogMailer).
+// Production refuses to start without SMTP_URL, so running there without delivery is a
+// choice someone wrote down, not a forgotten variable.
+const SMTPLog = "log"
+
 // DefaultMailFrom is the sender when MAIL_FROM is not set.
 const DefaultMailFrom = "App <noreply@localhost>"
 
 // minSecretKeyBase is the shortest SECRET_KEY_BASE accepted: keys are derived from it, so it
 // needs at least 256 bits of entropy even when written as hex or base64.
 const minSecretKeyBase = 64
+
+// minSecretDistinctBytes is how many different bytes a production SECRET_KEY_BASE must hold.
+// A random base64 or hex secret of 64 characters has 16 or more (hex has exactly 16 symbols,
+// and 64 random hex digits miss one of them with odds of about 1 in 400,000); "x" repeated 64
+// times, or a phrase from a tutorial, does not.
+const minSecretDistinctBytes = 16
 
 // devSecretFile keeps the development secret across restarts. It lives in data/, which holds
 // a .gitignore of its own so the secret is never committed.
@@ -51,7 +62,7 @@ type Config struct {
 	BaseURL        *url.URL       // BASE_URL: public origin, used for links and cookie security
 	DatabaseURL    string         // DATABASE_URL: sqlite:PATH or postgres://...
 	SecretKeyBase  string         // SECRET_KEY_BASE: root secret; never log it
-	SMTPURL        string         // SMTP_URL: smtp://user:pass@host:port; empty means log mails
+	SMTPURL        string         // SMTP_URL: smtp://user:pass@host:port, or SMTPLog; empty means log mails outside production
 	MailFrom       string         // MAIL_FROM: sender address
 	MailDelivery   string         // MAIL_DELIVERY: inline or queue
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
@@ -75,8 +86,9 @@ func ConfigFromEnv() (Config, error) {
 //	BASE_URL         http://localhost:4000
 //	DATABASE_URL     sqlite:data/app.db
 //	SECRET_KEY_BASE  dev: generated once into data/secret_key_base; test: random per process;
-//	                 production: required, at least 64 characters
-//	SMTP_URL         unset: mails are logged
+//	                 production: required, at least 64 characters, 16 of them different
+//	SMTP_URL         unset: mails are logged (dev and test); "log" logs them in production too;
+//	                 production: required
 //	MAIL_FROM        App <noreply@localhost>
 //	MAIL_DELIVERY    inline (or queue)
 //	APP_ENV          dev (or test, production)
@@ -111,10 +123,15 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("MAIL_FROM %q: %w", cfg.MailFrom, err))
 	}
-	if cfg.SMTPURL != "" {
+	switch {
+	case cfg.SMTPURL == SMTPLog:
+	case cfg.SMTPURL != "":
 		if err := accountsmail.CheckSMTPURL(cfg.SMTPURL); err != nil {
 			errs = append(errs, err)
 		}
+	case cfg.Production():
+		errs = append(errs, errors.New("SMTP_URL: required in production, or nobody receives a confirmation or reset mail; "+
+			"set SMTP_URL=log to run without delivery on purpose (mails are only logged)"))
 	}
 
 	base, err := parseBaseURL(get("BASE_URL", "http://localhost:4000"))
@@ -198,6 +215,10 @@ func secretKeyBase(env, configured string) (string, error) {
 		if len(configured) < minSecretKeyBase {
 			return "", fmt.Errorf("SECRET_KEY_BASE: want at least %d characters (try: openssl rand -base64 48)", minSecretKeyBase)
 		}
+		if n := distinctBytes(configured); env == EnvProduction && n < minSecretDistinctBytes {
+			return "", fmt.Errorf("SECRET_KEY_BASE: only %d different characters, so it is not random; want at least %d (try: openssl rand -base64 48)",
+				n, minSecretDistinctBytes)
+		}
 		return configured, nil
 	}
 	switch env {
@@ -207,6 +228,21 @@ func secretKeyBase(env, configured string) (string, error) {
 		return randomSecret(), nil
 	}
 	return loadOrCreateDevSecret(devSecretFile)
+}
+
+// distinctBytes counts the different bytes in s, a cheap test that catches a secret typed by
+// hand or a placeholder ("changeme" repeated, one character 64 times). It cannot prove
+// randomness; it refuses what is certainly not random.
+func distinctBytes(s string) int {
+	var seen [256]bool
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !seen[s[i]] {
+			seen[s[i]] = true
+			n++
+		}
+	}
+	return n
 }
 
 func loadOrCreateDevSecret(file string) (string, error) {
