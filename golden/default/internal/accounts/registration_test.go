@@ -170,6 +170,9 @@ func TestEmailUnicodeSpellings(t *testing.T) {
 	if _, err := svc.Register(t.Context(), composed, testPassword, Meta{}); !errors.Is(err, ErrEmailTaken) {
 		t.Errorf("registering the other spelling: %v, want ErrEmailTaken", err)
 	}
+	if msg, ok := svc.Mailer().(*LogMailer).LastTo(composed); !ok || msg.Kind != "registration_attempt" {
+		t.Errorf("holder of %+q not told of the attempt: %+v", composed, msg)
+	}
 	if _, err := svc.Authenticate(t.Context(), "JOSE\u0301@EXAMPLE.COM", testPassword, Meta{}); err != nil {
 		t.Errorf("log in with the decomposed, upper-case spelling: %v", err)
 	}
