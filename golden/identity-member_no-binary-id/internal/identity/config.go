@@ -44,10 +44,11 @@ const DefaultMailFrom = "App <noreply@localhost>"
 const minSecretKeyBase = 64
 
 // minSecretDistinctBytes is how many different bytes a production SECRET_KEY_BASE must hold.
-// A random base64 or hex secret of 64 characters has 16 or more (hex has exactly 16 symbols,
-// and 64 random hex digits miss one of them with odds of about 1 in 400,000); "x" repeated 64
-// times, or a phrase from a tutorial, does not.
-const minSecretDistinctBytes = 16
+// 64 random base64 characters hold about 40. Hex has only 16 symbols, and 64 random hex
+// digits miss one or more of them about one time in four, so 16 would refuse good secrets
+// from openssl rand -hex 32; missing five (fewer than 12) happens about once in six million.
+// One character repeated, or a word like "changeme" repeated, holds far fewer.
+const minSecretDistinctBytes = 12
 
 // devSecretFile keeps the development secret across restarts. It lives in data/, which holds
 // a .gitignore of its own so the secret is never committed.
@@ -215,9 +216,10 @@ func secretKeyBase(env, configured string) (string, error) {
 		if len(configured) < minSecretKeyBase {
 			return "", fmt.Errorf("SECRET_KEY_BASE: want at least %d characters (try: openssl rand -base64 48)", minSecretKeyBase)
 		}
-		if n := distinctBytes(configured); env == EnvProduction && n < minSecretDistinctBytes {
-			return "", fmt.Errorf("SECRET_KEY_BASE: only %d different characters, so it is not random; want at least %d (try: openssl rand -base64 48)",
-				n, minSecretDistinctBytes)
+		if env == EnvProduction {
+			if err := checkSecretNotPlaceholder(configured); err != nil {
+				return "", err
+			}
 		}
 		return configured, nil
 	}
@@ -230,19 +232,30 @@ func secretKeyBase(env, configured string) (string, error) {
 	return loadOrCreateDevSecret(devSecretFile)
 }
 
-// distinctBytes counts the different bytes in s, a cheap test that catches a secret typed by
-// hand or a placeholder ("changeme" repeated, one character 64 times). It cannot prove
-// randomness; it refuses what is certainly not random.
-func distinctBytes(s string) int {
+// checkSecretNotPlaceholder refuses a production secret that is certainly not random: one
+// made of few different characters (one character 64 times, a run of digits), or a shorter
+// string repeated ("correct-horse-battery-staple-" three times). It cannot prove randomness;
+// it catches what was typed by hand or copied from an example. The error never repeats the
+// secret.
+func checkSecretNotPlaceholder(secret string) error {
 	var seen [256]bool
-	n := 0
-	for i := 0; i < len(s); i++ {
-		if !seen[s[i]] {
-			seen[s[i]] = true
-			n++
+	distinct := 0
+	for i := 0; i < len(secret); i++ {
+		if !seen[secret[i]] {
+			seen[secret[i]] = true
+			distinct++
 		}
 	}
-	return n
+	if distinct < minSecretDistinctBytes {
+		return fmt.Errorf("SECRET_KEY_BASE: only %d different characters, so it is not random; want at least %d (try: openssl rand -base64 48)",
+			distinct, minSecretDistinctBytes)
+	}
+	for period := 1; period <= len(secret)/2; period++ {
+		if secret[period:] == secret[:len(secret)-period] {
+			return fmt.Errorf("SECRET_KEY_BASE: repeats the same %d characters, so it is not random (try: openssl rand -base64 48)", period)
+		}
+	}
+	return nil
 }
 
 func loadOrCreateDevSecret(file string) (string, error) {
