@@ -87,7 +87,7 @@ func ConfigFromEnv() (Config, error) {
 //	BASE_URL         http://localhost:4000
 //	DATABASE_URL     sqlite:data/app.db
 //	SECRET_KEY_BASE  dev: generated once into data/secret_key_base; test: random per process;
-//	                 production: required, at least 64 characters, 16 of them different
+//	                 production: required, at least 64 characters, not a placeholder
 //	SMTP_URL         unset: mails are logged (dev and test); "log" logs them in production too;
 //	                 production: required
 //	MAIL_FROM        App <noreply@localhost>
