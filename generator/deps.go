@@ -22,6 +22,12 @@ var pinned = map[string]string{
 	"github.com/riverqueue/river":                              "v0.51.2",
 	"github.com/riverqueue/river/riverdriver/riversqlite":      "v0.51.2",
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql": "v0.51.2",
+	// Email normalisation (NFC, NFKC on the domain) and the password strength estimate.
+	// zxcvbn's go.mod names no versions, so its one dependency, regexp2, is pinned here too;
+	// otherwise go mod tidy in the host would pick whatever is newest that day.
+	"golang.org/x/text":           "v0.44.0",
+	"github.com/trustelem/zxcvbn": "v1.0.1",
+	"github.com/dlclark/regexp2":  "v1.12.0",
 	// Test-only: the in-process SMTP server the generated mail tests deliver to.
 	"github.com/emersion/go-smtp": "v0.25.1",
 
@@ -49,6 +55,9 @@ var pinnedGo = map[string]string{
 	"github.com/emersion/go-smtp":                              "1.13",
 	"github.com/go-webauthn/webauthn":                          "1.26.0",
 	"github.com/descope/virtualwebauthn":                       "1.21",
+	"golang.org/x/text":                                        "1.26.0",
+	"github.com/trustelem/zxcvbn":                              "",
+	"github.com/dlclark/regexp2":                               "1.13",
 }
 
 // goFloor is the lowest go line a host can have with reqs: the highest go directive among them.

@@ -17,6 +17,8 @@ func (coreFeature) Contribute(b *Builder) error {
 	b.Require("github.com/wneessen/go-mail", "github.com/riverqueue/river",
 		"github.com/riverqueue/river/riverdriver/riversqlite", "github.com/riverqueue/river/riverdriver/riverdatabasesql",
 		"github.com/emersion/go-smtp")
+	// Input screening: Unicode normalisation of emails, the password strength estimate.
+	b.Require("golang.org/x/text", "github.com/trustelem/zxcvbn", "github.com/dlclark/regexp2")
 	if b.Model.BinaryID {
 		b.Require("github.com/google/uuid")
 	}

@@ -3,6 +3,7 @@ package deps
 
 import (
 	_ "github.com/descope/virtualwebauthn"
+	_ "github.com/dlclark/regexp2"
 	_ "github.com/emersion/go-smtp"
 	_ "github.com/go-webauthn/webauthn/webauthn"
 	_ "github.com/google/uuid"
@@ -13,8 +14,10 @@ import (
 	_ "github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	_ "github.com/riverqueue/river/riverdriver/riversqlite"
 	_ "github.com/riverqueue/river/rivermigrate"
+	_ "github.com/trustelem/zxcvbn"
 	_ "github.com/wneessen/go-mail"
 	_ "golang.org/x/crypto/argon2"
 	_ "golang.org/x/crypto/bcrypt"
+	_ "golang.org/x/text/unicode/norm"
 	_ "modernc.org/sqlite"
 )

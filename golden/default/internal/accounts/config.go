@@ -31,12 +31,24 @@ const (
 	DeliveryQueue  = "queue"
 )
 
+// SMTPLog is the SMTP_URL value that sends no mail at all and only logs it (the LogMailer).
+// Production refuses to start without SMTP_URL, so running there without delivery is a
+// choice someone wrote down, not a forgotten variable.
+const SMTPLog = "log"
+
 // DefaultMailFrom is the sender when MAIL_FROM is not set.
 const DefaultMailFrom = "App <noreply@localhost>"
 
 // minSecretKeyBase is the shortest SECRET_KEY_BASE accepted: keys are derived from it, so it
 // needs at least 256 bits of entropy even when written as hex or base64.
 const minSecretKeyBase = 64
+
+// minSecretDistinctBytes is how many different bytes a production SECRET_KEY_BASE must hold.
+// 64 random base64 characters hold about 40. Hex has only 16 symbols, and 64 random hex
+// digits miss one or more of them about one time in four, so 16 would refuse good secrets
+// from openssl rand -hex 32; missing five (fewer than 12) happens about once in six million.
+// One character repeated, or a word like "changeme" repeated, holds far fewer.
+const minSecretDistinctBytes = 12
 
 // devSecretFile keeps the development secret across restarts. It lives in data/, which holds
 // a .gitignore of its own so the secret is never committed.
@@ -51,7 +63,7 @@ type Config struct {
 	BaseURL        *url.URL       // BASE_URL: public origin, used for links and cookie security
 	DatabaseURL    string         // DATABASE_URL: sqlite:PATH or postgres://...
 	SecretKeyBase  string         // SECRET_KEY_BASE: root secret; never log it
-	SMTPURL        string         // SMTP_URL: smtp://user:pass@host:port; empty means log mails
+	SMTPURL        string         // SMTP_URL: smtp://user:pass@host:port, or SMTPLog; empty means log mails outside production
 	MailFrom       string         // MAIL_FROM: sender address
 	MailDelivery   string         // MAIL_DELIVERY: inline or queue
 	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
@@ -75,8 +87,9 @@ func ConfigFromEnv() (Config, error) {
 //	BASE_URL         http://localhost:4000
 //	DATABASE_URL     sqlite:data/app.db
 //	SECRET_KEY_BASE  dev: generated once into data/secret_key_base; test: random per process;
-//	                 production: required, at least 64 characters
-//	SMTP_URL         unset: mails are logged
+//	                 production: required, at least 64 characters, not a placeholder
+//	SMTP_URL         unset: mails are logged (dev and test); "log" logs them in production too;
+//	                 production: required
 //	MAIL_FROM        App <noreply@localhost>
 //	MAIL_DELIVERY    inline (or queue)
 //	APP_ENV          dev (or test, production)
@@ -111,10 +124,15 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("MAIL_FROM %q: %w", cfg.MailFrom, err))
 	}
-	if cfg.SMTPURL != "" {
+	switch {
+	case cfg.SMTPURL == SMTPLog:
+	case cfg.SMTPURL != "":
 		if err := accountsmail.CheckSMTPURL(cfg.SMTPURL); err != nil {
 			errs = append(errs, err)
 		}
+	case cfg.Production():
+		errs = append(errs, errors.New("SMTP_URL: required in production, or nobody receives a confirmation or reset mail; "+
+			"set SMTP_URL=log to run without delivery on purpose (mails are only logged)"))
 	}
 
 	base, err := parseBaseURL(get("BASE_URL", "http://localhost:4000"))
@@ -198,6 +216,11 @@ func secretKeyBase(env, configured string) (string, error) {
 		if len(configured) < minSecretKeyBase {
 			return "", fmt.Errorf("SECRET_KEY_BASE: want at least %d characters (try: openssl rand -base64 48)", minSecretKeyBase)
 		}
+		if env == EnvProduction {
+			if err := checkSecretNotPlaceholder(configured); err != nil {
+				return "", err
+			}
+		}
 		return configured, nil
 	}
 	switch env {
@@ -207,6 +230,32 @@ func secretKeyBase(env, configured string) (string, error) {
 		return randomSecret(), nil
 	}
 	return loadOrCreateDevSecret(devSecretFile)
+}
+
+// checkSecretNotPlaceholder refuses a production secret that is certainly not random: one
+// made of few different characters (one character 64 times, a run of digits), or a shorter
+// string repeated ("correct-horse-battery-staple-" three times). It cannot prove randomness;
+// it catches what was typed by hand or copied from an example. The error never repeats the
+// secret.
+func checkSecretNotPlaceholder(secret string) error {
+	var seen [256]bool
+	distinct := 0
+	for i := 0; i < len(secret); i++ {
+		if !seen[secret[i]] {
+			seen[secret[i]] = true
+			distinct++
+		}
+	}
+	if distinct < minSecretDistinctBytes {
+		return fmt.Errorf("SECRET_KEY_BASE: only %d different characters, so it is not random; want at least %d (try: openssl rand -base64 48)",
+			distinct, minSecretDistinctBytes)
+	}
+	for period := 1; period <= len(secret)/2; period++ {
+		if secret[period:] == secret[:len(secret)-period] {
+			return fmt.Errorf("SECRET_KEY_BASE: repeats the same %d characters, so it is not random (try: openssl rand -base64 48)", period)
+		}
+	}
+	return nil
 }
 
 func loadOrCreateDevSecret(file string) (string, error) {

@@ -38,12 +38,12 @@ func withMailQueueTuning(t mailQueueTuning) Option { return func(s *Service) { s
 
 // setUpMail builds the Notifier and its outbox from the configuration, after the options
 // ran (WithMailer may have chosen the mailer already). The mailer: SMTP when SMTP_URL is
-// set, else a LogMailer. The outbox: inline, or with MAIL_DELIVERY=queue a River queue
+// an smtp(s):// URL, else (unset, or SMTP_URL=log) a LogMailer. The outbox: inline, or with MAIL_DELIVERY=queue a River queue
 // whose migrations run here.
 func (s *Service) setUpMail(ctx context.Context) error {
 	if s.notifier == nil {
 		var mailer Mailer
-		if s.config.SMTPURL != "" {
+		if s.config.SMTPURL != "" && s.config.SMTPURL != SMTPLog {
 			m, err := accountsmail.NewSMTPMailer(s.config.SMTPURL)
 			if err != nil {
 				return err
@@ -51,7 +51,7 @@ func (s *Service) setUpMail(ctx context.Context) error {
 			mailer = m
 		} else {
 			if s.config.Production() {
-				s.logger.WarnContext(ctx, "SMTP_URL is not set: emails are only logged, nobody receives them")
+				s.logger.WarnContext(ctx, "SMTP_URL=log: emails are only logged, nobody receives them")
 			}
 			mailer = accountsmail.NewLogMailer(s.logger)
 		}

@@ -32,6 +32,10 @@ type Policy struct {
 	MaxPasswordLength int // in characters; longer passwords are refused, never truncated
 	MaxPasswordBytes  int // hard cap in bytes, checked before anything else
 	MaxEmailLength    int
+	// MinPasswordGuesses is how many guesses zxcvbn must estimate a new password to need
+	// (see weakPassword): 1e8 by default, its score 3, "safely unguessable: moderate
+	// protection from an offline slow-hash attack". 1e10 is stricter; 0 turns the check off.
+	MinPasswordGuesses float64
 
 	SessionTTL             time.Duration // absolute lifetime of a standard session
 	SessionIdleTimeout     time.Duration // a standard session ends after this long unused
@@ -94,10 +98,11 @@ func DefaultPolicy() Policy {
 		HashQueue:       40 * runtime.GOMAXPROCS(0),
 		HashWait:        2 * time.Second,
 
-		MinPasswordLength: 12,
-		MaxPasswordLength: 256,
-		MaxPasswordBytes:  1024,
-		MaxEmailLength:    160,
+		MinPasswordLength:  12,
+		MaxPasswordLength:  256,
+		MaxPasswordBytes:   1024,
+		MaxEmailLength:     160,
+		MinPasswordGuesses: 1e8,
 
 		SessionTTL:             24 * time.Hour,
 		SessionIdleTimeout:     2 * time.Hour,

@@ -70,7 +70,7 @@ func startTestApp(t *testing.T, change func(*accounts.Config, *accounts.Policy),
 	mux := http.NewServeMux()
 	web.Mount(mux)
 	web.MountApp(mux)
-	srv := httptest.NewServer(mux)
+	srv := httptest.NewServer(web.Handler(mux))
 	t.Cleanup(func() {
 		srv.Close()
 		svc.Close()

@@ -18,6 +18,15 @@ import (
 // newMailboxApp serves MountApp for env with a LogMailer, as in development.
 func newMailboxApp(t *testing.T, env string) (*accounts.LogMailer, string) {
 	t.Helper()
+	box, handler := newMailboxHandler(t, env)
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	return box, srv.URL
+}
+
+// newMailboxHandler is newMailboxApp's handler, for requests built by hand.
+func newMailboxHandler(t *testing.T, env string) (*accounts.LogMailer, http.Handler) {
+	t.Helper()
 	base, _ := url.Parse("https://app.example.com")
 	cfg := accounts.Config{AppName: "Acme", Env: env, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(t)}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -30,12 +39,8 @@ func newMailboxApp(t *testing.T, env string) (*accounts.LogMailer, string) {
 	web := New(svc, logger)
 	web.Mount(mux)
 	web.MountApp(mux)
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() {
-		srv.Close()
-		svc.Close()
-	})
-	return box, srv.URL
+	t.Cleanup(func() { svc.Close() })
+	return box, web.Handler(mux)
 }
 
 func mailboxGet(t *testing.T, u string) (*http.Response, string) {
@@ -110,6 +115,41 @@ func TestDevMailboxAbsentInProduction(t *testing.T) {
 	for _, path := range []string{"/dev/mailbox", "/dev/mailbox/1", "/dev/mailbox/1/html"} {
 		if res, body := mailboxGet(t, base+path); res.StatusCode != http.StatusNotFound || strings.Contains(body, "Secret") {
 			t.Errorf("GET %s in production: %d, want 404", path, res.StatusCode)
+		}
+	}
+}
+
+// TestDevMailboxOnlyForLoopback: the dev mailbox answers a peer on this machine, IPv4 or IPv6,
+// and refuses any other, whatever X-Forwarded-For claims.
+func TestDevMailboxOnlyForLoopback(t *testing.T) {
+	box, handler := newMailboxHandler(t, accounts.EnvDev)
+	box.Send(t.Context(), accounts.Message{Kind: "test_email", To: "a@example.com", Subject: "Secret", Text: "t", HTML: "h"})
+	for _, tt := range []struct {
+		peer, forwardedFor string
+		status             int
+	}{
+		{"127.0.0.1:50000", "", http.StatusOK},
+		{"127.8.9.10:50000", "", http.StatusOK},
+		{"[::1]:50000", "", http.StatusOK},
+		{"[::ffff:127.0.0.1]:50000", "", http.StatusOK},
+		{"192.168.1.20:50000", "", http.StatusForbidden},
+		{"203.0.113.9:50000", "127.0.0.1", http.StatusForbidden},
+		{"[2001:db8::1]:50000", "::1", http.StatusForbidden},
+	} {
+		for _, path := range []string{"/dev/mailbox", "/dev/mailbox/1", "/dev/mailbox/1/html"} {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.RemoteAddr = tt.peer
+			if tt.forwardedFor != "" {
+				req.Header.Set("X-Forwarded-For", tt.forwardedFor)
+			}
+			rec := httptest.NewRecorder()
+			handler.ServeHTTP(rec, req)
+			if rec.Code != tt.status {
+				t.Errorf("GET %s from %s (X-Forwarded-For %q): %d, want %d", path, tt.peer, tt.forwardedFor, rec.Code, tt.status)
+			}
+			if tt.status == http.StatusForbidden && strings.Contains(rec.Body.String(), "Secret") {
+				t.Errorf("GET %s from %s shows the mail", path, tt.peer)
+			}
 		}
 	}
 }

@@ -111,13 +111,14 @@ func run(args []string, logger *slog.Logger) error {
 }
 
 // newHandler builds the routes: the account pages, the home page and /healthz. Add the
-// app's own routes here, wrapped in web.Protect.
+// app's own routes here, wrapped in web.Protect. web.Handler answers what no route matches
+// with the app's own 404 and 405 pages.
 func newHandler(svc *identity.Service, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	web := identityweb.New(svc, logger)
 	web.Mount(mux)
 	web.MountApp(mux)
-	return mux
+	return web.Handler(mux)
 }
 
 // serve listens on cfg.Addr until ctx is cancelled, then lets in-flight requests finish.

@@ -3,6 +3,9 @@
 package identity
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -49,7 +52,8 @@ func TestConfigProductionChecks(t *testing.T) {
 	good := map[string]string{
 		"APP_ENV":         "production",
 		"BASE_URL":        "https://example.com",
-		"SECRET_KEY_BASE": strings.Repeat("k", 64),
+		"SECRET_KEY_BASE": "Zq3vN8xR2mK7pL4wT9yB6cH1dF5gJ0sA-uE_oI8nM3qV7rX2zW4tY6bC9eG1hK5j",
+		"SMTP_URL":        "smtp://mail.example.com:587",
 	}
 	cfg, err := ConfigFromLookup(lookupFrom(good))
 	if err != nil {
@@ -62,6 +66,7 @@ func TestConfigProductionChecks(t *testing.T) {
 	for name, change := range map[string]map[string]string{
 		"no secret":         {"SECRET_KEY_BASE": ""},
 		"short secret":      {"SECRET_KEY_BASE": "short"},
+		"no smtp url":       {"SMTP_URL": ""},
 		"http base url":     {"BASE_URL": "http://example.com"},
 		"base url path":     {"BASE_URL": "https://example.com/app"},
 		"bad env":           {"APP_ENV": "staging"},
@@ -96,6 +101,68 @@ func TestConfigProductionChecks(t *testing.T) {
 				t.Error("error message leaks the secret")
 			}
 		})
+	}
+}
+
+// TestConfigProductionMailAndSecret: production refuses to start without mail delivery unless
+// SMTP_URL=log says so, and refuses a SECRET_KEY_BASE that is long but not random; each
+// error names the variable. Outside production both are allowed.
+func TestConfigProductionMailAndSecret(t *testing.T) {
+	base := map[string]string{
+		"APP_ENV":         EnvProduction,
+		"BASE_URL":        "https://example.com",
+		"SECRET_KEY_BASE": "Zq3vN8xR2mK7pL4wT9yB6cH1dF5gJ0sA-uE_oI8nM3qV7rX2zW4tY6bC9eG1hK5j",
+	}
+	with := func(k, v string) map[string]string {
+		env := map[string]string{}
+		for key, val := range base {
+			env[key] = val
+		}
+		env[k] = v
+		return env
+	}
+
+	_, err := ConfigFromLookup(lookupFrom(base))
+	if err == nil || !strings.Contains(err.Error(), "SMTP_URL") || !strings.Contains(err.Error(), "SMTP_URL=log") {
+		t.Errorf("production without SMTP_URL: %v, want an error naming SMTP_URL and SMTP_URL=log", err)
+	}
+	cfg, err := ConfigFromLookup(lookupFrom(with("SMTP_URL", "log")))
+	if err != nil || cfg.SMTPURL != SMTPLog {
+		t.Errorf("production with SMTP_URL=log: %+v, %v", cfg, err)
+	}
+	if cfg, err := ConfigFromLookup(lookupFrom(with("APP_ENV", EnvTest))); err != nil || cfg.SMTPURL != "" {
+		t.Errorf("test env without SMTP_URL: %v", err)
+	}
+
+	base["SMTP_URL"] = SMTPLog
+	for name, secret := range map[string]string{
+		"one character":       strings.Repeat("k", 64),
+		"a word repeated":     strings.Repeat("changeme", 8),
+		"digits only":         "3141592653589793238462643383279502884197169399375105820974944592307816",
+		"a phrase repeated":   strings.Repeat("correct-horse-battery-staple-", 3),
+		"a long run repeated": strings.Repeat("Zq3vN8xR2mK7pL4wT9yB6cH1dF5gJ0sA", 2),
+	} {
+		_, err := ConfigFromLookup(lookupFrom(with("SECRET_KEY_BASE", secret)))
+		if err == nil || !strings.Contains(err.Error(), "SECRET_KEY_BASE") || !strings.Contains(err.Error(), "not random") {
+			t.Errorf("%s: %v, want a SECRET_KEY_BASE error", name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), secret) {
+			t.Errorf("%s: the error repeats the secret", name)
+		}
+		if _, err := ConfigFromLookup(lookupFrom(map[string]string{"APP_ENV": EnvTest, "SECRET_KEY_BASE": secret})); err != nil {
+			t.Errorf("%s outside production: %v", name, err)
+		}
+	}
+	// What the error messages suggest, and openssl rand -hex 32, always pass (the hex check
+	// fails about once in six million secrets; see minSecretDistinctBytes).
+	for range 50 {
+		b := make([]byte, 48)
+		rand.Read(b)
+		for _, secret := range []string{base64.StdEncoding.EncodeToString(b), hex.EncodeToString(b[:32])} {
+			if _, err := ConfigFromLookup(lookupFrom(with("SECRET_KEY_BASE", secret))); err != nil {
+				t.Fatalf("a random secret refused: %v", err)
+			}
+		}
 	}
 }
 

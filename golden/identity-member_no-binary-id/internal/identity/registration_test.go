@@ -88,10 +88,11 @@ func TestRegisterValidation(t *testing.T) {
 	}
 
 	for i, ok := range []string{
-		strings.Repeat("🔑", 12),           // 12 characters, 48 bytes
-		strings.Repeat("x", 256),          // the maximum
+		"🔑🗝️🔒 three keys, one door", // emoji count as characters
+		"the quick brown fox jumps over the lazy dog while the violet harbor lantern burns until the tide", // long
 		"margaret loves long walks",       // context word plus plenty else
 		"  spaces are fine at the ends  ", // never trimmed
+		"correct horse battery staple",    // a passphrase of common words is still strong
 	} {
 		if _, err := svc.Register(t.Context(), fmt.Sprintf("ok%d@example.com", i), ok, Meta{}); err != nil {
 			t.Errorf("password %q refused: %v", ok, err)
@@ -99,13 +100,119 @@ func TestRegisterValidation(t *testing.T) {
 	}
 }
 
-func TestCommonPasswordListLoaded(t *testing.T) {
-	if len(commonPasswords) < 300 {
-		t.Errorf("blocklist has %d entries", len(commonPasswords))
+// TestWeakPasswords: the strength estimate refuses what a cracker tries early, well past the
+// exact entries of a blocklist, and says why in words a person can act on.
+func TestWeakPasswords(t *testing.T) {
+	policy := DefaultPolicy()
+	for _, tt := range []struct{ password, want string }{
+		{"password1234", "too common"},     // a leaked password, whole
+		{"P@ssw0rd1234", "too common"},     // the same with l33t substitutions
+		{"iloveyou2024!", "too common"},    // leaked password plus a year
+		{"letmein123456", "too common"},    // two leaked passwords glued together
+		{"qwertyuiopasdfgh", "too common"}, // keyboard rows, leaked as such
+		{"abcdefghijklmnop", "too easy to guess: repeats"},
+		{"1qazxsw23edcvfr4", "too common"}, // a walk down the keyboard columns, leaked as such
+		{"xxxxxxxxxxxxxxxxxxxx", "too easy to guess: repeats"},
+		{"jennifer1987!", "too easy to guess: common words, names and dates"},
+		{"washington1776!", "too easy to guess: common words, names and dates"},
+	} {
+		if got := policy.validatePassword(tt.password); !strings.Contains(got, tt.want) {
+			t.Errorf("validatePassword(%q) = %q, want it to mention %q", tt.password, got, tt.want)
+		}
 	}
-	for pw := range commonPasswords {
-		if len([]rune(pw)) < 12 {
-			t.Errorf("blocklist entry %q is shorter than the minimum length; it can never match", pw)
+	// The context words count as known words: an unusual local part is strong on its own
+	// but not for its owner, even where mostlyContextWords lets it through.
+	if got := policy.validatePassword("quaxbertholmmonkey"); got != "" {
+		t.Errorf("strong password refused without context: %q", got)
+	}
+	if got := policy.validatePassword("quaxbertholmmonkey", "quaxbertholm", "Acme"); !strings.Contains(got, "email address or the app name") {
+		t.Errorf("local part plus a leaked password = %q, want the context-word message", got)
+	}
+	policy.MinPasswordGuesses = 0
+	if got := policy.validatePassword("password1234"); got != "" {
+		t.Errorf("with MinPasswordGuesses = 0 the estimate still ran: %q", got)
+	}
+}
+
+// TestPasswordEstimateIsBounded: the estimate reads only the first passwordEstimateRunes
+// characters, so a 256-character password built to make zxcvbn backtrack costs what 64 do
+// (without the bound it takes seconds).
+func TestPasswordEstimateIsBounded(t *testing.T) {
+	hostile := strings.Repeat("4@8(6|!1<0$5+7%2", 16)
+	start := time.Now()
+	if got := DefaultPolicy().validatePassword(hostile); got != "" {
+		t.Fatalf("hostile password refused: %q", got)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond {
+		t.Errorf("estimating a 256-character password took %v", d)
+	}
+}
+
+// BenchmarkPasswordEstimate measures one validatePassword call for a typical passphrase
+// (figures in the README's Production checklist).
+func BenchmarkPasswordEstimate(b *testing.B) {
+	policy := DefaultPolicy()
+	for b.Loop() {
+		policy.validatePassword("violet-harbor-lantern-42", "alice", "Acme")
+	}
+}
+
+// TestEmailUnicodeSpellings: the two Unicode spellings of "josé" are one account, as are a
+// domain typed in fullwidth letters and the ASCII one; the second registration takes the
+// "taken" path and logging in works with either spelling.
+func TestEmailUnicodeSpellings(t *testing.T) {
+	svc, _ := newTestService(t)
+	composed, decomposed := "jos\u00e9@example.com", "jose\u0301@example.com"
+	u := mustRegister(t, svc, decomposed, testPassword)
+	if u.Email != composed {
+		t.Errorf("stored email = %+q, want the NFC spelling %+q", u.Email, composed)
+	}
+	if _, err := svc.Register(t.Context(), composed, testPassword, Meta{}); !errors.Is(err, ErrEmailTaken) {
+		t.Errorf("registering the other spelling: %v, want ErrEmailTaken", err)
+	}
+	if msg, ok := svc.Mailer().(*LogMailer).LastTo(composed); !ok || msg.Kind != "registration_attempt" {
+		t.Errorf("holder of %+q not told of the attempt: %+v", composed, msg)
+	}
+	if _, err := svc.Authenticate(t.Context(), "JOSE\u0301@EXAMPLE.COM", testPassword, Meta{}); err != nil {
+		t.Errorf("log in with the decomposed, upper-case spelling: %v", err)
+	}
+
+	mustRegister(t, svc, "kim@example.com", testPassword)
+	for _, lookalike := range []string{
+		"kim@ｅｘａｍｐｌｅ.com",      // fullwidth letters
+		"kim@example．com",      // fullwidth full stop
+		"kim@example\u3002com", // ideographic full stop
+		"kim@ＥＸＡＭＰＬＥ.ＣＯＭ",      // fullwidth capitals
+	} {
+		if got := NormalizeEmail(lookalike); got != "kim@example.com" {
+			t.Errorf("NormalizeEmail(%q) = %q, want kim@example.com", lookalike, got)
+		}
+		if once := NormalizeEmail(lookalike); NormalizeEmail(once) != once {
+			t.Errorf("NormalizeEmail is not idempotent on %q", lookalike)
+		}
+		if _, err := svc.Register(t.Context(), lookalike, testPassword, Meta{}); !errors.Is(err, ErrEmailTaken) {
+			t.Errorf("registering %q: %v, want ErrEmailTaken", lookalike, err)
+		}
+	}
+	// The local part is only put in NFC: a fullwidth local part is another mailbox as far as
+	// this app can know, and stays as typed.
+	if got := NormalizeEmail("ｋｉｍ@example.com"); got != "ｋｉｍ@example.com" {
+		t.Errorf("NormalizeEmail folded the local part: %q", got)
+	}
+}
+
+// TestEmailInvalidUTF8: bytes that are not UTF-8 are refused with a validation error, by
+// registration and by the flows that look an address up, and never reach the database.
+func TestEmailInvalidUTF8(t *testing.T) {
+	svc, _ := newTestService(t)
+	for _, bad := range []string{"a\xff@example.com", "a@exa\xc3mple.com", "\xed\xa0\x80@example.com"} {
+		_, err := svc.Register(t.Context(), bad, testPassword, Meta{})
+		var invalid *ValidationError
+		if !errors.As(err, &invalid) || !strings.Contains(invalid.Fields["email"], "not valid text") {
+			t.Errorf("Register(%+q) = %v, want an email ValidationError", bad, err)
+		}
+		if _, err := svc.Authenticate(t.Context(), bad, testPassword, Meta{}); !errors.Is(err, ErrInvalidCredentials) {
+			t.Errorf("Authenticate(%+q) = %v, want ErrInvalidCredentials", bad, err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package identityweb
 
 import (
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strconv"
 
@@ -39,7 +40,9 @@ type textPart struct {
 // mountMailbox registers the dev mailbox, which shows the mails the LogMailer kept: a list at
 // GET /dev/mailbox, one mail at GET /dev/mailbox/{n} and its HTML at /dev/mailbox/{n}/html.
 // The routes exist only outside production and only when mail is not really sent (no
-// SMTP_URL), so a deployed app never exposes anybody's mail.
+// SMTP_URL), so a deployed app never exposes anybody's mail; and even in development they
+// answer only to this machine (see fromLoopback), so a dev server listening on 0.0.0.0 does
+// not show the mails to the whole network.
 func (s *Server) mountMailbox(mux *http.ServeMux) {
 	if s.svc.Config().Production() {
 		return
@@ -49,11 +52,26 @@ func (s *Server) mountMailbox(mux *http.ServeMux) {
 		return
 	}
 	page := func(h func(http.ResponseWriter, *http.Request, *identity.LogMailer)) http.Handler {
-		return s.Protect(noStore(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(w, r, box) })))
+		return s.Protect(noStore(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !fromLoopback(r) {
+				s.renderError(w, r, http.StatusForbidden, "Dev mailbox",
+					"The dev mailbox only answers requests from this machine. Open it at localhost.")
+				return
+			}
+			h(w, r, box)
+		})))
 	}
 	mux.Handle("GET /dev/mailbox", page(s.mailboxPage))
 	mux.Handle("GET /dev/mailbox/{n}", page(s.mailboxMessagePage))
 	mux.Handle("GET /dev/mailbox/{n}/html", page(s.mailboxMessageHTML))
+}
+
+// fromLoopback reports whether the request's TCP peer is this machine (127.0.0.0/8, ::1).
+// It reads the connection's address, never X-Forwarded-For: the header is the client's to
+// write, and trusted proxies are for production, where the mailbox does not exist.
+func fromLoopback(r *http.Request) bool {
+	peer, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && peer.Addr().Unmap().IsLoopback()
 }
 
 // mailboxPage lists the kept mails, newest first.

@@ -35,11 +35,12 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "check_email.html", &formPage{layout: layout{Title: "Check your email"}, Form: form{Email: clip(identity.NormalizeEmail(email))}})
 }
 
-// clip bounds an echoed form value, so a page never repeats a huge input.
+// clip bounds an echoed form value, so a page never repeats a huge input, and replaces bytes
+// that are not UTF-8 (the page is declared UTF-8, and html/template passes them through).
 func clip(s string) string {
 	const max = 160
-	if len(s) <= max {
-		return s
+	if len(s) > max {
+		return strings.ToValidUTF8(s[:max], "")
 	}
-	return strings.ToValidUTF8(s[:max], "")
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
