@@ -224,8 +224,8 @@ func TestLoadHostChecks(t *testing.T) {
 		gomod string
 		want  string
 	}{
-		"no go.mod":  {"", "run `go mod init"},
-		"no module":  {"go 1.26.8\n", "no module line"},
+		"no go.mod": {"", "run `go mod init"},
+		"no module": {"go 1.26.8\n", "no module line"},
 	}
 	for name, c := range cases {
 		fsys := fstest.MapFS{}
