@@ -83,7 +83,9 @@ func TestConfirmLinkExpires(t *testing.T) {
 func TestConfirmByCode(t *testing.T) {
 	app := newTestApp(t)
 	b := app.browser()
-	register(b, "nina@example.com")
+	if page := register(b, "nina@example.com"); !strings.Contains(page.Body, `name="code"`) || !strings.Contains(page.Body, `name="password"`) {
+		t.Errorf("the check-email page's code form lacks the code or the password:\n%s", page.Body)
+	}
 	code := mailCode(t, app.lastMail("nina@example.com", "confirm_email"))
 
 	wrong := "000000"
