@@ -273,10 +273,11 @@ func (s *Passkeys) FinishPasskeyLogIn(ctx context.Context, token string, respons
 	if err != nil {
 		return nil, s.passkeyLookupFailed(ctx, action, nil, meta, err)
 	}
-	if err := s.CanAddCredential(u); err != nil {
-		// A passkey of an unconfirmed account predates the rule that refuses one, and was
-		// added by whoever registered the address: it must not open a session.
-		return nil, s.passkeyFailed(ctx, action, &u.ID, meta, err)
+	if !u.Confirmed() {
+		// A passkey of an unconfirmed account predates the rule that refuses to add one
+		// (CanAddCredential), and was added by whoever registered the address, who may not
+		// be its owner: it must not open a session. The first confirmation deletes it.
+		return nil, s.passkeyFailed(ctx, action, &u.ID, meta, ErrUnconfirmed)
 	}
 	pu, err := s.loadPasskeyUser(ctx, u, false)
 	if err != nil {
