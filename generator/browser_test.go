@@ -86,6 +86,15 @@ func TestBrowserPasskeys(t *testing.T) {
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(`//p[contains(., "You are logged in as")]`),
 	)
+	// Only a confirmed account may add a passkey: enter the emailed code, logged in.
+	m := confirmCode.FindStringSubmatch(mailbox(t, newBrowser(t, base), email, "confirm_email"))
+	require.NotNil(t, m, "no code in the confirmation email")
+	run(t, ctx, "confirm the address",
+		chromedp.Navigate(base+"/users/confirm"),
+		chromedp.SendKeys(chromedp.ID("code"), m[1]),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(`//p[contains(., "Your email address is confirmed")]`),
+	)
 
 	// The authenticator: CTAP2, built in, holding discoverable credentials, with user
 	// verification (a PIN or fingerprint) that succeeds without a prompt.

@@ -87,6 +87,11 @@ func driveMFAFlow(t *testing.T, srv *server, stored storedSecrets) {
 	reg := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, reg.status, reg.body)
 	logIn(b, "/")
+	// Only a confirmed account may enroll: confirm with the emailed code, logged in.
+	code := confirmCode.FindStringSubmatch(mailbox(t, b, email, "confirm_email"))
+	require.NotNil(t, code, "no code in the confirmation email")
+	confirmed := b.post("/users/confirm", url.Values{"code": {code[1]}})
+	require.Equal(t, http.StatusSeeOther, confirmed.status, confirmed.body)
 
 	// Enrollment: the page shows the otpauth URI, the base32 secret and a same-origin QR code.
 	page := b.get("/users/settings/mfa")

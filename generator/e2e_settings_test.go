@@ -25,12 +25,13 @@ func driveSettingsFlow(t *testing.T, srv *server) {
 	b := newBrowser(t, srv.base)
 	require.Equal(t, http.StatusOK, b.post("/users/register", url.Values{"email": {email}, "password": {password}}).status)
 
-	// Confirm with the code from the same email, entered on the confirmation page.
+	// Confirm with the code from the same email, entered on the confirmation page with the
+	// account's password (this browser is not logged in to it).
 	m := confirmCode.FindStringSubmatch(mailbox(t, b, email, "confirm_email"))
 	require.NotNil(t, m, "no code in the confirmation email")
-	wrong := b.post("/users/confirm", url.Values{"email": {email}, "code": {"000000"}})
+	wrong := b.post("/users/confirm", url.Values{"email": {email}, "code": {"000000"}, "password": {password}})
 	require.Equal(t, http.StatusUnprocessableEntity, wrong.status, wrong.body)
-	ok := b.post("/users/confirm", url.Values{"email": {email}, "code": {m[1]}})
+	ok := b.post("/users/confirm", url.Values{"email": {email}, "code": {m[1]}, "password": {password}})
 	require.Equal(t, http.StatusSeeOther, ok.status, ok.body)
 
 	logIn := func(b *browser, email, password string) {

@@ -247,14 +247,18 @@ func driveAccountFlow(t *testing.T, srv *server) {
 	require.Equal(t, reg.body, again.body, "a taken email must look like a new one")
 	require.Contains(t, mailbox(t, b, email, "registration_attempt"), "/users/log-in")
 
-	// Confirm with the emailed link: the GET shows a button, only the POST confirms.
+	// Confirm with the emailed link: the GET shows a button, only the POST confirms. This
+	// browser is not logged in to the account, so the page asks for its password, and the
+	// link alone confirms nothing.
 	confirm := mailedPath(t, b, email, "confirm_email")
 	for range 2 {
 		p := b.get(confirm)
 		require.Equal(t, http.StatusOK, p.status, p.body)
 		require.Equal(t, "no-referrer", p.header.Get("Referrer-Policy"))
+		require.Contains(t, p.body, `name="password"`)
 	}
-	done := b.post(confirm, url.Values{})
+	require.Equal(t, http.StatusUnprocessableEntity, b.post(confirm, url.Values{}).status, "the link alone confirms nothing")
+	done := b.post(confirm, url.Values{"password": {password}})
 	require.Equal(t, http.StatusSeeOther, done.status, done.body)
 	require.Equal(t, "/users/log-in", done.location)
 	require.Equal(t, http.StatusNotFound, b.post(confirm, url.Values{}).status, "a confirmation link works once")

@@ -10,12 +10,101 @@ import (
 )
 
 var (
-	// ErrUnconfirmed is returned by Authenticate, after the right password, when
-	// Policy.RequireConfirmation is on and the email is not confirmed yet.
+	// ErrUnconfirmed means the account's email address is not confirmed yet. Authenticate
+	// returns it after the right password when Policy.RequireConfirmation is on;
+	// CanAddCredential returns it, whatever the policy, to every method that adds a way to log in.
 	ErrUnconfirmed = errors.New("accounts: email not confirmed")
 	// ErrInvalidCode means a confirmation code is wrong, expired or for another address.
 	ErrInvalidCode = errors.New("accounts: code is invalid or has expired")
+	// ErrConfirmPassword means a confirmation came from a browser that is not logged in to the
+	// account, without the account's password or with a wrong one (see Confirmer). Nothing
+	// changed: the link or code still works.
+	ErrConfirmPassword = errors.New("accounts: confirming this address needs the account's password")
 )
+
+// CanAddCredential returns ErrUnconfirmed while u's email address is not confirmed, and nil
+// after. It is the one rule every way of adding a credential follows: second factors, other
+// ways to log in, and any API token or linked sign-in identity added later must call it
+// before they create anything, and the pages call it to say why their form is missing.
+//
+// Why: anyone can register someone else's address and log in with the password they chose
+// (pre-account takeover). Whatever they add before the owner proves control of the mailbox
+// would be a way in that survives the owner's arrival; so nothing can be added until then,
+// and the first proof removes what an older version of the app let through (markConfirmed).
+func (s *Service) CanAddCredential(u *User) error {
+	if !u.Confirmed() {
+		return ErrUnconfirmed
+	}
+	return nil
+}
+
+// A Confirmer is what the request confirming an address brings besides the link or code: the
+// browser's session, if it has one, and the password typed on the confirmation page.
+//
+// The link proves control of the mailbox, not that its owner chose the account's password:
+// whoever registered the address first may be someone else. So a first confirmation keeps the
+// password only when the same request also shows it: a session of that very account (an
+// unconfirmed account's sessions are opened with its password: no other credential of such
+// an account logs in), or the password typed again. Otherwise ConfirmEmail and ConfirmEmailWithCode refuse with
+// ErrConfirmPassword, and an owner who never chose that password resets it instead, which
+// confirms the address too and leaves only their own password.
+type Confirmer struct {
+	Session  *Session // the confirming browser's session; nil when it is logged out
+	Password string   // the account's password, typed on the confirmation page
+}
+
+// NeedsPassword reports whether confirming u's address through c takes u's password: u has
+// one, and c's browser is not logged in to u.
+func (c Confirmer) NeedsPassword(u *User) bool {
+	return u.HashedPassword != "" && !c.loggedInAs(u)
+}
+
+func (c Confirmer) loggedInAs(u *User) bool {
+	return c.Session != nil && c.Session.UserID == u.ID && !c.Session.MFAPending
+}
+
+// confirmProof is what a first confirmation keeps of what was there before.
+type confirmProof struct {
+	// password is the stored hash the confirmer proved to know (or, for a reset, has just
+	// set); any other password, including one changed since the check, is removed.
+	password string
+	// session is the confirming browser's own session of the account, which survives.
+	session *ID
+}
+
+// proveConfirmer checks what c shows for the unconfirmed u. A wrong password counts against
+// Policy.ConfirmCodeLimit for the account (a *RateLimitError past it), like a wrong code: a
+// leaked link must not become a way to guess the password.
+func (s *Service) proveConfirmer(ctx context.Context, u *User, c Confirmer, meta Meta) (confirmProof, error) {
+	if c.loggedInAs(u) {
+		return confirmProof{password: u.HashedPassword, session: &c.Session.ID}, nil
+	}
+	if !c.NeedsPassword(u) {
+		return confirmProof{}, nil
+	}
+	if c.Password == "" {
+		return confirmProof{}, ErrConfirmPassword
+	}
+	d, err := s.Allow(ctx, LimitKey("confirm_password", fmt.Sprint(u.ID)), s.policy.ConfirmCodeLimit)
+	if err != nil {
+		return confirmProof{}, err
+	}
+	if !d.Allowed {
+		return confirmProof{}, &RateLimitError{RetryAfter: d.RetryAfter}
+	}
+	ok, err := s.verifyCurrentPassword(ctx, u, c.Password)
+	if err != nil {
+		return confirmProof{}, err
+	}
+	if !ok {
+		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "user.confirm", TargetID: &u.ID, Outcome: outcomeFailure,
+			Metadata: map[string]string{"reason": "password"}}); err != nil {
+			return confirmProof{}, err
+		}
+		return confirmProof{}, ErrConfirmPassword
+	}
+	return confirmProof{password: u.HashedPassword}, nil
+}
 
 // issueConfirmation issues a confirmation link and code for u in tx, replacing any earlier
 // ones (so only the newest mail works), and adds the mail carrying both to out: the tokens
@@ -110,15 +199,26 @@ func (s *Service) resendNothing(ctx context.Context, email string, u *User, meta
 }
 
 // ConfirmEmail confirms the address a confirmation link was sent to. The link works once;
-// an unknown, used or expired link is ErrInvalidToken.
-func (s *Service) ConfirmEmail(ctx context.Context, raw string, meta Meta) (*User, error) {
+// an unknown, used or expired link is ErrInvalidToken. Unless c is logged in to the account,
+// it must carry the account's password (ErrConfirmPassword otherwise; see Confirmer).
+func (s *Service) ConfirmEmail(ctx context.Context, raw string, c Confirmer, meta Meta) (*User, error) {
+	owner, err := s.PeekEmailToken(ctx, raw, TokenConfirm)
+	if err != nil {
+		return nil, err
+	}
+	var p confirmProof
+	if !owner.Confirmed() {
+		if p, err = s.proveConfirmer(ctx, owner, c, meta); err != nil {
+			return nil, err
+		}
+	}
 	var u *User
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		tok, err := s.consumeEmailToken(ctx, tx, raw, TokenConfirm)
 		if err != nil {
 			return err
 		}
-		u, err = s.markConfirmed(ctx, tx, tok.UserID, meta, "link")
+		u, err = s.markConfirmed(ctx, tx, tok.UserID, meta, "link", p)
 		return err
 	})
 	if errors.Is(err, ErrInvalidToken) {
@@ -134,8 +234,10 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string, meta Meta) (*Use
 // Attempts are limited per address (Policy.ConfirmCodeLimit, counted whether or not the
 // account exists), so 900 000 codes cannot be tried; past the limit the error is a
 // *RateLimitError. A wrong code, an unknown address and an expired code are all
-// ErrInvalidCode.
-func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, meta Meta) (*User, error) {
+// ErrInvalidCode. A right code from a browser not logged in to the account also needs the
+// account's password, as ConfirmEmail does; the code is checked first, so only its holder
+// learns whether the password was right.
+func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, c Confirmer, meta Meta) (*User, error) {
 	email = NormalizeEmail(email)
 	d, err := s.Allow(ctx, LimitKey("confirm_code", email), s.policy.ConfirmCodeLimit)
 	if err != nil {
@@ -160,13 +262,28 @@ func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, 
 	if err != nil {
 		return nil, fmt.Errorf("accounts: confirm email with code: %w", err)
 	}
+	hash := s.confirmCodeHash(owner.ID, code)
+	var p confirmProof
+	if !owner.Confirmed() {
+		var live bool
+		if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM user_tokens
+			WHERE token_hash = $1 AND purpose = $2 AND user_id = $3 AND sent_to = $4 AND expires_at > $5)`,
+			hash, string(TokenConfirmCode), owner.ID, owner.Email, s.Now()).Scan(&live); err != nil {
+			return nil, fmt.Errorf("accounts: confirm email with code: %w", err)
+		}
+		if live {
+			if p, err = s.proveConfirmer(ctx, owner, c, meta); err != nil {
+				return nil, err
+			}
+		}
+	}
 	var u *User
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		tok, err := s.consumeTokenHash(ctx, tx, s.confirmCodeHash(owner.ID, code), TokenConfirmCode)
+		tok, err := s.consumeTokenHash(ctx, tx, hash, TokenConfirmCode)
 		if err != nil {
 			return err
 		}
-		u, err = s.markConfirmed(ctx, tx, tok.UserID, meta, "code")
+		u, err = s.markConfirmed(ctx, tx, tok.UserID, meta, "code", p)
 		return err
 	})
 	if errors.Is(err, ErrInvalidToken) {
@@ -182,9 +299,19 @@ func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, 
 }
 
 // markConfirmed sets confirmed_at and deletes every confirmation link and code of the
-// user, inside tx. The first time, it also audits how the address was confirmed and
-// runs the AfterConfirm hooks; an account confirmed before keeps its first confirmed_at.
-func (s *Service) markConfirmed(ctx context.Context, tx *sql.Tx, id ID, meta Meta, method string) (*User, error) {
+// user, inside tx. An account confirmed before keeps its first confirmed_at, and
+// nothing else happens. The first time, the owner has just proved control of the address,
+// and nothing set up by someone without that proof survives it:
+//
+//   - every session ends but p.session, the confirming browser's own;
+//   - the password goes, unless it is p.password (the one the confirmer proved to know, or
+//     has just set with a reset); the owner can set one with a reset;
+//   - every other emailed link is voided (an email change was asked for from a session);
+//   - the AfterConfirm hooks run: the features' own first (each removes the credentials it
+//     keeps, such as the second factors and trusted browsers), then the host's.
+//
+// It is audited with how the address was confirmed and whether the password was kept.
+func (s *Service) markConfirmed(ctx context.Context, tx *sql.Tx, id ID, meta Meta, method string, p confirmProof) (*User, error) {
 	now := s.Now()
 	res, err := tx.ExecContext(ctx, `UPDATE users SET confirmed_at = $1, updated_at = $2 WHERE id = $3 AND confirmed_at IS NULL`,
 		now, now, id)
@@ -198,13 +325,36 @@ func (s *Service) markConfirmed(ctx context.Context, tx *sql.Tx, id ID, meta Met
 	if err := deleteTokens(ctx, tx, id, TokenConfirm, TokenConfirmCode); err != nil {
 		return nil, err
 	}
+	if first == 0 {
+		return scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, id))
+	}
+	if p.session != nil {
+		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2`, id, *p.session)
+	} else {
+		_, err = tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res, err = tx.ExecContext(ctx, `UPDATE users SET hashed_password = NULL WHERE id = $1 AND COALESCE(hashed_password, '') <> $2`,
+		id, p.password)
+	if err != nil {
+		return nil, err
+	}
+	cleared, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
+	if err := deleteTokens(ctx, tx, id); err != nil {
+		return nil, err
+	}
 	u, err := scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, id))
-	if err != nil || first == 0 {
-		return u, err // confirmed before: nothing new to audit or announce
+	if err != nil {
+		return nil, err
 	}
 	if err := s.audit(ctx, tx, meta, auditEvent{
 		Action: "user.confirm", ActorID: &id, TargetID: &id, Outcome: outcomeSuccess,
-		Metadata: map[string]string{"method": method},
+		Metadata: map[string]string{"method": method, "password_removed": fmt.Sprint(cleared == 1)},
 	}); err != nil {
 		return nil, err
 	}

@@ -64,17 +64,17 @@ func TestConfirmEmailWithCode(t *testing.T) {
 	svc, clock := newTestService(t)
 	u := mustRegister(t, svc, "ines@example.com", testPassword)
 	code := confirmationCode(t, svc, "ines@example.com")
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "nobody@example.com", code, Meta{}); !errors.Is(err, ErrInvalidCode) {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "nobody@example.com", code, Confirmer{Password: testPassword}, Meta{}); !errors.Is(err, ErrInvalidCode) {
 		t.Errorf("unknown address: %v", err)
 	}
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ines@example.com", "12345x", Meta{}); !errors.Is(err, ErrInvalidCode) {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ines@example.com", "12345x", Confirmer{Password: testPassword}, Meta{}); !errors.Is(err, ErrInvalidCode) {
 		t.Errorf("malformed code: %v", err)
 	}
-	got, err := svc.ConfirmEmailWithCode(t.Context(), " INES@example.com", code, Meta{})
+	got, err := svc.ConfirmEmailWithCode(t.Context(), " INES@example.com", code, Confirmer{Password: testPassword}, Meta{})
 	if err != nil || got.ID != u.ID || !got.Confirmed() || !got.ConfirmedAt.Equal(clock.Now()) {
 		t.Fatalf("ConfirmEmailWithCode = %+v, %v", got, err)
 	}
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ines@example.com", code, Meta{}); !errors.Is(err, ErrInvalidCode) {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ines@example.com", code, Confirmer{Password: testPassword}, Meta{}); !errors.Is(err, ErrInvalidCode) {
 		t.Errorf("code reused: %v", err)
 	}
 	var left int
@@ -92,7 +92,7 @@ func TestConfirmCodeExpires(t *testing.T) {
 	mustRegister(t, svc, "jade@example.com", testPassword)
 	code := confirmationCode(t, svc, "jade@example.com")
 	clock.Advance(48 * time.Hour)
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "jade@example.com", code, Meta{}); !errors.Is(err, ErrInvalidCode) {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "jade@example.com", code, Confirmer{Password: testPassword}, Meta{}); !errors.Is(err, ErrInvalidCode) {
 		t.Errorf("code after 48 hours: %v", err)
 	}
 }
@@ -106,9 +106,9 @@ func TestConfirmCodeAttemptLimit(t *testing.T) {
 		wrong = "100001"
 	}
 	for range 5 {
-		svc.ConfirmEmailWithCode(t.Context(), "kira@example.com", wrong, Meta{})
+		svc.ConfirmEmailWithCode(t.Context(), "kira@example.com", wrong, Confirmer{Password: testPassword}, Meta{})
 	}
-	_, err := svc.ConfirmEmailWithCode(t.Context(), "kira@example.com", code, Meta{})
+	_, err := svc.ConfirmEmailWithCode(t.Context(), "kira@example.com", code, Confirmer{Password: testPassword}, Meta{})
 	var limited *RateLimitError
 	if !errors.As(err, &limited) || !errors.Is(err, ErrRateLimited) || limited.RetryAfter <= 0 {
 		t.Errorf("6th attempt: %v", err)

@@ -49,10 +49,11 @@ func (s *Service) RequestMagicLink(ctx context.Context, email string, meta Meta)
 }
 
 // LogInWithMagicLink uses up a magic-link token and returns its user, to be logged in.
-// The link proves the holder reads the mailbox, so an unconfirmed address becomes confirmed.
-// For such an account the password chosen before confirmation is removed and its sessions
-// are ended: whoever registered the address first may not be its owner, and must not keep a
-// way in (pre-account takeover). The owner can set a password with a reset.
+// The link proves the holder reads the mailbox, so an unconfirmed address becomes confirmed,
+// with markConfirmed's clean-up: whoever registered the address first may not be its owner,
+// so the password chosen before, every session and every credential added before are
+// removed (pre-account takeover). The login page is for logged-out browsers only, so nothing
+// here proves the password; the owner can set one with a reset.
 func (s *Service) LogInWithMagicLink(ctx context.Context, raw string, meta Meta) (*User, error) {
 	var u *User
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -65,13 +66,7 @@ func (s *Service) LogInWithMagicLink(ctx context.Context, raw string, meta Meta)
 			return err
 		}
 		if !u.Confirmed() {
-			if _, err := tx.ExecContext(ctx, `UPDATE users SET hashed_password = NULL WHERE id = $1`, id); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, id); err != nil {
-				return err
-			}
-			if u, err = s.markConfirmed(ctx, tx, id, meta, "magic_link"); err != nil {
+			if u, err = s.markConfirmed(ctx, tx, id, meta, "magic_link", confirmProof{}); err != nil {
 				return err
 			}
 		}

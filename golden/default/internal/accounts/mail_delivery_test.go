@@ -83,7 +83,7 @@ func expectMail(t *testing.T, got accountstest.Mail, svc *Service, to, subject, 
 // confirms exactly the address the mail went to.
 func confirmByLink(t *testing.T, svc *Service, to, token string) {
 	t.Helper()
-	u, err := svc.ConfirmEmail(t.Context(), token, Meta{})
+	u, err := svc.ConfirmEmail(t.Context(), token, Confirmer{Password: testPassword}, Meta{})
 	if err != nil {
 		t.Fatalf("the link from the mail does not work: %v", err)
 	}

@@ -152,8 +152,11 @@ func (s *Service) MFAStatus(ctx context.Context, userID ID) (MFAStatus, error) {
 // StartTOTPEnrollment returns the key to show on the enrollment page: a new 160-bit secret,
 // or the one already waiting if it is younger than 30 minutes, so the page, its QR code
 // and the confirmation all see the same secret. The secret is stored encrypted and stays
-// inactive until EnableTOTP confirms a code from it.
+// inactive until EnableTOTP confirms a code from it. An unconfirmed account is ErrUnconfirmed.
 func (s *Service) StartTOTPEnrollment(ctx context.Context, u *User) (*otp.Key, error) {
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, err
+	}
 	r, err := s.loadMFA(ctx, s.db, u.ID)
 	if err != nil {
 		return nil, err
@@ -207,8 +210,12 @@ func (s *Service) pendingTOTPKey(u *User, r *mfaRow, now time.Time) (*otp.Key, e
 // EnableTOTP confirms the enrollment in progress with a code from the authenticator app.
 // On success MFA is on, the code's step counts as used (it cannot log anyone in), every
 // earlier trusted browser is revoked, and the returned backup codes are the only time
-// they are ever shown. A wrong code is ErrMFAInvalidCode and changes nothing.
+// they are ever shown. A wrong code is ErrMFAInvalidCode and changes nothing; an unconfirmed
+// account is ErrUnconfirmed.
 func (s *Service) EnableTOTP(ctx context.Context, u *User, code string, meta Meta) ([]string, error) {
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, err
+	}
 	r, err := s.loadMFA(ctx, s.db, u.ID)
 	if err != nil {
 		return nil, err
@@ -260,8 +267,11 @@ func (s *Service) EnableTOTP(ctx context.Context, u *User, code string, meta Met
 
 // RegenerateBackupCodes replaces every backup code with new ones, after a TOTP code (a
 // backup code is not enough: losing the codes must not let anyone mint new ones). The old
-// codes stop working at once.
+// codes stop working at once. An unconfirmed account is ErrUnconfirmed.
 func (s *Service) RegenerateBackupCodes(ctx context.Context, u *User, totpCode string, meta Meta) ([]string, error) {
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, err
+	}
 	if err := s.VerifyTOTP(ctx, u, totpCode, meta); err != nil {
 		return nil, err
 	}
@@ -293,13 +303,7 @@ func (s *Service) DisableMFA(ctx context.Context, u *User, code string, meta Met
 		return err
 	}
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
-		// The row stays so trust_epoch keeps counting; see the migration.
-		if _, err := tx.ExecContext(ctx, `UPDATE user_mfa SET totp_secret = NULL, pending_since = NULL,
-			enabled_at = NULL, failed_attempts = 0, lock_count = 0, locked_until = NULL, trust_epoch = trust_epoch + 1, updated_at = $1
-			WHERE user_id = $2`, s.Now(), u.ID); err != nil {
-			return fmt.Errorf("accounts: disable mfa: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM user_backup_codes WHERE user_id = $1`, u.ID); err != nil {
+		if err := resetMFA(ctx, tx, u.ID, s.Now()); err != nil {
 			return fmt.Errorf("accounts: disable mfa: %w", err)
 		}
 		if err := s.audit(ctx, tx, meta, auditEvent{Action: "mfa.disable", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}); err != nil {
@@ -476,7 +480,9 @@ func clearMFAFailures(ctx context.Context, q querier, id ID) error {
 }
 
 // The MFA part of the context lifts the ceiling lock when the password changes.
-func init() { registerHooks(Hooks{AfterPasswordChange: liftMFACeilingLock}) }
+func init() {
+	registerHooks(func(*Service) Hooks { return Hooks{AfterPasswordChange: liftMFACeilingLock} })
+}
 
 // liftMFACeilingLock runs after a password change or reset. If MFA is locked at the ceiling,
 // the new password ends that run and a new one starts from the first, shortest lock: the

@@ -72,7 +72,7 @@ func pending(t *testing.T, svc *Service, u *User, rememberMe bool) (string, *Ses
 
 func TestTOTPEnrollment(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "enroll@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "enroll@example.com", testPassword)
 
 	key, err := svc.StartTOTPEnrollment(t.Context(), u)
 	if err != nil {
@@ -147,7 +147,7 @@ func TestTOTPEnrollment(t *testing.T) {
 
 func TestTOTPEnrollmentExpires(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "slow@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "slow@example.com", testPassword)
 	key, err := svc.StartTOTPEnrollment(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +166,7 @@ func TestTOTPSecretsAreUnique(t *testing.T) {
 	svc, _ := newTestService(t)
 	seen := map[string]bool{}
 	for i := range 50 {
-		u := mustRegister(t, svc, "many"+strings.Repeat("x", i)+"@example.com", testPassword)
+		u := mustRegisterConfirmed(t, svc, "many"+strings.Repeat("x", i)+"@example.com", testPassword)
 		key, err := svc.StartTOTPEnrollment(t.Context(), u)
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +193,7 @@ func TestTOTPSecretEncryptedAtRest(t *testing.T) {
 		return svc
 	}
 	svc := open(testSecretKeyBase)
-	u := mustRegister(t, svc, "vault@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "vault@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 
 	var stored []byte
@@ -215,14 +215,14 @@ func TestTOTPSecretEncryptedAtRest(t *testing.T) {
 	if err := open(rand.Text()+rand.Text()+rand.Text()).VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, clock.Now()), Meta{}); err == nil {
 		t.Fatal("a different SECRET_KEY_BASE verified a code")
 	}
-	if _, err := open("").StartTOTPEnrollment(t.Context(), mustRegister(t, svc, "nokey@example.com", testPassword)); !errors.Is(err, errNoSecretKeyBase) {
+	if _, err := open("").StartTOTPEnrollment(t.Context(), mustRegisterConfirmed(t, svc, "nokey@example.com", testPassword)); !errors.Is(err, errNoSecretKeyBase) {
 		t.Fatalf("enrollment without SECRET_KEY_BASE: %v", err)
 	}
 }
 
 func TestTOTPWindowAndReplay(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "window@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "window@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 	clock.Advance(5 * time.Minute)
 	now := svc.Now()
@@ -260,7 +260,7 @@ func TestNormalizeTOTPCode(t *testing.T) {
 
 func TestConcurrentTOTPAcceptedOnce(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "race-totp@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "race-totp@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 	code := totpCodeAt(t, secret, svc.Now())
 	successes := raceLogins(t, svc, u, 10, code, "")
@@ -271,7 +271,7 @@ func TestConcurrentTOTPAcceptedOnce(t *testing.T) {
 
 func TestBackupCodeUsableOnce(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "backup@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "backup@example.com", testPassword)
 	_, codes := enroll(t, svc, clock, u)
 
 	// Lower case without hyphens is the same code.
@@ -320,7 +320,7 @@ func TestBackupCodeUsableOnce(t *testing.T) {
 
 func TestBackupCodeConcurrentUse(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "race-backup@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "race-backup@example.com", testPassword)
 	_, codes := enroll(t, svc, clock, u)
 	if successes := raceLogins(t, svc, u, 20, "", codes[3]); successes != 1 {
 		t.Fatalf("%d of 20 concurrent logins with one backup code succeeded, want 1", successes)
@@ -363,7 +363,7 @@ func raceLogins(t *testing.T, svc *Service, u *User, n int, totpCode, backupCode
 
 func TestRegenerateBackupCodes(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "regen@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "regen@example.com", testPassword)
 	secret, old := enroll(t, svc, clock, u)
 
 	// A backup code is not enough to mint new ones.
@@ -388,7 +388,7 @@ func TestRegenerateBackupCodes(t *testing.T) {
 
 func TestDisableMFA(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "disable@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "disable@example.com", testPassword)
 	secret, codes := enroll(t, svc, clock, u)
 	trust, err := svc.MFATrustToken(t.Context(), u)
 	if err != nil {
@@ -425,7 +425,7 @@ func TestDisableMFA(t *testing.T) {
 	}
 
 	// A backup code also disables.
-	_, codes = enroll(t, svc, clock, mustRegister(t, svc, "disable2@example.com", testPassword))
+	_, codes = enroll(t, svc, clock, mustRegisterConfirmed(t, svc, "disable2@example.com", testPassword))
 	u2, _ := svc.UserByEmail(t.Context(), "disable2@example.com")
 	if err := svc.DisableMFA(t.Context(), u2, codes[0], Meta{}); err != nil {
 		t.Fatalf("disable with a backup code: %v", err)
@@ -434,7 +434,7 @@ func TestDisableMFA(t *testing.T) {
 
 func TestPendingMFALogin(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "pending@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "pending@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 
 	raw, sess := pending(t, svc, u, true)
@@ -475,7 +475,7 @@ func TestPendingMFALogin(t *testing.T) {
 
 func TestPendingLoginAttemptLimit(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "attempts@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "attempts@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 
 	raw, sess := pending(t, svc, u, false)
@@ -503,7 +503,7 @@ func TestPendingLoginAttemptLimit(t *testing.T) {
 
 func TestMFALockout(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "lock@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "lock@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 
 	// 10 wrong codes over three password logins lock MFA.
@@ -542,8 +542,8 @@ func TestMFALockout(t *testing.T) {
 
 func TestMFATrustToken(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "trust@example.com", testPassword)
-	other := mustRegister(t, svc, "other@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "trust@example.com", testPassword)
+	other := mustRegisterConfirmed(t, svc, "other@example.com", testPassword)
 	enroll(t, svc, clock, u)
 	enroll(t, svc, clock, other)
 
@@ -601,7 +601,7 @@ func wrongCodesUntilLocked(t *testing.T, svc *Service, u *User) (*MFALockedError
 // reset lifts it and the next run starts again from 15 minutes.
 func TestMFALockEscalates(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "escalate@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "escalate@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 
 	want := []time.Duration{15 * time.Minute, 30 * time.Minute, time.Hour, 2 * time.Hour, 4 * time.Hour,
@@ -668,7 +668,7 @@ func TestMFALockEscalates(t *testing.T) {
 // it is the shortest again, and a password reset during a timed lock does not shorten it.
 func TestMFALockDoublingEndsOnSuccess(t *testing.T) {
 	svc, clock := newTestService(t)
-	u := mustRegister(t, svc, "doubling@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc, "doubling@example.com", testPassword)
 	secret, _ := enroll(t, svc, clock, u)
 	for _, d := range []time.Duration{15 * time.Minute, 30 * time.Minute} {
 		locked, _ := wrongCodesUntilLocked(t, svc, u)
@@ -696,5 +696,55 @@ func TestMFALockDoublingEndsOnSuccess(t *testing.T) {
 	}
 	if err := svc.VerifyTOTP(t.Context(), u, totpCodeAt(t, secret, svc.Now()), Meta{}); !errors.Is(err, ErrMFALocked) {
 		t.Errorf("right code during a timed lock, after a reset: %v", err)
+	}
+}
+
+func TestMFAEnrollmentNeedsAConfirmedAddress(t *testing.T) {
+	svc, _ := newTestService(t)
+	u := mustRegister(t, svc, "unconfirmed@example.com", testPassword)
+	if _, err := svc.StartTOTPEnrollment(t.Context(), u); !errors.Is(err, ErrUnconfirmed) {
+		t.Errorf("StartTOTPEnrollment: %v, want ErrUnconfirmed", err)
+	}
+	if _, err := svc.EnableTOTP(t.Context(), u, "123456", Meta{}); !errors.Is(err, ErrUnconfirmed) {
+		t.Errorf("EnableTOTP: %v, want ErrUnconfirmed", err)
+	}
+	if _, err := svc.RegenerateBackupCodes(t.Context(), u, "123456", Meta{}); !errors.Is(err, ErrUnconfirmed) {
+		t.Errorf("RegenerateBackupCodes: %v, want ErrUnconfirmed", err)
+	}
+	var rows int
+	svc.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM user_mfa`).Scan(&rows)
+	if rows != 0 {
+		t.Errorf("%d MFA rows written for an unconfirmed account", rows)
+	}
+}
+
+// Data from before the rule: an unconfirmed account with TOTP on and backup codes, written
+// directly. Its first confirmation turns MFA off and revokes trusted browsers.
+func TestFirstConfirmationRemovesMFASetUpBefore(t *testing.T) {
+	svc, _ := newTestService(t)
+	u := mustRegister(t, svc, "legacy@example.com", testPassword)
+	now := svc.Now()
+	if _, err := svc.DB().ExecContext(t.Context(), `INSERT INTO user_mfa (user_id, totp_secret, enabled_at, trust_epoch, updated_at)
+		VALUES ($1, $2, $3, 4, $3)`, u.ID, []byte("sealed secret of the registrant"), now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.DB().ExecContext(t.Context(), `INSERT INTO user_backup_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)`,
+		u.ID, []byte("code hash"), now); err != nil {
+		t.Fatal(err)
+	}
+	if on, _ := svc.MFAEnabled(t.Context(), u.ID); !on {
+		t.Fatal("the planted MFA row is not on")
+	}
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), u.Email, confirmationCode(t, svc, u.Email), Confirmer{Password: testPassword}, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	var secret []byte
+	var epoch, codes int
+	if err := svc.DB().QueryRowContext(t.Context(), `SELECT totp_secret, trust_epoch FROM user_mfa WHERE user_id = $1`, u.ID).Scan(&secret, &epoch); err != nil {
+		t.Fatal(err)
+	}
+	svc.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM user_backup_codes WHERE user_id = $1`, u.ID).Scan(&codes)
+	if on, _ := svc.MFAEnabled(t.Context(), u.ID); on || secret != nil || codes != 0 || epoch != 5 {
+		t.Errorf("after confirming: MFA on %v, secret kept %v, %d backup codes, trust epoch %d (want 5)", on, secret != nil, codes, epoch)
 	}
 }

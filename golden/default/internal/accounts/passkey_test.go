@@ -165,7 +165,7 @@ func lastMail(t *testing.T, svc *Service, to string) Message {
 
 func TestPasskeyRegisterAndLogIn(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	pk := registerDevice(t, svc, u, d)
 	if pk.Name != "Laptop" || pk.LastUsedAt != nil {
@@ -193,7 +193,7 @@ func TestPasskeyRegisterAndLogIn(t *testing.T) {
 
 func TestPasskeyWrongOriginRejected(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	for _, origin := range []string{"https://evil.example", "https://localhost:4000", "http://localhost:4001", "http://localhost:4000.evil.net", "http://sub.localhost:4000"} {
 		rp := testRP
 		rp.Origin = origin
@@ -215,7 +215,7 @@ func TestPasskeyWrongOriginRejected(t *testing.T) {
 
 func TestPasskeyWrongRPIDRejected(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	evil := testRP
 	evil.ID = "evil.example"
 	_, err := tryRegister(t, svc, u, newDevice(), evil)
@@ -229,7 +229,7 @@ func TestPasskeyWrongRPIDRejected(t *testing.T) {
 
 func TestPasskeyChallengeIsSingleUseBoundAndExpires(t *testing.T) {
 	svc, clock := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -273,7 +273,7 @@ func TestPasskeyChallengeIsSingleUseBoundAndExpires(t *testing.T) {
 
 func TestPasskeyCounterRollbackRejectedAndAudited(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	d.cred.Counter = 4
 	registerDevice(t, svc, u, d)
@@ -304,7 +304,7 @@ func TestPasskeyCounterRollbackRejectedAndAudited(t *testing.T) {
 func TestPasskeyZeroCounterAccepted(t *testing.T) {
 	// Synced passkeys always report 0; 0 after 0 is not a rollback.
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 	for i := range 3 {
@@ -316,7 +316,7 @@ func TestPasskeyZeroCounterAccepted(t *testing.T) {
 
 func TestPasskeyFlags(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -381,7 +381,7 @@ func (d *device) resign(t *testing.T, response []byte, change func(clientData ma
 
 func TestPasskeyClientDataChecks(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
 
@@ -408,8 +408,8 @@ func TestPasskeyClientDataChecks(t *testing.T) {
 
 func TestPasskeyRegistrationRules(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
-	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
+	a := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegisterConfirmed(t, svc.Service, "bob@example.com", testPassword)
 	d := newDevice()
 	registerDevice(t, svc, a, d)
 
@@ -456,7 +456,7 @@ func TestPasskeyRegistrationRules(t *testing.T) {
 
 func TestPasskeyLimit(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	for range svc.PasskeyPolicy().MaxPasskeys {
 		registerDevice(t, svc, u, newDevice())
 	}
@@ -470,7 +470,7 @@ func TestPasskeyLimit(t *testing.T) {
 
 func TestPasskeyUserHandleIsRandom(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	var handles [][]byte
 	for range 2 {
 		options, _, err := svc.BeginPasskeyRegistration(t.Context(), u, "")
@@ -508,8 +508,8 @@ func TestPasskeyUserHandleIsRandom(t *testing.T) {
 
 func TestPasskeyUserHandleMustMatchOwner(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
-	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
+	a := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegisterConfirmed(t, svc.Service, "bob@example.com", testPassword)
 	da, db := newDevice(), newDevice()
 	registerDevice(t, svc, a, da)
 	registerDevice(t, svc, b, db)
@@ -521,8 +521,8 @@ func TestPasskeyUserHandleMustMatchOwner(t *testing.T) {
 
 func TestPasskeyRenameAndDelete(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
-	other := mustRegister(t, svc.Service, "bob@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
+	other := mustRegisterConfirmed(t, svc.Service, "bob@example.com", testPassword)
 	d := newDevice()
 	pk := registerDevice(t, svc, u, d)
 
@@ -569,8 +569,8 @@ func TestPasskeyRenameAndDelete(t *testing.T) {
 
 func TestPasskeySecondFactor(t *testing.T) {
 	svc, _ := newTestPasskeys(t)
-	a := mustRegister(t, svc.Service, "ada@example.com", testPassword)
-	b := mustRegister(t, svc.Service, "bob@example.com", testPassword)
+	a := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
+	b := mustRegisterConfirmed(t, svc.Service, "bob@example.com", testPassword)
 	da := newDevice()
 	registerDevice(t, svc, a, da)
 

@@ -26,7 +26,7 @@ func TestResendConfirmationSameWorkForEveryAddress(t *testing.T) {
 	svc, _ := newTestService(t)
 	mustRegister(t, svc, "waits@example.com", testPassword)
 	mustRegister(t, svc, "known@example.com", testPassword)
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "known@example.com", confirmationCode(t, svc, "known@example.com"), Meta{}); err != nil {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "known@example.com", confirmationCode(t, svc, "known@example.com"), Confirmer{Password: testPassword}, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	count := func(query string) int {

@@ -57,7 +57,9 @@ func (s *Service) RequestPasswordReset(ctx context.Context, email string, meta M
 // and match its confirmation (a *ValidationError otherwise, and the token stays usable). In
 // one transaction the token is used up, the password replaced, the email marked confirmed
 // (the link proved the mailbox), the lockout cleared, and every session and emailed token of
-// the user deleted; then the holder is told by mail. The caller does not log anyone in.
+// the user deleted; then the holder is told by mail. For an unconfirmed account that
+// first confirmation also removes every credential added before (see markConfirmed); a
+// confirmed account keeps its second factors, so a reset never bypasses them. The caller does not log anyone in.
 func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation string, meta Meta) (*User, error) {
 	owner, err := s.PeekEmailToken(ctx, raw, TokenResetPassword)
 	if err != nil {
@@ -90,8 +92,9 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 			hashed, now, id); err != nil {
 			return err
 		}
-		// The reset link reached the address: that confirms it, if nothing had before.
-		if _, err := s.markConfirmed(ctx, tx, id, meta, "reset_password"); err != nil {
+		// The reset link reached the address: that confirms it, if nothing had before, and
+		// then only the password just chosen survives of what was set up before.
+		if _, err := s.markConfirmed(ctx, tx, id, meta, "reset_password", confirmProof{password: hashed}); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1`, id); err != nil {

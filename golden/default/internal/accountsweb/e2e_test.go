@@ -51,7 +51,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	code := mailCode(t, app.lastMail(email, "confirm_email"))
-	path, body = page(client.PostForm(app.url+"/users/confirm", url.Values{"email": {email}, "code": {code}}))
+	path, body = page(client.PostForm(app.url+"/users/confirm", url.Values{"email": {email}, "code": {code}, "password": {testPassword}}))
 	if path != "/users/log-in" || !strings.Contains(body, "Your email address is confirmed") {
 		t.Fatalf("after confirming: %s\n%s", path, body)
 	}

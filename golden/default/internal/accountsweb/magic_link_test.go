@@ -15,7 +15,7 @@ import (
 func TestMagicLinkLogIn(t *testing.T) {
 	app := newTestApp(t)
 	register(app.browser(), "uma@example.com")
-	app.svc.ConfirmEmail(t.Context(), strings.TrimPrefix(linkPath(t, app.lastMail("uma@example.com", "confirm_email")), "/users/confirm/"), accounts.Meta{})
+	app.svc.ConfirmEmail(t.Context(), strings.TrimPrefix(linkPath(t, app.lastMail("uma@example.com", "confirm_email")), "/users/confirm/"), accounts.Confirmer{Password: testPassword}, accounts.Meta{})
 
 	known := app.browser().post("/users/log-in/magic-link", url.Values{"email": {"uma@example.com"}})
 	unknown := app.browser().post("/users/log-in/magic-link", url.Values{"email": {"nobody@example.com"}})

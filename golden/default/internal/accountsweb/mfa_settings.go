@@ -37,6 +37,11 @@ type mfaView struct {
 	TrustDays   int    // challenge page
 
 	EnrollError, RegenerateError, DisableError string
+
+	// Unconfirmed: the account's address is not confirmed yet, so no authenticator can be
+	// enrolled (accounts.Service.CanAddCredential); the page says so and links to the
+	// confirmation instead of showing a secret.
+	Unconfirmed bool
 }
 
 // mount registers the two-factor routes. Settings need a recent password (sudo); the
@@ -70,11 +75,15 @@ func (s *Server) renderMFASettings(w http.ResponseWriter, r *http.Request, statu
 	v.LowOnCodes = st.Enabled && st.BackupCodesLeft <= 3
 	if !st.Enabled {
 		key, err := s.svc.StartTOTPEnrollment(r.Context(), u)
-		if err != nil {
+		switch {
+		case errors.Is(err, accounts.ErrUnconfirmed):
+			v.Unconfirmed = true
+		case err != nil:
 			s.serverError(w, r, err)
 			return
+		default:
+			v.URI, v.Secret, v.QRPath = key.URL(), key.Secret(), qrPath
 		}
-		v.URI, v.Secret, v.QRPath = key.URL(), key.Secret(), qrPath
 	}
 	p := &mfaPage{layout: layout{Title: "Two-factor authentication"}, MFA: v}
 	for _, m := range featuresOf[mfaMethod](s.features) {
@@ -114,6 +123,8 @@ func (s *Server) mfaEnable(w http.ResponseWriter, r *http.Request) {
 	u, _ := userauth.CurrentUser(r.Context())
 	codes, err := s.svc.EnableTOTP(r.Context(), u, r.PostFormValue("code"), s.auth.Meta(r))
 	switch {
+	case errors.Is(err, accounts.ErrUnconfirmed):
+		s.renderMFASettings(w, r, http.StatusForbidden, &mfaView{})
 	case errors.Is(err, accounts.ErrMFAInvalidCode):
 		s.renderMFASettings(w, r, http.StatusUnprocessableEntity, &mfaView{
 			EnrollError: "That code is not right. Check that your phone's clock is set automatically and try the newest code.",
@@ -136,6 +147,8 @@ func (s *Server) mfaRegenerate(w http.ResponseWriter, r *http.Request) {
 	codes, err := s.svc.RegenerateBackupCodes(r.Context(), u, r.PostFormValue("code"), s.auth.Meta(r))
 	var locked *accounts.MFALockedError
 	switch {
+	case errors.Is(err, accounts.ErrUnconfirmed):
+		s.renderMFASettings(w, r, http.StatusForbidden, &mfaView{})
 	case errors.Is(err, accounts.ErrMFAInvalidCode):
 		s.renderMFASettings(w, r, http.StatusUnprocessableEntity, &mfaView{
 			RegenerateError: "That code is not right. Enter the current code from your authenticator app.",

@@ -38,11 +38,13 @@ func (a *testApp) code(secret string) string {
 	return c
 }
 
-// enrollMFA turns MFA on through the pages of a logged-in browser with a code computed
-// from the secret the page shows, and returns the secret and the backup codes. The clock
-// moves one step on, so the next code is fresh.
+// enrollMFA turns MFA on through the pages of a logged-in browser (confirming its address
+// first: an unconfirmed account cannot enroll) with a code computed from the secret the page
+// shows, and returns the secret and the backup codes. The clock moves one step on, so the
+// next code is fresh.
 func enrollMFA(t *testing.T, b *browser) (string, []string) {
 	t.Helper()
+	confirmAccountOf(t, b)
 	page := b.get("/users/settings/mfa")
 	m := secretRE.FindStringSubmatch(page.Body)
 	if page.StatusCode != http.StatusOK || m == nil {
@@ -78,7 +80,7 @@ func TestMFAEnrollmentPages(t *testing.T) {
 	app := newTestApp(t)
 	expectRedirect(t, app.browser().get("/users/settings/mfa"), "/users/log-in?return_to=%2Fusers%2Fsettings%2Fmfa")
 
-	b := loggedIn(t, app, "mfa@example.com")
+	b := confirmAccountOf(t, loggedIn(t, app, "mfa@example.com"))
 	app.clock.Advance(app.svc.Policy().SudoWindow)
 	expectRedirect(t, b.get("/users/settings/mfa"), "/users/sudo?return_to=%2Fusers%2Fsettings%2Fmfa")
 	expectRedirect(t, b.post("/users/sudo", url.Values{"password": {testPassword}, "return_to": {"/users/settings/mfa"}}), "/users/settings/mfa")

@@ -89,7 +89,8 @@ func expectJSON(t *testing.T, res response, status int) map[string]any {
 	return v
 }
 
-// addPasskey runs the registration ceremony over HTTP.
+// addPasskey runs the registration ceremony over HTTP, for a browser logged in to a
+// confirmed account (an unconfirmed one cannot add passkeys).
 func addPasskey(t *testing.T, b *browser, d *webDevice, name string) response {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"name": name})
@@ -141,6 +142,7 @@ func TestPasskeyPagesUseTheServedScriptOnly(t *testing.T) {
 
 	register(b, "ada@example.com")
 	logIn(b, "ada@example.com")
+	confirmAccountOf(t, b)
 	settings := b.get("/users/settings")
 	if !strings.Contains(settings.Body, `href="/users/settings/passkeys"`) {
 		t.Error("settings page does not link to the passkeys page")
@@ -160,6 +162,7 @@ func TestPasskeyRegisterRenameLogInDeleteOverHTTP(t *testing.T) {
 	b := app.browser()
 	register(b, "ada@example.com")
 	logIn(b, "ada@example.com")
+	confirmAccountOf(t, b)
 	page := b.get("/users/settings/passkeys")
 	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "You have no passkeys yet") || !strings.Contains(page.Body, "data-passkey-register") {
 		t.Fatalf("empty passkeys page:\n%s", page.Body)
@@ -233,6 +236,7 @@ func TestPasskeyChangesNeedSudo(t *testing.T) {
 	b := app.browser()
 	register(b, "ada@example.com")
 	logIn(b, "ada@example.com")
+	confirmAccountOf(t, b)
 	d := newWebDevice()
 	expectJSON(t, addPasskey(t, b, d, "Laptop"), http.StatusOK)
 	u, _ := app.svc.UserByEmail(t.Context(), "ada@example.com")

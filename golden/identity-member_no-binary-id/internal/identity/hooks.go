@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 )
 
 // A Hook runs at a point of an account's life, inside the transaction of the change: it
@@ -20,7 +19,9 @@ type Hook func(ctx context.Context, tx *sql.Tx, u *Member) error
 type Hooks struct {
 	// AfterConfirm runs the first time the owner proves control of the address: a
 	// confirmation link or code, the first magic-link login, or a password reset of an
-	// unconfirmed account. u is the confirmed account.
+	// unconfirmed account. u is the confirmed account; the sessions and the password that
+	// the confirmation does not keep are already gone (see markConfirmed). A feature that
+	// stores a credential removes it here, since it was added before that proof.
 	AfterConfirm Hook
 	// AfterPasswordChange runs after the password was changed (with the current one) or
 	// reset (with an emailed link). u has the new hash.
@@ -37,18 +38,26 @@ func WithHooks(h Hooks) Option { return func(s *Service) { s.addHooks(h) } }
 // constructor).
 func (s *Service) addHooks(h Hooks) { s.hooks = append(s.hooks, h) }
 
-// featureHooks are the hooks a feature's part of this package runs for every Service; the
-// feature adds them from an init function with registerHooks. They run before the Service's
-// own hooks.
-var featureHooks []Hooks
+// featureHooks are the hooks a feature's part of this package registers from an init
+// function (registerHooks), for rules its data must always follow: they run in every
+// Service, before the ones added with WithHooks or addHooks. A hook added from a feature's
+// constructor runs only where that constructor is called (a feature's half of the service
+// may be built by its web part only), so a rule such as "credentials set up before the
+// address was confirmed are removed when it is" cannot depend on it. Each entry builds the hooks for one
+// Service, so they can use its clock.
+var featureHooks []func(*Service) Hooks
 
-// registerHooks adds h to featureHooks; call it only from an init function.
-func registerHooks(h Hooks) { featureHooks = append(featureHooks, h) }
+// registerHooks adds hooks to featureHooks; call it only from an init function.
+func registerHooks(hooks func(*Service) Hooks) { featureHooks = append(featureHooks, hooks) }
 
-// runHooks runs the hook that point picks from every Hooks, in order, and stops at the first
-// error.
+// runHooks runs the hook that point picks from every Hooks, the features' first, in order,
+// and stops at the first error.
 func (s *Service) runHooks(ctx context.Context, tx *sql.Tx, u *Member, name string, point func(Hooks) Hook) error {
-	for _, h := range slices.Concat(featureHooks, s.hooks) {
+	all := make([]Hooks, 0, len(featureHooks)+len(s.hooks))
+	for _, hooks := range featureHooks {
+		all = append(all, hooks(s))
+	}
+	for _, h := range append(all, s.hooks...) {
 		if hook := point(h); hook != nil {
 			if err := hook(ctx, tx, u); err != nil {
 				return fmt.Errorf("identity: %s hook: %w", name, err)

@@ -45,7 +45,7 @@ func TestAfterConfirmRunsOnceOnFirstProofOfTheAddress(t *testing.T) {
 	svc, log := newHookedService(t)
 	// By code.
 	mustRegister(t, svc, "ada@example.com", testPassword)
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ada@example.com", confirmationCode(t, svc, "ada@example.com"), Meta{}); err != nil {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), "ada@example.com", confirmationCode(t, svc, "ada@example.com"), Confirmer{Password: testPassword}, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	// By the first magic-link login of an unconfirmed account, and not on a later one.
@@ -77,7 +77,7 @@ func TestFailingAfterConfirmRollsTheConfirmationBack(t *testing.T) {
 	log.fail["confirm"] = errors.New("welcome workspace could not be created")
 	u := mustRegister(t, svc, "dora@example.com", testPassword)
 	code := confirmationCode(t, svc, u.Email)
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), u.Email, code, Meta{}); err == nil {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), u.Email, code, Confirmer{Password: testPassword}, Meta{}); err == nil {
 		t.Fatal("a failing hook let the confirmation through")
 	}
 	if got, _ := svc.MemberByID(t.Context(), u.ID); got.Confirmed() {
@@ -85,7 +85,7 @@ func TestFailingAfterConfirmRollsTheConfirmationBack(t *testing.T) {
 	}
 	// The code was not used up by the failed attempt: it works once the hook does.
 	delete(log.fail, "confirm")
-	if _, err := svc.ConfirmEmailWithCode(t.Context(), u.Email, code, Meta{}); err != nil {
+	if _, err := svc.ConfirmEmailWithCode(t.Context(), u.Email, code, Confirmer{Password: testPassword}, Meta{}); err != nil {
 		t.Fatalf("the code after the rollback: %v", err)
 	}
 }

@@ -19,7 +19,7 @@ func answerSecondFactor(t *testing.T, svc *Passkeys, sess *Session, u *Member, d
 
 func TestPasskeyMFALogin(t *testing.T) {
 	svc, clock := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "ada@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "ada@example.com", testPassword)
 	enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
@@ -47,7 +47,7 @@ func TestPasskeyMFALogin(t *testing.T) {
 
 func TestPasskeyMFALoginWhileLocked(t *testing.T) {
 	svc, clock := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "bea@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "bea@example.com", testPassword)
 	enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)
@@ -69,7 +69,7 @@ func TestPasskeyMFALoginWhileLocked(t *testing.T) {
 
 func TestPasskeyMFALoginAfterMFAWasTurnedOff(t *testing.T) {
 	svc, clock := newTestPasskeys(t)
-	u := mustRegister(t, svc.Service, "cleo@example.com", testPassword)
+	u := mustRegisterConfirmed(t, svc.Service, "cleo@example.com", testPassword)
 	secret, _ := enroll(t, svc.Service, clock, u)
 	d := newDevice()
 	registerDevice(t, svc, u, d)

@@ -44,7 +44,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	_, err := s.svc.ConfirmEmailWithCode(r.Context(), email, code, meta)
+	_, err := s.svc.ConfirmEmailWithCode(r.Context(), email, code, s.confirmer(r), meta)
 	var limited *identity.RateLimitError
 	switch {
 	case errors.As(err, &limited):
@@ -54,6 +54,9 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, identity.ErrInvalidCode):
 		s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Email: clip(email), Error: "That code is not valid or has expired. Check the latest email, or send a new one."}})
 		return
+	case errors.Is(err, identity.ErrConfirmPassword):
+		s.render(w, r, http.StatusUnprocessableEntity, "confirm.html", &formPage{layout: layout{Title: "Confirm your email"}, Form: form{Email: clip(email), Error: confirmPasswordError}})
+		return
 	case err != nil:
 		s.serverError(w, r, err)
 		return
@@ -61,20 +64,68 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 	s.confirmed(w, r, loggedIn)
 }
 
+// confirmPasswordError answers a right code or link without the account's password (see
+// identity.Confirmer): the link and code still work.
+const confirmPasswordError = "Enter the password of this account to confirm it. If you did not create the account, or forgot its password, reset the password instead: that confirms your address too."
+
+// confirmer is what this request shows besides the link or code: the browser's session, if
+// it is logged in, and the password from the form.
+func (s *Server) confirmer(r *http.Request) identity.Confirmer {
+	sess, _ := memberauth.CurrentSession(r.Context())
+	return identity.Confirmer{Session: sess, Password: r.PostFormValue("password")}
+}
+
+// confirmLinkView is confirm_link.html: the token to post back, and whether the account's
+// password must be typed with it (a browser not logged in to the account; see
+// identity.Confirmer).
+type confirmLinkView struct {
+	layout
+	Token         string
+	Email         string
+	NeedsPassword bool
+	Error         string
+}
+
 // confirmLinkPage shows the button that confirms an emailed link. A GET changes nothing:
 // mail scanners open links, and must not use them up.
 func (s *Server) confirmLinkPage(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if _, err := s.svc.PeekEmailToken(r.Context(), token, identity.TokenConfirm); err != nil {
+	owner, err := s.svc.PeekEmailToken(r.Context(), token, identity.TokenConfirm)
+	if err != nil {
 		s.tokenError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "confirm_link.html", &formPage{layout: layout{Title: "Confirm your email"}, Token: token})
+	s.render(w, r, http.StatusOK, "confirm_link.html", s.newConfirmLinkView(r, owner, token, ""))
 }
 
-// confirmLink confirms the address with the emailed link.
+func (s *Server) newConfirmLinkView(r *http.Request, owner *identity.Member, token, errMsg string) *confirmLinkView {
+	return &confirmLinkView{
+		layout: layout{Title: "Confirm your email"}, Token: token, Email: owner.Email, Error: errMsg,
+		NeedsPassword: !owner.Confirmed() && s.confirmer(r).NeedsPassword(owner),
+	}
+}
+
+// confirmLink confirms the address with the emailed link (and, from a browser not logged in
+// to the account, its password).
 func (s *Server) confirmLink(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.svc.ConfirmEmail(r.Context(), r.PathValue("token"), s.auth.Meta(r)); err != nil {
+	token := r.PathValue("token")
+	_, err := s.svc.ConfirmEmail(r.Context(), token, s.confirmer(r), s.auth.Meta(r))
+	var limited *identity.RateLimitError
+	switch {
+	case errors.Is(err, identity.ErrConfirmPassword), errors.As(err, &limited):
+		owner, peekErr := s.svc.PeekEmailToken(r.Context(), token, identity.TokenConfirm)
+		if peekErr != nil {
+			s.tokenError(w, r, peekErr)
+			return
+		}
+		status, msg := http.StatusUnprocessableEntity, confirmPasswordError
+		if limited != nil {
+			w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(limited.RetryAfter)))
+			status, msg = http.StatusTooManyRequests, "Too many attempts. Wait a few minutes, or reset the password instead."
+		}
+		s.render(w, r, status, "confirm_link.html", s.newConfirmLinkView(r, owner, token, msg))
+		return
+	case err != nil:
 		s.tokenError(w, r, err)
 		return
 	}

@@ -33,7 +33,21 @@ func TestConfirmByLink(t *testing.T) {
 	if u, _ := app.svc.MemberByEmail(t.Context(), "lena@example.com"); u.Confirmed() {
 		t.Fatal("a GET confirmed the address")
 	}
-	expectRedirect(t, b.post(path, url.Values{}), "/users/log-in")
+	// This browser is not logged in to the account: the page asks for its password, and the
+	// link alone, or with a wrong password, confirms nothing and stays usable.
+	if page := b.get(path); !strings.Contains(page.Body, `name="password"`) || !strings.Contains(page.Body, `href="/users/reset-password"`) {
+		t.Errorf("the link page of a logged-out browser asks for no password:\n%s", page.Body)
+	}
+	for _, password := range []string{"", "wrong-password-1"} {
+		res := b.post(path, url.Values{"password": {password}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Enter the password of this account") {
+			t.Fatalf("password %q: %d\n%s", password, res.StatusCode, res.Body)
+		}
+	}
+	if u, _ := app.svc.MemberByEmail(t.Context(), "lena@example.com"); u.Confirmed() {
+		t.Fatal("the link confirmed the address without the account's password")
+	}
+	expectRedirect(t, b.post(path, url.Values{"password": {testPassword}}), "/users/log-in")
 	if !strings.Contains(b.get("/users/log-in").Body, "Your email address is confirmed") {
 		t.Error("no confirmation notice")
 	}
@@ -69,7 +83,9 @@ func TestConfirmLinkExpires(t *testing.T) {
 func TestConfirmByCode(t *testing.T) {
 	app := newTestApp(t)
 	b := app.browser()
-	register(b, "nina@example.com")
+	if page := register(b, "nina@example.com"); !strings.Contains(page.Body, `name="code"`) || !strings.Contains(page.Body, `name="password"`) {
+		t.Errorf("the check-email page's code form lacks the code or the password:\n%s", page.Body)
+	}
 	code := mailCode(t, app.lastMail("nina@example.com", "confirm_email"))
 
 	wrong := "000000"
@@ -81,7 +97,12 @@ func TestConfirmByCode(t *testing.T) {
 		t.Fatalf("wrong code: %d\n%s", res.StatusCode, res.Body)
 	}
 	// The code form on the check-email page posts the email with the code; spaces are fine.
-	expectRedirect(t, b.post("/users/confirm", url.Values{"email": {"nina@example.com"}, "code": {code[:3] + " " + code[3:]}}), "/users/log-in")
+	// A logged-out browser gives the account's password with the right code.
+	res = b.post("/users/confirm", url.Values{"email": {"nina@example.com"}, "code": {code}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Enter the password of this account") {
+		t.Fatalf("right code without the password: %d\n%s", res.StatusCode, res.Body)
+	}
+	expectRedirect(t, b.post("/users/confirm", url.Values{"email": {"nina@example.com"}, "code": {code[:3] + " " + code[3:]}, "password": {testPassword}}), "/users/log-in")
 	if u, _ := app.svc.MemberByEmail(t.Context(), "nina@example.com"); !u.Confirmed() {
 		t.Fatal("code did not confirm")
 	}
@@ -137,7 +158,7 @@ func TestConfirmCodeAttemptsLimited(t *testing.T) {
 		t.Fatal("confirmed past the attempt limit")
 	}
 	app.clock.Advance(15 * time.Minute)
-	expectRedirect(t, app.browser().post("/users/confirm", url.Values{"email": {"pia@example.com"}, "code": {code}}), "/users/log-in")
+	expectRedirect(t, app.browser().post("/users/confirm", url.Values{"email": {"pia@example.com"}, "code": {code}, "password": {testPassword}}), "/users/log-in")
 }
 
 func TestResendConfirmation(t *testing.T) {
@@ -215,7 +236,7 @@ func TestRequireConfirmation(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("confirmation emails = %d, want 2", len(msgs))
 	}
-	expectRedirect(t, b.post(linkPath(t, msgs[1]), url.Values{}), "/users/log-in")
+	expectRedirect(t, b.post(linkPath(t, msgs[1]), url.Values{"password": {testPassword}}), "/users/log-in")
 	logIn(b, "sara@example.com")
 }
 

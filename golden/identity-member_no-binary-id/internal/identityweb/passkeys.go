@@ -44,6 +44,16 @@ type passkeyView struct {
 	Max        int
 	AtLimit    bool
 	Error      string
+	// Unconfirmed: the account's address is not confirmed yet, so no passkey can be added
+	// (identity.Service.CanAddCredential); the page says so and links to the confirmation.
+	Unconfirmed bool
+}
+
+// passkeyUnconfirmed is the answer to a ceremony that would add a passkey to an account whose
+// address is not confirmed: the reason, and where to go. The page's script shows "error".
+var passkeyUnconfirmed = map[string]string{
+	"error":   "Confirm your email address before adding a passkey.",
+	"confirm": "/users/confirm",
 }
 
 // passkeysFeature is passkeys (WebAuthn): passkey-first login on the log-in page
@@ -124,11 +134,12 @@ func (s *passkeysFeature) renderPasskeys(w http.ResponseWriter, r *http.Request,
 	}
 	limit := s.pk.PasskeyPolicy().MaxPasskeys
 	s.render(w, r, status, "passkeys.html", &passkeysPage{layout: layout{Title: "Passkeys"}, Passkeys: &passkeyView{
-		List:       list,
-		SudoActive: sess.SudoActive(s.pk.Now(), s.pk.Policy()),
-		Max:        limit,
-		AtLimit:    len(list) >= limit,
-		Error:      errMsg,
+		List:        list,
+		SudoActive:  sess.SudoActive(s.pk.Now(), s.pk.Policy()),
+		Max:         limit,
+		AtLimit:     len(list) >= limit,
+		Error:       errMsg,
+		Unconfirmed: errors.Is(s.pk.CanAddCredential(u), identity.ErrUnconfirmed),
 	}})
 }
 
@@ -153,6 +164,8 @@ func (s *passkeysFeature) passkeyRegistrationOptions(w http.ResponseWriter, r *h
 		writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": "Name " + verr.Fields["name"] + "."})
 	case errors.Is(err, identity.ErrPasskeyLimit):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "You have the most passkeys allowed. Delete one to add another."})
+	case errors.Is(err, identity.ErrUnconfirmed):
+		writeJSON(w, http.StatusForbidden, passkeyUnconfirmed)
 	case err != nil:
 		s.passkeyServerError(w, r, err)
 	default:
@@ -172,6 +185,8 @@ func (s *passkeysFeature) registerPasskey(w http.ResponseWriter, r *http.Request
 	u, _ := memberauth.CurrentMember(r.Context())
 	_, err := s.pk.FinishPasskeyRegistration(r.Context(), u, token, body, s.auth.Meta(r))
 	switch {
+	case errors.Is(err, identity.ErrUnconfirmed):
+		writeJSON(w, http.StatusForbidden, passkeyUnconfirmed)
 	case errors.Is(err, identity.ErrPasskeyExists):
 		writeJSON(w, http.StatusConflict, map[string]string{"error": "This passkey is already registered."})
 	case errors.Is(err, identity.ErrPasskeyLimit):

@@ -84,6 +84,12 @@ func TestPendingMFAIsNotLoggedIn(t *testing.T) {
 func TestTrustCookieAttributes(t *testing.T) {
 	a, svc, clock := newTestAuth(t, "https://example.com")
 	u := register(t, svc, "trusted@example.com")
+	// Only a confirmed account can enroll (identity.Service.CanAddCredential).
+	now := svc.Now()
+	if _, err := svc.DB().ExecContext(t.Context(), `UPDATE members SET confirmed_at = $1 WHERE id = $2`, now, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	u.ConfirmedAt = &now
 	key, err := svc.StartTOTPEnrollment(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)

@@ -117,8 +117,12 @@ func (s *Passkeys) loadPasskeyUser(ctx context.Context, u *User, create bool) (*
 
 // BeginPasskeyRegistration starts adding a passkey named name for u, who must be in sudo
 // mode. The options ask for a discoverable credential (so it can log in without an email)
-// and exclude u's existing passkeys, so the same authenticator is not registered twice.
+// and exclude u's existing passkeys, so the same authenticator is not registered twice. An
+// unconfirmed account is ErrUnconfirmed (see CanAddCredential).
 func (s *Passkeys) BeginPasskeyRegistration(ctx context.Context, u *User, name string) (options []byte, token string, err error) {
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, "", err
+	}
 	name, msg := normalizePasskeyName(name)
 	if msg != "" {
 		return nil, "", &ValidationError{Fields: map[string]string{"name": msg}}
@@ -152,9 +156,12 @@ func (s *Passkeys) BeginPasskeyRegistration(ctx context.Context, u *User, name s
 // FinishPasskeyRegistration verifies the browser's answer to BeginPasskeyRegistration and
 // stores the new passkey. A response that does not verify is ErrPasskeyRejected; a credential
 // registered before, to anyone, is ErrPasskeyExists; a full account is ErrPasskeyLimit.
-// The account holder is emailed.
+// The account holder is emailed. An unconfirmed account is ErrUnconfirmed.
 func (s *Passkeys) FinishPasskeyRegistration(ctx context.Context, u *User, token string, response []byte, meta Meta) (*Passkey, error) {
 	const action = "passkey.register"
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, err
+	}
 	c, err := s.takeChallenge(ctx, token, passkeyPurposeRegister, &u.ID)
 	if err != nil {
 		return nil, s.passkeyLookupFailed(ctx, action, &u.ID, meta, err)
@@ -246,7 +253,8 @@ func (s *Passkeys) BeginPasskeyLogIn(ctx context.Context) (options []byte, token
 
 // FinishPasskeyLogIn verifies the answer to BeginPasskeyLogIn and returns the account whose
 // passkey signed it. The credential is looked up by id and its owner's user handle must match
-// the one the authenticator returned. Every failure is ErrPasskeyRejected and audited.
+// the one the authenticator returned; the account must be confirmed. Every failure is
+// ErrPasskeyRejected and audited.
 func (s *Passkeys) FinishPasskeyLogIn(ctx context.Context, token string, response []byte, meta Meta) (*User, error) {
 	const action = "user.log_in"
 	c, err := s.takeChallenge(ctx, token, passkeyPurposeLogIn, nil)
@@ -264,6 +272,12 @@ func (s *Passkeys) FinishPasskeyLogIn(ctx context.Context, token string, respons
 	u, err := s.UserByID(ctx, pk.UserID)
 	if err != nil {
 		return nil, s.passkeyLookupFailed(ctx, action, nil, meta, err)
+	}
+	if !u.Confirmed() {
+		// A passkey of an unconfirmed account predates the rule that refuses to add one
+		// (CanAddCredential), and was added by whoever registered the address, who may not
+		// be its owner: it must not open a session. The first confirmation deletes it.
+		return nil, s.passkeyFailed(ctx, action, &u.ID, meta, ErrUnconfirmed)
 	}
 	pu, err := s.loadPasskeyUser(ctx, u, false)
 	if err != nil {
