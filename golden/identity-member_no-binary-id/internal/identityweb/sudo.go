@@ -23,15 +23,15 @@ type sudoView struct {
 // While the password is locked it offers the way back in instead of a form that cannot work.
 func (s *Server) sudoPage(w http.ResponseWriter, r *http.Request) {
 	u, _ := memberauth.CurrentMember(r.Context())
-	view := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}}
+	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}}
 	var locked *identity.ReauthLockedError
 	if err := s.svc.ReauthLock(r.Context(), u, s.auth.Meta(r)); errors.As(err, &locked) {
-		view.Locked = locked.Wait()
+		page.Locked = locked.Wait()
 	} else if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "sudo.html", view)
+	s.render(w, r, http.StatusOK, "sudo.html", page)
 }
 
 // sudo checks the password and reopens the sudo window, then goes back where the browser
@@ -41,17 +41,17 @@ func (s *Server) sudo(w http.ResponseWriter, r *http.Request) {
 	sess, _ := memberauth.CurrentSession(r.Context())
 	back := returnTo(r.PostFormValue("return_to"))
 	err := s.svc.Reauthenticate(r.Context(), sess, u, r.PostFormValue("password"), s.auth.Meta(r))
-	view := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back}}
+	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back}}
 	var locked *identity.ReauthLockedError
 	switch {
 	case errors.As(err, &locked):
-		view.Locked = locked.Wait()
+		page.Locked = locked.Wait()
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(locked.RetryAfter)))
-		s.render(w, r, http.StatusTooManyRequests, "sudo.html", view)
+		s.render(w, r, http.StatusTooManyRequests, "sudo.html", page)
 		return
 	case errors.Is(err, identity.ErrInvalidCredentials):
-		view.Form.Error = "That password is not right."
-		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", view)
+		page.Form.Error = "That password is not right."
+		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", page)
 		return
 	case err != nil:
 		s.serverError(w, r, err)

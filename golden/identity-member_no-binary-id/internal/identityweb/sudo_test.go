@@ -80,7 +80,8 @@ func TestSudoPageLocked(t *testing.T) {
 		t.Fatalf("right password while locked: %d Retry-After=%q\n%s", right.StatusCode, right.Header.Get("Retry-After"), right.Body)
 	}
 	for _, page := range []response{right, b.get("/users/sudo?return_to=/users/settings")} {
-		for _, want := range []string{"Too many wrong passwords. You can try again in 15 minutes.", `action="/users/log-out"`, "email link", "reset your password"} {
+		for _, want := range []string{"Too many wrong passwords. You can try again in 15 minutes.",
+			`<button type="submit" class="button button-block">Log out</button>`, "email link", "reset your password"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("locked sudo page (%d) lacks %q:\n%s", page.StatusCode, want, page.Body)
 			}
