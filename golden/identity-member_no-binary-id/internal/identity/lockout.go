@@ -21,14 +21,14 @@ import (
 // Concurrent guesses cannot outrun the lock, because each attempt takes its place before the
 // password is hashed and every decision is taken by the database, never from a state read
 // earlier: an attempt is counted on arrival by one UPDATE that refuses a locked account and an
-// account with Policy.LockoutThreshold attempts already counted (reserveAttempt), so once that
-// many are wrong or still being checked, the next one is refused whatever its password. A wrong
-// password stays counted, and the one in the last place sets the lock; a right one is
-// accepted by the UPDATE that clears the count only if the lock is still clear
-// (acceptPassword). The price is paid only when LockoutThreshold attempts at one account are
-// being checked at the same instant, which no person does: further ones are refused even when
-// right, and if the last place is wrong and answered first, its lock also refuses a right
-// password still being checked.
+// account with Policy.LockoutThreshold attempts already counted (reserveAttempt). A wrong
+// password stays counted, and the one in the last place sets the lock; an attempt that
+// arrives to find the places full sets it at once, since those attempts are wrong or still
+// being checked (and a count left full by a crash must not refuse the account for ever). A
+// right password is accepted by the UPDATE that clears the count only if the lock is still
+// clear (acceptPassword). The price is paid only when more than LockoutThreshold attempts at
+// one account arrive while earlier ones are still being checked, which no person does: that
+// locks the password even if some of them were right.
 
 // lockCause is the kind of form whose wrong password set a lock; it picks the email.
 type lockCause int
@@ -53,7 +53,7 @@ type passwordCheck struct {
 // ErrBusy and a cancelled request are errors (and the attempt is not counted); a stored hash
 // the hasher refuses is logged and the password is wrong.
 func (s *Service) checkPassword(ctx context.Context, u *Member, password string, cause lockCause, meta Meta) (passwordCheck, error) {
-	place, refusedUntil, err := s.reserveAttempt(ctx, u.ID)
+	place, refusedUntil, err := s.reserveAttempt(ctx, u, cause, meta)
 	if err != nil {
 		return passwordCheck{}, err
 	}
@@ -89,28 +89,27 @@ func (s *Service) checkPassword(ctx context.Context, u *Member, password string,
 	}
 }
 
-// reserveAttempt counts one password attempt at id before it is checked and returns its
+// reserveAttempt counts one password attempt at u before it is checked and returns its
 // place among the attempts since the last lock or right password (1 to
 // Policy.LockoutThreshold). Place 0 means the attempt is refused: the password is locked until
-// refusedUntil, or LockoutThreshold attempts are already counted (then refusedUntil is when
-// the lock they are about to set would end), or the account is gone (zero time). With the
-// lockout turned off every attempt gets place 1 and nothing is written.
-func (s *Service) reserveAttempt(ctx context.Context, id ID) (place int, refusedUntil time.Time, err error) {
+// refusedUntil, either already or now because the places were full (see lockPassword), or
+// the account is gone (zero time). With the lockout turned off every attempt gets place 1
+// and nothing is written.
+func (s *Service) reserveAttempt(ctx context.Context, u *Member, cause lockCause, meta Meta) (place int, refusedUntil time.Time, err error) {
 	threshold := s.policy.LockoutThreshold
 	if threshold <= 0 {
 		return 1, time.Time{}, nil
 	}
-	now := s.Now()
 	err = s.db.QueryRowContext(ctx, `UPDATE members SET failed_login_attempts = failed_login_attempts + 1
 		WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND failed_login_attempts < $3
-		RETURNING failed_login_attempts`, id, now, threshold).Scan(&place)
+		RETURNING failed_login_attempts`, u.ID, s.Now(), threshold).Scan(&place)
 	if err == nil {
 		return place, time.Time{}, nil
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, time.Time{}, fmt.Errorf("identity: count password attempt: %w", err)
 	}
-	st, err := s.lockState(ctx, id)
+	st, err := s.lockState(ctx, u.ID)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return 0, time.Time{}, nil
@@ -119,7 +118,8 @@ func (s *Service) reserveAttempt(ctx context.Context, id ID) (place int, refused
 	case st.locked:
 		return 0, st.until, nil
 	}
-	return 0, now.Add(s.lockDuration(st.locks + 1)), nil
+	refusedUntil, err = s.lockPassword(ctx, u, cause, meta)
+	return 0, refusedUntil, err
 }
 
 // giveBackAttempt uncounts an attempt that was never checked (the hasher was busy, or the
@@ -178,15 +178,21 @@ func (s *Service) acceptPassword(ctx context.Context, id ID) (accepted bool, unt
 }
 
 // recordFailedPassword handles a wrong password that reserveAttempt counted in place: the
-// one in the last place (Policy.LockoutThreshold) locks the password, starts the count again,
-// audits the lock and mails the holder. The lock is a conditional UPDATE, so a right password
-// that cleared the count meanwhile breaks the run, and one lock sends one email. It returns
-// the lock's end, zero when the password is not locked.
+// one in the last place (Policy.LockoutThreshold) locks the password. It returns the lock's
+// end, zero when the password is not locked.
 func (s *Service) recordFailedPassword(ctx context.Context, u *Member, place int, cause lockCause, meta Meta) (time.Time, error) {
-	threshold := s.policy.LockoutThreshold
-	if threshold <= 0 || place < threshold {
+	if threshold := s.policy.LockoutThreshold; threshold <= 0 || place < threshold {
 		return time.Time{}, nil
 	}
+	return s.lockPassword(ctx, u, cause, meta)
+}
+
+// lockPassword locks u's password once Policy.LockoutThreshold attempts are counted: it
+// starts the count again, audits the lock and mails the holder (which email depends on
+// cause). The lock is a conditional UPDATE, so a right password that cleared the count
+// meanwhile breaks the run, and of several requests only one locks and one email is sent. It
+// returns the end of the lock now in place, zero when there is none.
+func (s *Service) lockPassword(ctx context.Context, u *Member, cause lockCause, meta Meta) (time.Time, error) {
 	st, err := s.lockState(ctx, u.ID)
 	if errors.Is(err, ErrNotFound) {
 		return time.Time{}, nil
@@ -199,7 +205,7 @@ func (s *Service) recordFailedPassword(ctx context.Context, u *Member, place int
 	locked := false
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET failed_login_attempts = 0, lock_count = lock_count + 1, locked_until = $1
-			WHERE id = $2 AND failed_login_attempts >= $3`, until, u.ID, threshold)
+			WHERE id = $2 AND failed_login_attempts >= $3`, until, u.ID, s.policy.LockoutThreshold)
 		if err != nil {
 			return err
 		}
