@@ -16,12 +16,14 @@ import (
 // hash with old parameters (or a bcrypt hash) is replaced with a current argon2id hash.
 // Every attempt is audited; the password never is.
 //
-// Lockout: Policy.LockoutThreshold consecutive wrong passwords lock password login for a
-// while (see recordFailedLogin). The lock is checked before the stored hash: a locked account
-// is verified against the dummy hash instead, so the answer is ErrInvalidCredentials, in the
-// same time, whether or not the guess was right. With Policy.RequireConfirmation the right
-// password for an unconfirmed address gives ErrUnconfirmed. A login from a network the
-// account has not used before is mailed to its holder.
+// Lockout: Policy.LockoutThreshold consecutive wrong passwords, here or where a logged-in
+// user is asked for it again, lock the password for a while (see lockout.go). A locked
+// account's password is compared with the dummy hash instead, and a right password is accepted
+// only if the lock is still clear once it has been hashed, so the answer is
+// ErrInvalidCredentials, in the same time, whether or not the guess was right, even for a guess
+// sent alongside the ones that set the lock. With Policy.RequireConfirmation the right password
+// for an unconfirmed address gives ErrUnconfirmed. A login from a network the account has not
+// used before is mailed to its holder.
 func (s *Service) Authenticate(ctx context.Context, email, password string, meta Meta) (*User, error) {
 	email = NormalizeEmail(email)
 	if password == "" || len(password) > s.policy.MaxPasswordBytes || len(email) > s.policy.MaxEmailLength {
@@ -30,44 +32,25 @@ func (s *Service) Authenticate(ctx context.Context, email, password string, meta
 	}
 
 	u, err := s.UserByEmail(ctx, email)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("accounts: authenticate: %w", err)
-	}
-	encoded, locked := "", false
-	if u != nil {
-		if locked, err = s.passwordLocked(ctx, u.ID); err != nil {
-			return nil, err
+	if errors.Is(err, ErrNotFound) {
+		// The same work as for a known account: one hash, against the dummy.
+		if _, _, err := s.hasher.Verify(ctx, password, ""); err != nil {
+			return nil, fmt.Errorf("accounts: authenticate: %w", err)
 		}
-		if !locked {
-			encoded = u.HashedPassword
-		}
-	}
-	ok, needsRehash, err := s.hasher.Verify(ctx, password, encoded)
-	if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return nil, fmt.Errorf("accounts: authenticate: %w", err)
+		return nil, s.loginFailed(ctx, nil, meta)
 	}
 	if err != nil {
-		// A malformed or over-expensive stored hash: log it for the operator, fail the login.
-		s.logger.ErrorContext(ctx, "stored password hash rejected", "user_id", u.ID, "error", err)
-		ok = false
+		return nil, fmt.Errorf("accounts: authenticate: %w", err)
 	}
-	if locked {
-		return nil, s.loginFailed(ctx, &u.ID, meta)
-	}
-	if !ok {
-		if u == nil {
-			return nil, s.loginFailed(ctx, nil, meta)
-		}
-		if err := s.recordFailedLogin(ctx, u, meta); err != nil {
-			return nil, err
-		}
-		return nil, s.loginFailed(ctx, &u.ID, meta)
-	}
-	if err := s.clearFailedLogins(ctx, u.ID); err != nil {
+	check, err := s.checkPassword(ctx, u, password, lockedByLogIn, meta)
+	if err != nil {
 		return nil, err
 	}
+	if !check.ok {
+		return nil, s.loginFailed(ctx, &u.ID, meta)
+	}
 
-	if needsRehash {
+	if check.needsRehash {
 		if err := s.rehash(ctx, u, password); err != nil {
 			// The login itself succeeded; the upgrade is retried at the next login.
 			s.logger.WarnContext(ctx, "password rehash failed", "user_id", u.ID, "error", err)

@@ -20,7 +20,8 @@ const (
 )
 
 // RequestEmailChange starts changing u's email to newEmail; currentPassword must be u's
-// password. Nothing changes until the link mailed to the new address is followed by u
+// password, and wrong ones count as at the sudo prompt (checkCurrentPassword: a locked
+// password is a "current_password" field error that says so). Nothing changes until the link mailed to the new address is followed by u
 // (ConfirmEmailChange). The old address is told at once, with a link that cancels the change
 // (CancelEmailChange). A new request voids the links of any earlier one.
 //
@@ -35,12 +36,11 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *User, newEmail, cur
 	} else if newEmail == u.Email {
 		fields["email"] = "is the same as your current email"
 	}
-	ok, err := s.verifyCurrentPassword(ctx, u, currentPassword)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		fields["current_password"] = "is not right"
+	if err := s.checkCurrentPassword(ctx, u, currentPassword, meta); err != nil {
+		if !errors.Is(err, ErrInvalidCredentials) && !errors.Is(err, ErrReauthLocked) {
+			return err
+		}
+		fields["current_password"] = currentPasswordField(err)
 		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "user.email_change_requested", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure}); err != nil {
 			return err
 		}
@@ -52,7 +52,7 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *User, newEmail, cur
 	// The links, the mail to the new address and the notice to the old one commit together.
 	// Both answers to the new address (a link, or "someone tried to use your address") go
 	// the same way, so neither a queue nor a mail outage tells a taken address from a free one.
-	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
+	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		// Writing the account row locks it, so two requests at once are applied one after the
 		// other and only the last one leaves a live link.
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET updated_at = updated_at WHERE id = $1`, u.ID); err != nil {

@@ -14,9 +14,10 @@ import (
 // password and writing the new one: another change won the race.
 var errPasswordChangedMeanwhile = errors.New("accounts: password changed meanwhile")
 
-// ChangePassword replaces u's password. currentPassword must be the present one and password
-// must pass the same policy as at registration and equal confirmation; a *ValidationError
-// lists what is wrong ("current_password", "password", "password_confirmation").
+// ChangePassword replaces u's password. currentPassword must be the present one (wrong ones
+// count as at the sudo prompt, see checkCurrentPassword) and password must pass the same
+// policy as at registration and equal confirmation; a *ValidationError lists what is wrong
+// ("current_password", "password", "password_confirmation").
 //
 // On success every session but sess is ended (the caller rotates sess's token, so this browser
 // stays logged in) and outstanding reset and magic links are voided: whoever knew the old
@@ -27,12 +28,13 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *User, cu
 		return fmt.Errorf("accounts: change password: session belongs to another user")
 	}
 	fields := map[string]string{}
-	ok, err := s.verifyCurrentPassword(ctx, u, currentPassword)
-	if err != nil {
-		return err
-	}
+	err := s.checkCurrentPassword(ctx, u, currentPassword, meta)
+	ok := err == nil
 	if !ok {
-		fields["current_password"] = "is not right"
+		if !errors.Is(err, ErrInvalidCredentials) && !errors.Is(err, ErrReauthLocked) {
+			return err
+		}
+		fields["current_password"] = currentPasswordField(err)
 	}
 	local, _, _ := strings.Cut(u.Email, "@")
 	if msg := s.policy.validatePassword(password, local, s.config.AppName); msg != "" {

@@ -92,16 +92,21 @@ func (s *Service) proveConfirmer(ctx context.Context, u *User, c Confirmer, meta
 	if !d.Allowed {
 		return confirmProof{}, &RateLimitError{RetryAfter: d.RetryAfter}
 	}
-	ok, err := s.verifyCurrentPassword(ctx, u, c.Password)
-	if err != nil {
-		return confirmProof{}, err
-	}
-	if !ok {
+	// The same check as every other form that asks for the password: a wrong one counts
+	// toward the account's lockout, so the confirmation page is no extra password oracle.
+	err = s.checkCurrentPassword(ctx, u, c.Password, meta)
+	var locked *ReauthLockedError
+	switch {
+	case errors.As(err, &locked):
+		return confirmProof{}, &RateLimitError{RetryAfter: locked.RetryAfter}
+	case errors.Is(err, ErrInvalidCredentials):
 		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "user.confirm", TargetID: &u.ID, Outcome: outcomeFailure,
 			Metadata: map[string]string{"reason": "password"}}); err != nil {
 			return confirmProof{}, err
 		}
 		return confirmProof{}, ErrConfirmPassword
+	case err != nil:
+		return confirmProof{}, err
 	}
 	return confirmProof{password: u.HashedPassword}, nil
 }

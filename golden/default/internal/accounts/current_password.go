@@ -4,25 +4,137 @@ package accounts
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
-// verifyCurrentPassword reports whether password is u's password, for the forms that ask for it
-// again before changing the email or the password. An empty or oversized password is wrong
-// without hashing. ErrBusy and a cancelled request are errors; a stored hash the hasher refuses
-// is logged and counts as a wrong password, as at login.
-func (s *Service) verifyCurrentPassword(ctx context.Context, u *User, password string) (bool, error) {
+// ErrReauthLocked means a logged-in user may not enter the password again for now:
+// too many wrong passwords for the account (the lockout, which the log-in form shares) or from
+// the client's network. The *ReauthLockedError that carries it says for how long.
+var ErrReauthLocked = errors.New("accounts: too many wrong passwords")
+
+// ReauthLockedError is ErrReauthLocked with the time until the password may be tried again.
+type ReauthLockedError struct {
+	RetryAfter time.Duration
+}
+
+func (e *ReauthLockedError) Error() string {
+	return ErrReauthLocked.Error() + "; try again in " + e.Wait()
+}
+
+// Is makes errors.Is(err, ErrReauthLocked) true.
+func (e *ReauthLockedError) Is(target error) bool { return target == ErrReauthLocked }
+
+// Wait is RetryAfter in words for a page: rounded up to whole minutes, and beyond an hour to
+// whole hours ("15 minutes", "16 hours").
+func (e *ReauthLockedError) Wait() string {
+	unit := time.Minute
+	if e.RetryAfter > time.Hour {
+		unit = time.Hour
+	}
+	return durationWords(max(unit, (e.RetryAfter+unit-1)/unit*unit))
+}
+
+// reauthIPLimit names the per-network count of wrong current passwords (LimitKey, audit).
+const reauthIPLimit = "reauth_ip"
+
+// checkCurrentPassword checks the password of the logged-in u again, for the sudo prompt and
+// the forms that change the email or the password; all three go through here. It returns nil
+// when password is right, ErrInvalidCredentials when it is wrong, and a *ReauthLockedError,
+// whatever the password, while re-entering it is locked. An empty or oversized password is
+// wrong without hashing or counting.
+//
+// Two limits apply, both counted in the database so they hold across app instances:
+//   - per account, the lockout (checkPassword): the same count and thresholds as the log-in
+//     form, so a stolen session cookie adds no guesses, and a lock mails the holder;
+//   - per client network (ClientNetwork of meta.IP), Policy.AuthIPLimit wrong passwords per
+//     window across every account, the limit the guest forms have, so one attacker holding
+//     many sessions gets no more guesses from one network. The attempt is counted before the
+//     hash and given back unless it turns out wrong: concurrent requests cannot pass the
+//     limit, and right passwords never use it up. A call without an IP (a job, a test) is
+//     limited per account only.
+func (s *Service) checkCurrentPassword(ctx context.Context, u *User, password string, meta Meta) error {
 	if password == "" || len(password) > s.policy.MaxPasswordBytes {
-		return false, nil
+		return ErrInvalidCredentials
 	}
-	ok, _, err := s.hasher.Verify(ctx, password, u.HashedPassword)
-	if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false, fmt.Errorf("accounts: check current password: %w", err)
+	limit := s.policy.AuthIPLimit
+	bucket := ""
+	var reserved Decision
+	if meta.IP != "" && limit.Max > 0 {
+		bucket = LimitKey(reauthIPLimit, ClientNetwork(meta.IP))
+		d, err := s.Allow(ctx, bucket, limit)
+		if err != nil {
+			return err
+		}
+		if !d.Allowed {
+			if d.Hits == limit.Max+1 {
+				if err := s.AuditRateLimited(ctx, reauthIPLimit, meta); err != nil {
+					return err
+				}
+			}
+			return &ReauthLockedError{RetryAfter: d.RetryAfter}
+		}
+		reserved = d
 	}
+	check, err := s.checkPassword(ctx, u, password, lockedByReauth, meta)
+	if bucket != "" && (err != nil || !check.wrong) {
+		if err := s.giveBack(ctx, bucket, reserved); err != nil {
+			s.logger.WarnContext(ctx, "give back a re-authentication attempt", "error", err)
+		}
+	}
+	switch {
+	case err != nil:
+		return err
+	case check.ok:
+		return nil
+	case !check.lockedUntil.IsZero():
+		return &ReauthLockedError{RetryAfter: check.lockedUntil.Sub(s.Now())}
+	}
+	return ErrInvalidCredentials
+}
+
+// currentPasswordField is the ValidationError message for a current password that
+// checkCurrentPassword refused (err is ErrInvalidCredentials or a *ReauthLockedError); the
+// page shows it after the field's name.
+func currentPasswordField(err error) string {
+	var locked *ReauthLockedError
+	if errors.As(err, &locked) {
+		return "is locked after too many wrong passwords. Try again in " + locked.Wait() +
+			", or log out and log in with an email link."
+	}
+	return "is not right"
+}
+
+// ReauthLock reports whether u may enter the password again now, from meta's network: nil,
+// or the *ReauthLockedError checkCurrentPassword would answer whatever the password. It
+// counts nothing. The sudo page asks first, to offer the other ways back in rather than a form
+// that cannot work.
+func (s *Service) ReauthLock(ctx context.Context, u *User, meta Meta) error {
+	now := s.Now()
+	var wait time.Duration
+	st, err := s.lockState(ctx, u.ID)
 	if err != nil {
-		s.logger.ErrorContext(ctx, "stored password hash rejected", "user_id", u.ID, "error", err)
-		return false, nil
+		return err
 	}
-	return ok, nil
+	if st.locked {
+		wait = st.until.Sub(now)
+	}
+	if limit := s.policy.AuthIPLimit; meta.IP != "" && limit.Max > 0 {
+		start, end := limitWindow(now, limit)
+		var hits int
+		err := s.db.QueryRowContext(ctx, `SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2`,
+			LimitKey(reauthIPLimit, ClientNetwork(meta.IP)), start).Scan(&hits)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("accounts: re-authentication lock: %w", err)
+		}
+		if hits >= limit.Max {
+			wait = max(wait, end.Sub(now))
+		}
+	}
+	if wait > 0 {
+		return &ReauthLockedError{RetryAfter: wait}
+	}
+	return nil
 }

@@ -40,6 +40,28 @@ func TestLockout(t *testing.T) {
 	}
 }
 
+// A count left at the threshold without a lock (a crash between the last wrong password and
+// its lock, or a lowered Policy.LockoutThreshold) must not refuse the account for ever: the
+// next attempt sets the lock, which then ends like any other.
+func TestLockoutHealsAFullCountWithoutALock(t *testing.T) {
+	svc, clock := newTestService(t)
+	u := mustRegister(t, svc, "nia@example.com", testPassword)
+	if _, err := svc.db.ExecContext(t.Context(), `UPDATE users SET failed_login_attempts = $1 WHERE id = $2`,
+		svc.Policy().LockoutThreshold+3, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Authenticate(t.Context(), "nia@example.com", testPassword, Meta{}); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("right password on a full count: %v", err)
+	}
+	if n := countMail(svc, "nia@example.com", "account_locked"); n != 1 {
+		t.Fatalf("lock emails = %d, want 1", n)
+	}
+	clock.Advance(svc.Policy().LockoutDuration)
+	if _, err := svc.Authenticate(t.Context(), "nia@example.com", testPassword, Meta{}); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+}
+
 func TestLockDurationDoublesUpToTheMax(t *testing.T) {
 	svc, _ := newTestService(t)
 	for n, want := range map[int]time.Duration{

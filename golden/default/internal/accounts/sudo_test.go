@@ -4,6 +4,8 @@ package accounts
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,5 +70,188 @@ func TestReauthenticateRefusesAnotherUsersSession(t *testing.T) {
 	}
 	if err := svc.Reauthenticate(t.Context(), sess, bob, testPassword, Meta{}); err == nil {
 		t.Fatal("bob's password must not unlock alice's session")
+	}
+}
+
+// loggedInFor registers email and returns the account with a session.
+func loggedInFor(t *testing.T, svc *Service, email string) (*User, *Session) {
+	t.Helper()
+	u := mustRegister(t, svc, email, testPassword)
+	_, sess, err := svc.CreateSession(t.Context(), u, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u, sess
+}
+
+// expectReauthLocked fails unless err is a *ReauthLockedError that lasts want.
+func expectReauthLocked(t *testing.T, err error, want time.Duration) {
+	t.Helper()
+	var locked *ReauthLockedError
+	if !errors.As(err, &locked) || !errors.Is(err, ErrReauthLocked) {
+		t.Fatalf("got %v, want a *ReauthLockedError", err)
+	}
+	if locked.RetryAfter != want {
+		t.Errorf("RetryAfter = %v, want %v", locked.RetryAfter, want)
+	}
+}
+
+// A stolen session cookie must not be a password oracle: 30 wrong guesses at the sudo prompt
+// lock the password like 10 at the log-in form, and then the right one is refused too, at the
+// prompt, in the settings forms and at the log-in form, until the lock ends.
+func TestWrongCurrentPasswordsLockReauthentication(t *testing.T) {
+	svc, clock := newTestService(t)
+	u, sess := loggedInFor(t, svc, "ivy@example.com")
+	clock.Advance(svc.Policy().SudoWindow + time.Second)
+	meta := Meta{IP: "203.0.113.7"}
+	threshold, lock := svc.Policy().LockoutThreshold, svc.Policy().LockoutDuration
+
+	for i := 1; i <= 30; i++ {
+		err := svc.Reauthenticate(t.Context(), sess, u, fmt.Sprintf("wrong-password-%d", i), meta)
+		if i < threshold && !errors.Is(err, ErrInvalidCredentials) {
+			t.Fatalf("guess %d: %v, want ErrInvalidCredentials", i, err)
+		}
+		if i >= threshold {
+			expectReauthLocked(t, err, lock)
+		}
+	}
+	err := svc.Reauthenticate(t.Context(), sess, u, testPassword, meta)
+	expectReauthLocked(t, err, lock)
+	if err.(*ReauthLockedError).Wait() != "15 minutes" {
+		t.Errorf("Wait() = %q", err.(*ReauthLockedError).Wait())
+	}
+	if sess.SudoActive(svc.Now(), svc.Policy()) {
+		t.Fatal("the right password opened the sudo window while locked")
+	}
+	expectReauthLocked(t, svc.ReauthLock(t.Context(), u, meta), lock)
+
+	// The settings forms refuse it too, and say why.
+	err = svc.ChangePassword(t.Context(), sess, u, testPassword, "a-new-password-lantern-7", "a-new-password-lantern-7", meta)
+	var invalid *ValidationError
+	if !errors.As(err, &invalid) || !strings.Contains(invalid.Fields["current_password"], "locked") {
+		t.Fatalf("change password while locked: %v", err)
+	}
+	err = svc.RequestEmailChange(t.Context(), u, "ivy.new@example.com", testPassword, meta)
+	if !errors.As(err, &invalid) || !strings.Contains(invalid.Fields["current_password"], "Try again in 15 minutes") {
+		t.Fatalf("change email while locked: %v", err)
+	}
+	// It is the same lock as the log-in form's.
+	if _, err := svc.Authenticate(t.Context(), "ivy@example.com", testPassword, meta); !errors.Is(err, ErrInvalidCredentials) {
+		t.Fatalf("log in while locked: %v", err)
+	}
+
+	// One lock, one email, of its own kind; one audit event.
+	if n := countMail(svc, "ivy@example.com", "reauth_locked"); n != 1 {
+		t.Errorf("reauth_locked emails = %d, want 1", n)
+	}
+	if n := countMail(svc, "ivy@example.com", "account_locked"); n != 0 {
+		t.Errorf("account_locked emails = %d, want 0: the lock came from a logged-in session", n)
+	}
+	for _, m := range svc.Mailer().(*LogMailer).Messages() {
+		if m.Kind == "reauth_locked" && (!strings.Contains(m.Text, "15 minutes") || !strings.Contains(m.Text, "/users/reset-password") || strings.Contains(m.Text, "wrong-password")) {
+			t.Errorf("reauth_locked email:\n%s", m.Text)
+		}
+	}
+	if n := countAudit(t, svc, "user.lockout", "success"); n != 1 {
+		t.Errorf("lockout audit events = %d, want 1", n)
+	}
+	if n := countAudit(t, svc, "user.sudo", "failure"); n != 31 {
+		t.Errorf("failed sudo audit events = %d, want 31", n)
+	}
+
+	clock.Advance(lock)
+	if err := svc.ReauthLock(t.Context(), u, meta); err != nil {
+		t.Fatalf("after the lock: %v", err)
+	}
+	if err := svc.Reauthenticate(t.Context(), sess, u, testPassword, meta); err != nil {
+		t.Fatalf("the right password after the lock: %v", err)
+	}
+	// The right password reset the count: 9 more wrong ones do not lock.
+	for range threshold - 1 {
+		svc.Reauthenticate(t.Context(), sess, u, "wrong-password-1", meta)
+	}
+	if err := svc.Reauthenticate(t.Context(), sess, u, testPassword, meta); err != nil {
+		t.Errorf("%d wrong passwords after a right one locked: %v", threshold-1, err)
+	}
+}
+
+// The three forms that ask for the current password share one count: five wrong at the email
+// form and five at the password form lock the sudo prompt.
+func TestSettingsFormsCountWrongCurrentPasswords(t *testing.T) {
+	svc, _ := newTestService(t)
+	u, sess := loggedInFor(t, svc, "jade@example.com")
+	meta := Meta{IP: "203.0.113.8"}
+	for range 5 {
+		err := svc.RequestEmailChange(t.Context(), u, "jade.new@example.com", "wrong-password-1", meta)
+		var invalid *ValidationError
+		if !errors.As(err, &invalid) || invalid.Fields["current_password"] != "is not right" {
+			t.Fatalf("wrong password at the email form: %v", err)
+		}
+		svc.ChangePassword(t.Context(), sess, u, "wrong-password-1", "a-new-password-lantern-7", "a-new-password-lantern-7", meta)
+	}
+	expectReauthLocked(t, svc.Reauthenticate(t.Context(), sess, u, testPassword, meta), svc.Policy().LockoutDuration)
+	if n := countMail(svc, "jade@example.com", "reauth_locked"); n != 1 {
+		t.Errorf("reauth_locked emails = %d, want 1", n)
+	}
+	if n := countMail(svc, "jade@example.com", "change_email"); n != 0 {
+		t.Errorf("a change link was sent for a wrong password")
+	}
+}
+
+// One network holding sessions of many accounts gets Policy.AuthIPLimit wrong passwords per
+// window in all, however it spreads them: past that even a right password from it is refused,
+// while the same account from another network, and right passwords, are not held back.
+func TestReauthenticationPerNetworkLimit(t *testing.T) {
+	svc, clock := newTestService(t)
+	limit := svc.Policy().AuthIPLimit
+	attacker := Meta{IP: "2001:db8:1:2::66"}
+	neighbour := Meta{IP: "2001:db8:1:2::99"} // the same /64
+	elsewhere := Meta{IP: "198.51.100.5"}
+
+	// Right passwords are given back: more of them than the limit pass from one network.
+	u0, sess0 := loggedInFor(t, svc, "owner@example.com")
+	for i := range limit.Max + 5 {
+		if err := svc.Reauthenticate(t.Context(), sess0, u0, testPassword, attacker); err != nil {
+			t.Fatalf("right password %d: %v", i+1, err)
+		}
+	}
+
+	// Spread the guesses so that no account reaches its own lock.
+	perAccount := svc.Policy().LockoutThreshold - 1
+	guesses := 0
+	for n := 0; guesses < limit.Max; n++ {
+		u, sess := loggedInFor(t, svc, fmt.Sprintf("victim%d@example.com", n))
+		for range min(perAccount, limit.Max-guesses) {
+			if err := svc.Reauthenticate(t.Context(), sess, u, "wrong-password-1", attacker); !errors.Is(err, ErrInvalidCredentials) {
+				t.Fatalf("guess %d: %v", guesses+1, err)
+			}
+			guesses++
+		}
+	}
+
+	u, sess := loggedInFor(t, svc, "fresh@example.com")
+	for _, meta := range []Meta{attacker, neighbour} {
+		err := svc.Reauthenticate(t.Context(), sess, u, testPassword, meta)
+		var locked *ReauthLockedError
+		if !errors.As(err, &locked) || locked.RetryAfter <= 0 || locked.RetryAfter > limit.Window {
+			t.Fatalf("right password from %s past the network's limit: %v", meta.IP, err)
+		}
+		if svc.ReauthLock(t.Context(), u, meta) == nil {
+			t.Errorf("ReauthLock from %s: not locked", meta.IP)
+		}
+	}
+	if err := svc.Reauthenticate(t.Context(), sess, u, testPassword, elsewhere); err != nil {
+		t.Fatalf("right password from another network: %v", err)
+	}
+	if n := countAudit(t, svc, "user.lockout", "success"); n != 0 {
+		t.Errorf("an account was locked (%d): the per-network limit must hold first", n)
+	}
+	if n := countAudit(t, svc, "user.rate_limited", "failure"); n != 1 {
+		t.Errorf("rate_limited audit events = %d, want 1 per window", n)
+	}
+
+	clock.Advance(limit.Window)
+	if err := svc.Reauthenticate(t.Context(), sess, u, testPassword, attacker); err != nil {
+		t.Fatalf("the next window: %v", err)
 	}
 }

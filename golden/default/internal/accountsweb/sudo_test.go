@@ -3,6 +3,7 @@
 package accountsweb
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -47,4 +48,61 @@ func TestSudoPage(t *testing.T) {
 	if !sess.SudoActive(app.svc.Now(), app.svc.Policy()) {
 		t.Error("the sudo window should be open after re-entering the password")
 	}
+}
+
+// A stolen session cookie is not a password oracle: the sudo prompt locks after the log-in
+// form's threshold, refuses the right password while locked, says so, offers the other way
+// back in (log out, log in by email link), and that way works.
+func TestSudoPageLocked(t *testing.T) {
+	app := newTestApp(t)
+	const email = "tess@example.com"
+	register(app.browser(), email)
+	token := strings.TrimPrefix(linkPath(t, app.lastMail(email, "confirm_email")), "/users/confirm/")
+	if _, err := app.svc.ConfirmEmail(t.Context(), token, accounts.Confirmer{Password: testPassword}, accounts.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	b := logInWith(t, app, email, testPassword)
+	app.clock.Advance(app.svc.Policy().SudoWindow * 2)
+	threshold := app.svc.Policy().LockoutThreshold
+
+	for i := 1; i <= 30; i++ {
+		res := b.post("/users/sudo", url.Values{"password": {fmt.Sprintf("wrong-password-%d", i)}, "return_to": {"/users/settings"}})
+		want := http.StatusUnprocessableEntity
+		if i >= threshold {
+			want = http.StatusTooManyRequests
+		}
+		if res.StatusCode != want {
+			t.Fatalf("guess %d: %d, want %d\n%s", i, res.StatusCode, want, res.Body)
+		}
+	}
+	right := b.post("/users/sudo", url.Values{"password": {testPassword}, "return_to": {"/users/settings"}})
+	if right.StatusCode != http.StatusTooManyRequests || right.Header.Get("Retry-After") != "900" {
+		t.Fatalf("right password while locked: %d Retry-After=%q\n%s", right.StatusCode, right.Header.Get("Retry-After"), right.Body)
+	}
+	for _, page := range []response{right, b.get("/users/sudo?return_to=/users/settings")} {
+		for _, want := range []string{"Too many wrong passwords. You can try again in 15 minutes.",
+			`<button type="submit" class="button button-block">Log out</button>`, "email link", "reset your password"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("locked sudo page (%d) lacks %q:\n%s", page.StatusCode, want, page.Body)
+			}
+		}
+		if strings.Contains(page.Body, `name="password"`) {
+			t.Errorf("the locked sudo page still asks for the password")
+		}
+	}
+	// The settings forms say the same, next to the field.
+	res := b.post("/users/settings/password", url.Values{"current_password": {testPassword},
+		"password": {"a-new-password-lantern-7"}, "password_confirmation": {"a-new-password-lantern-7"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Current password is locked after too many wrong passwords.") {
+		t.Fatalf("change password while locked: %d\n%s", res.StatusCode, res.Body)
+	}
+	if n := len(app.mails(email, "reauth_locked")); n != 1 {
+		t.Fatalf("reauth_locked emails = %d, want 1", n)
+	}
+
+	// The way back in: log out, log in with an email link; that login opens the sudo window.
+	expectRedirect(t, b.post("/users/log-out", url.Values{}), "/")
+	expectRedirect(t, b.post("/users/log-in/magic-link", url.Values{"email": {email}}), "/users/log-in")
+	expectRedirect(t, b.post(linkPath(t, app.lastMail(email, "magic_link")), url.Values{}), "/")
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
 }

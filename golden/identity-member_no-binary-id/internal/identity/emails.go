@@ -19,6 +19,7 @@ func init() {
 		&resetPasswordMail{},
 		&passwordResetMail{},
 		&accountLockedMail{},
+		&reauthLockedMail{},
 		&newSignInMail{},
 		&passwordChangedMail{},
 		&emailChangeTakenMail{},
@@ -96,6 +97,19 @@ type accountLockedMail struct {
 
 func (*accountLockedMail) kind() EmailKind { return "account_locked" }
 func (*accountLockedMail) subject() string { return "Your account has been temporarily locked" }
+
+// reauthLockedMail reports that the password is locked after too many wrong passwords from a
+// browser that was already logged in (the sudo prompt, the settings forms): a sign that
+// someone else may hold that browser's session.
+type reauthLockedMail struct {
+	mailHeader
+	URL      string // the reset-password page
+	Until    string
+	Duration string
+}
+
+func (*reauthLockedMail) kind() EmailKind { return "reauth_locked" }
+func (*reauthLockedMail) subject() string { return "Wrong passwords entered in your logged-in account" }
 
 // newSignInMail reports a sign-in from a device not seen before.
 type newSignInMail struct {

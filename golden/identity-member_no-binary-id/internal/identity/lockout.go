@@ -10,54 +10,225 @@ import (
 	"time"
 )
 
-// passwordLocked reports whether password login for id is locked right now.
-func (s *Service) passwordLocked(ctx context.Context, id ID) (bool, error) {
-	var until sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT locked_until FROM members WHERE id = $1`, id).Scan(&until)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("identity: lockout state: %w", err)
-	}
-	return until.Valid && s.Now().Before(until.Time), nil
+// The password lockout. Policy.LockoutThreshold consecutive wrong passwords lock an account's
+// password for Policy.LockoutDuration, doubled for each further lock up to
+// Policy.LockoutMaxDuration; a right password resets the count and the doubling. Every form
+// that checks the password counts toward the same lock: the log-in form and the forms that ask
+// a logged-in member for it again (sudo, change email, change password). So a stolen
+// session cookie gives no more guesses than the log-in form does, and while the password is
+// locked no form accepts it.
+//
+// Concurrent guesses cannot outrun the lock, because each attempt takes its place before the
+// password is hashed and every decision is taken by the database, never from a state read
+// earlier: an attempt is counted on arrival by one UPDATE that refuses a locked account and an
+// account with Policy.LockoutThreshold attempts already counted (reserveAttempt). A wrong
+// password stays counted, and the one in the last place sets the lock; an attempt that
+// arrives to find the places full sets it at once, since those attempts are wrong or still
+// being checked (and a count left full by a crash must not refuse the account for ever). A
+// right password is accepted by the UPDATE that clears the count only if the lock is still
+// clear (acceptPassword). The price is paid only when more than LockoutThreshold attempts at
+// one account arrive while earlier ones are still being checked, which no person does: that
+// locks the password even if some of them were right.
+
+// lockCause is the kind of form whose wrong password set a lock; it picks the email.
+type lockCause int
+
+const (
+	lockedByLogIn  lockCause = iota // the log-in form
+	lockedByReauth                  // a logged-in session, asked for the password again
+)
+
+// passwordCheck is the outcome of checkPassword.
+type passwordCheck struct {
+	ok          bool      // the password is right, and was accepted
+	wrong       bool      // the password was compared with the stored hash and did not match
+	lockedUntil time.Time // non-zero: the password is locked until then; it was refused
+	needsRehash bool      // ok, and the stored hash has old parameters (see rehash)
 }
 
-// recordFailedLogin counts one wrong password for u. The increment is a single UPDATE ...
-// RETURNING, so parallel guesses are all counted. The request that reaches
-// Policy.LockoutThreshold locks the account, starts the count again, audits the lock and
-// mails the holder; a conditional UPDATE makes sure only one request does, so one lock sends
-// one email.
-func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) error {
+// checkPassword compares password with u's stored password under the lockout; it is the one
+// place where the password of an existing account is checked. An attempt the lockout refuses
+// is compared with the dummy hash instead, so it costs the same time and is neither confirmed
+// nor counted. cause says which email the holder gets if this guess locks the password.
+// ErrBusy and a cancelled request are errors (and the attempt is not counted); a stored hash
+// the hasher refuses is logged and the password is wrong.
+func (s *Service) checkPassword(ctx context.Context, u *Member, password string, cause lockCause, meta Meta) (passwordCheck, error) {
+	place, refusedUntil, err := s.reserveAttempt(ctx, u, cause, meta)
+	if err != nil {
+		return passwordCheck{}, err
+	}
+	reserved := place > 0
+	encoded := u.HashedPassword
+	if !reserved {
+		encoded = "" // the dummy hash: the same time, and never a match
+	}
+	ok, needsRehash, err := s.hasher.Verify(ctx, password, encoded)
+	if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if reserved {
+			s.giveBackAttempt(ctx, u.ID)
+		}
+		return passwordCheck{}, fmt.Errorf("identity: check password: %w", err)
+	}
+	if err != nil {
+		// A malformed or over-expensive stored hash: log it for the operator; the password is wrong.
+		s.logger.ErrorContext(ctx, "stored password hash rejected", "member_id", u.ID, "error", err)
+		ok, needsRehash = false, false
+	}
+	switch {
+	case !reserved:
+		return passwordCheck{lockedUntil: refusedUntil}, nil
+	case ok:
+		accepted, until, err := s.acceptPassword(ctx, u.ID)
+		if err != nil || !accepted {
+			return passwordCheck{lockedUntil: until}, err
+		}
+		return passwordCheck{ok: true, needsRehash: needsRehash}, nil
+	default:
+		until, err := s.recordFailedPassword(ctx, u, place, cause, meta)
+		return passwordCheck{wrong: true, lockedUntil: until}, err
+	}
+}
+
+// reserveAttempt counts one password attempt at u before it is checked and returns its
+// place among the attempts since the last lock or right password (1 to
+// Policy.LockoutThreshold). Place 0 means the attempt is refused: the password is locked until
+// refusedUntil, either already or now because the places were full (see lockPassword), or
+// the account is gone (zero time). With the lockout turned off every attempt gets place 1
+// and nothing is written.
+func (s *Service) reserveAttempt(ctx context.Context, u *Member, cause lockCause, meta Meta) (place int, refusedUntil time.Time, err error) {
 	threshold := s.policy.LockoutThreshold
 	if threshold <= 0 {
-		return nil
+		return 1, time.Time{}, nil
 	}
-	var failures, locks int
-	err := s.db.QueryRowContext(ctx, `UPDATE members SET failed_login_attempts = failed_login_attempts + 1
-		WHERE id = $1 RETURNING failed_login_attempts, lock_count`, u.ID).Scan(&failures, &locks)
+	err = s.db.QueryRowContext(ctx, `UPDATE members SET failed_login_attempts = failed_login_attempts + 1
+		WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND failed_login_attempts < $3
+		RETURNING failed_login_attempts`, u.ID, s.Now(), threshold).Scan(&place)
+	if err == nil {
+		return place, time.Time{}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, time.Time{}, fmt.Errorf("identity: count password attempt: %w", err)
+	}
+	st, err := s.lockState(ctx, u.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return 0, time.Time{}, nil
+	case err != nil:
+		return 0, time.Time{}, err
+	case st.locked:
+		return 0, st.until, nil
+	}
+	refusedUntil, err = s.lockPassword(ctx, u, cause, meta)
+	return 0, refusedUntil, err
+}
+
+// giveBackAttempt uncounts an attempt that was never checked (the hasher was busy, or the
+// client went away); never below zero. A failure is only logged: the attempt then counts.
+func (s *Service) giveBackAttempt(ctx context.Context, id ID) {
+	_, err := s.db.ExecContext(context.WithoutCancel(ctx), `UPDATE members SET failed_login_attempts = failed_login_attempts - 1
+		WHERE id = $1 AND failed_login_attempts > 0`, id)
 	if err != nil {
-		return fmt.Errorf("identity: record failed login: %w", err)
+		s.logger.WarnContext(ctx, "give back a password attempt", "member_id", id, "error", err)
 	}
-	if failures < threshold {
-		return nil
+}
+
+// lockState is an account's lock: whether it holds now, and the doubling.
+type lockState struct {
+	locks  int       // lock_count: locks since the last right password
+	locked bool      // locked_until is in the future
+	until  time.Time // locked_until, when locked
+}
+
+// lockState reads id's lock; ErrNotFound when the account is gone.
+func (s *Service) lockState(ctx context.Context, id ID) (lockState, error) {
+	var st lockState
+	var until sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT lock_count, locked_until FROM members WHERE id = $1`, id).Scan(&st.locks, &until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, ErrNotFound
 	}
-	d := s.lockDuration(locks + 1)
+	if err != nil {
+		return st, fmt.Errorf("identity: lockout state: %w", err)
+	}
+	if until.Valid && s.Now().Before(until.Time) {
+		st.locked, st.until = true, until.Time.UTC()
+	}
+	return st, nil
+}
+
+// acceptPassword decides about a right password, after hashing: the UPDATE that clears the
+// count and the lock doubling checks in its WHERE clause that the password is not locked, so
+// a lock set by a concurrent wrong guess while this one was hashed wins. A refusal returns
+// the lock's end (zero if the account was deleted meanwhile).
+func (s *Service) acceptPassword(ctx context.Context, id ID) (accepted bool, until time.Time, err error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE members SET failed_login_attempts = 0, lock_count = 0, locked_until = NULL
+		WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2)`, id, s.Now())
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("identity: clear failed logins: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, time.Time{}, fmt.Errorf("identity: clear failed logins: %w", err)
+	}
+	if n == 1 {
+		return true, time.Time{}, nil
+	}
+	until, err = s.currentLockEnd(ctx, id)
+	return false, until, err
+}
+
+// recordFailedPassword handles a wrong password that reserveAttempt counted in place: the
+// one in the last place (Policy.LockoutThreshold) locks the password. It returns the lock's
+// end, zero when the password is not locked.
+func (s *Service) recordFailedPassword(ctx context.Context, u *Member, place int, cause lockCause, meta Meta) (time.Time, error) {
+	if threshold := s.policy.LockoutThreshold; threshold <= 0 || place < threshold {
+		return time.Time{}, nil
+	}
+	return s.lockPassword(ctx, u, cause, meta)
+}
+
+// lockPassword locks u's password once Policy.LockoutThreshold attempts are counted: it
+// starts the count again, audits the lock and mails the holder (which email depends on
+// cause). The lock is a conditional UPDATE, so a right password that cleared the count
+// meanwhile breaks the run, and of several requests only one locks and one email is sent. It
+// returns the end of the lock now in place, zero when there is none.
+func (s *Service) lockPassword(ctx context.Context, u *Member, cause lockCause, meta Meta) (time.Time, error) {
+	st, err := s.lockState(ctx, u.ID)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	d := s.lockDuration(st.locks + 1)
 	until := s.Now().Add(d)
+	locked := false
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		res, err := tx.ExecContext(ctx, `UPDATE members SET failed_login_attempts = 0, lock_count = lock_count + 1, locked_until = $1
-			WHERE id = $2 AND failed_login_attempts >= $3`, until, u.ID, threshold)
+			WHERE id = $2 AND failed_login_attempts >= $3`, until, u.ID, s.policy.LockoutThreshold)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // another request locked it first
+			return err // a right password broke the run, or another request locked it first
+		}
+		locked = true
+		via := "log_in"
+		if cause == lockedByReauth {
+			via = "reauthentication"
 		}
 		if err := s.audit(ctx, tx, meta, auditEvent{
 			Action: "member.lockout", TargetID: &u.ID, Outcome: outcomeSuccess,
-			Metadata: map[string]string{"duration": d.String()},
+			Metadata: map[string]string{"duration": d.String(), "via": via},
 		}); err != nil {
 			return err
+		}
+		if cause == lockedByReauth {
+			return out.mail(u.Email, &reauthLockedMail{
+				URL:      s.link("/users/reset-password"),
+				Until:    formatMailTime(until),
+				Duration: durationWords(d),
+			})
 		}
 		return out.mail(u.Email, &accountLockedMail{
 			URL:      s.link("/users/reset-password"),
@@ -66,9 +237,21 @@ func (s *Service) recordFailedLogin(ctx context.Context, u *Member, meta Meta) e
 		})
 	})
 	if err != nil {
-		return fmt.Errorf("identity: lock account: %w", err)
+		return time.Time{}, fmt.Errorf("identity: lock account: %w", err)
 	}
-	return nil
+	if !locked {
+		return s.currentLockEnd(ctx, u.ID)
+	}
+	return until, nil
+}
+
+// currentLockEnd returns when id's password lock ends, or zero when it is not locked.
+func (s *Service) currentLockEnd(ctx context.Context, id ID) (time.Time, error) {
+	st, err := s.lockState(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return time.Time{}, nil
+	}
+	return st.until, err
 }
 
 // lockDuration is how long the nth lock since the last successful login lasts:
@@ -79,15 +262,4 @@ func (s *Service) lockDuration(n int) time.Duration {
 		d *= 2
 	}
 	return min(d, s.policy.LockoutMaxDuration)
-}
-
-// clearFailedLogins resets the failure count and the lock doubling after a successful
-// login. It writes only when there is something to reset.
-func (s *Service) clearFailedLogins(ctx context.Context, id ID) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE members SET failed_login_attempts = 0, lock_count = 0, locked_until = NULL
-		WHERE id = $1 AND (failed_login_attempts <> 0 OR lock_count <> 0 OR locked_until IS NOT NULL)`, id)
-	if err != nil {
-		return fmt.Errorf("identity: clear failed logins: %w", err)
-	}
-	return nil
 }

@@ -36,6 +36,8 @@ type Decision struct {
 	Allowed    bool
 	Hits       int           // events counted in this window, this one included
 	RetryAfter time.Duration // until the window ends; set when refused
+
+	window int64 // start of the window counted in, for refund
 }
 
 // Allow counts one event in bucket and reports whether it is within limit. Windows are
@@ -47,12 +49,7 @@ func (s *Service) Allow(ctx context.Context, bucket string, limit RateLimit) (De
 		return Decision{Allowed: true}, nil
 	}
 	now := s.Now()
-	window := int64(limit.Window / time.Second)
-	if window < 1 {
-		window = 1
-	}
-	start := now.Unix() / window * window
-	end := time.Unix(start+window, 0).UTC()
+	start, end := limitWindow(now, limit)
 	var hits int
 	// Both databases evaluate the conflict update against the stored row, so concurrent
 	// requests each see a distinct count.
@@ -63,11 +60,31 @@ func (s *Service) Allow(ctx context.Context, bucket string, limit RateLimit) (De
 	if err != nil {
 		return Decision{}, fmt.Errorf("identity: rate limit: %w", err)
 	}
-	d := Decision{Allowed: hits <= limit.Max, Hits: hits}
+	d := Decision{Allowed: hits <= limit.Max, Hits: hits, window: start}
 	if !d.Allowed {
 		d.RetryAfter = end.Sub(now)
 	}
 	return d, nil
+}
+
+// giveBack uncounts the event an allowed Decision counted in bucket, for a limit that keeps
+// only some outcomes (the per-network count of wrong current passwords gives back the right
+// ones). It never takes a window below zero.
+func (s *Service) giveBack(ctx context.Context, bucket string, d Decision) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND window_start = $2 AND hits > 0`,
+		bucket, d.window)
+	if err != nil {
+		return fmt.Errorf("identity: rate limit: give back: %w", err)
+	}
+	return nil
+}
+
+// limitWindow returns the fixed window of limit that now falls in: its start in Unix seconds
+// (the window_start column) and its end.
+func limitWindow(now time.Time, limit RateLimit) (start int64, end time.Time) {
+	window := max(int64(limit.Window/time.Second), 1)
+	start = now.Unix() / window * window
+	return start, time.Unix(start+window, 0).UTC()
 }
 
 // LimitKey names a bucket for kind ("reset", "auth_ip", ...) and a key such as an email or an

@@ -18,28 +18,26 @@ func (sess *Session) SudoActive(now time.Time, p Policy) bool {
 
 // Reauthenticate checks the password of the logged-in member again and, when it is
 // right, restarts the session's sudo window. A wrong password is ErrInvalidCredentials and
-// leaves the window as it was.
+// leaves the window as it was. Wrong passwords count toward the lockout and a per-network
+// limit (see checkCurrentPassword); while either holds, the answer is a *ReauthLockedError
+// whatever the password, and the way back in is a new login by email link, or a reset.
 func (s *Service) Reauthenticate(ctx context.Context, sess *Session, u *Member, password string, meta Meta) error {
 	if sess.MemberID != u.ID {
 		return fmt.Errorf("identity: reauthenticate: session belongs to another member")
 	}
-	ok := false
-	if password != "" && len(password) <= s.policy.MaxPasswordBytes {
-		var err error
-		ok, _, err = s.hasher.Verify(ctx, password, u.HashedPassword)
-		if errors.Is(err, ErrBusy) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			return fmt.Errorf("identity: reauthenticate: %w", err)
+	err := s.checkCurrentPassword(ctx, u, password, meta)
+	if errors.Is(err, ErrInvalidCredentials) || errors.Is(err, ErrReauthLocked) {
+		event := auditEvent{Action: "member.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure}
+		if errors.Is(err, ErrReauthLocked) {
+			event.Metadata = map[string]string{"reason": "locked"}
 		}
-		if err != nil {
-			s.logger.ErrorContext(ctx, "stored password hash rejected", "member_id", u.ID, "error", err)
-			ok = false
-		}
-	}
-	if !ok {
-		if err := s.audit(ctx, s.db, meta, auditEvent{Action: "member.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeFailure}); err != nil {
+		if err := s.audit(ctx, s.db, meta, event); err != nil {
 			return err
 		}
-		return ErrInvalidCredentials
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("identity: reauthenticate: %w", err)
 	}
 	now := s.Now()
 	if _, err := s.db.ExecContext(ctx, `UPDATE member_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID); err != nil {

@@ -5,28 +5,55 @@ package identityweb
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"example.com/app/internal/identity"
 	"example.com/app/internal/memberauth"
 )
 
+// sudoView is sudo.html: the password form, or, while re-entering the password is locked
+// (identity.ReauthLock), how long for and the other way back in.
+type sudoView struct {
+	layout
+	Form   form
+	Locked string // how long the lock lasts, in words; empty when the password may be entered
+}
+
 // sudoPage asks the logged-in member for their password again before a sensitive page.
+// While the password is locked it offers the way back in instead of a form that cannot work.
 func (s *Server) sudoPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "sudo.html", &formPage{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}})
+	u, _ := memberauth.CurrentMember(r.Context())
+	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}}
+	var locked *identity.ReauthLockedError
+	if err := s.svc.ReauthLock(r.Context(), u, s.auth.Meta(r)); errors.As(err, &locked) {
+		page.Locked = locked.Wait()
+	} else if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "sudo.html", page)
 }
 
 // sudo checks the password and reopens the sudo window, then goes back where the browser
-// was sent from.
+// was sent from. A locked password is 429 with Retry-After and the locked page.
 func (s *Server) sudo(w http.ResponseWriter, r *http.Request) {
 	u, _ := memberauth.CurrentMember(r.Context())
 	sess, _ := memberauth.CurrentSession(r.Context())
 	back := returnTo(r.PostFormValue("return_to"))
 	err := s.svc.Reauthenticate(r.Context(), sess, u, r.PostFormValue("password"), s.auth.Meta(r))
-	if errors.Is(err, identity.ErrInvalidCredentials) {
-		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", &formPage{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back, Error: "That password is not right."}})
+	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back}}
+	var locked *identity.ReauthLockedError
+	switch {
+	case errors.As(err, &locked):
+		page.Locked = locked.Wait()
+		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(locked.RetryAfter)))
+		s.render(w, r, http.StatusTooManyRequests, "sudo.html", page)
 		return
-	}
-	if err != nil {
+	case errors.Is(err, identity.ErrInvalidCredentials):
+		page.Form.Error = "That password is not right."
+		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", page)
+		return
+	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}
