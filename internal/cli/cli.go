@@ -191,6 +191,10 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	if !generator.Changes(actions) {
+		if len(manualSteps(actions)) > 0 {
+			fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
+			return exitOK
+		}
 		fmt.Fprintln(stdout, "\nNothing to do: the host is already up to date.")
 		return exitOK
 	}
@@ -205,7 +209,7 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 	}
-	NextSteps(stdout, plan, f.noTidy)
+	NextSteps(stdout, plan, actions, f.noTidy)
 	return exitOK
 }
 
@@ -268,8 +272,11 @@ func Diffs(w io.Writer, host *generator.Host, actions []generator.Action) {
 }
 
 // NextSteps prints how to run the result.
-func NextSteps(w io.Writer, plan *generator.Plan, noTidy bool) {
+func NextSteps(w io.Writer, plan *generator.Plan, actions []generator.Action, noTidy bool) {
 	fmt.Fprintln(w, "\nNext steps:")
+	for _, a := range manualSteps(actions) {
+		fmt.Fprintf(w, "  wire the routes into %s by hand: the lines are in the ! manual step above\n", a.Path)
+	}
 	if noTidy {
 		fmt.Fprintln(w, "  go mod tidy                 # fetch the modules the generated code needs")
 	}
@@ -280,4 +287,15 @@ func NextSteps(w io.Writer, plan *generator.Plan, noTidy bool) {
 	fmt.Fprintln(w, "Configure with environment variables: ADDR, BASE_URL, DATABASE_URL, SECRET_KEY_BASE,")
 	fmt.Fprintln(w, "SMTP_URL, MAIL_FROM, MAIL_DELIVERY, APP_ENV, TRUSTED_PROXIES.")
 	fmt.Fprintln(w, "Before going to production, read https://github.com/sigra-go/sigra-install#production-checklist")
+}
+
+// manualSteps are the actions left to the owner: wiring sigra-install could not inject.
+func manualSteps(actions []generator.Action) []generator.Action {
+	var out []generator.Action
+	for _, a := range actions {
+		if a.Kind == generator.ActManual {
+			out = append(out, a)
+		}
+	}
+	return out
 }
