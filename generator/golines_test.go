@@ -6,7 +6,6 @@ import (
 	"path"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // TestPinnedGoLines reads the go directive of every pinned module from its own go.mod (through
@@ -38,19 +37,6 @@ func TestPinnedGoLines(t *testing.T) {
 			t.Errorf("pinnedGo lists %s, which is not pinned", path)
 		}
 	}
-}
-
-func hostGo(t *testing.T, gomod string, files map[string]string) *Host {
-	t.Helper()
-	fsys := fstest.MapFS{"go.mod": {Data: []byte(gomod)}}
-	for p, s := range files {
-		fsys[p] = &fstest.MapFile{Data: []byte(s)}
-	}
-	h, err := LoadHost(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
 }
 
 // TestGoLineFloor: a host below the floor is refused with a message that names --bump-go;

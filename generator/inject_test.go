@@ -12,7 +12,13 @@ const hostGoMod = "module example.com/app\n\ngo 1.26.8\n"
 
 func hostWith(t *testing.T, files map[string]string) *Host {
 	t.Helper()
-	fsys := fstest.MapFS{"go.mod": {Data: []byte(hostGoMod)}}
+	return hostGo(t, hostGoMod, files)
+}
+
+// hostGo is hostWith with a go.mod of the test's own.
+func hostGo(t *testing.T, gomod string, files map[string]string) *Host {
+	t.Helper()
+	fsys := fstest.MapFS{"go.mod": {Data: []byte(gomod)}}
 	for p, s := range files {
 		fsys[p] = &fstest.MapFile{Data: []byte(s)}
 	}
