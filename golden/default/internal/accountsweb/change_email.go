@@ -19,6 +19,7 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) {
 	var invalid *accounts.ValidationError
 	if errors.As(err, &invalid) {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{
+			Only:      settingsEmail,
 			EmailForm: form{Email: clip(email), Errors: invalid.Fields},
 		})
 		return

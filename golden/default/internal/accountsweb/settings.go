@@ -26,6 +26,12 @@ func init() { maps.Copy(flashMessages, settingsFlashes) }
 // account also need sudo. The cancel link of an email change works without a login, because
 // it is mailed to the account's current address, whose reader is its owner.
 func (s *Server) mountSettings(mux *http.ServeMux) {
+	// Each form of the hub also has a page of its own at its URL: a failed submission comes
+	// back there, with the error summary at the top instead of far down the hub, and a GET of
+	// the URL (a reload, a bookmark) shows the form rather than a bare 405.
+	mux.Handle("GET /users/settings/email", s.member(s.settingsFormPage(settingsEmail)))
+	mux.Handle("GET /users/settings/password", s.member(s.settingsFormPage(settingsPassword)))
+	mux.Handle("GET /users/settings/delete", s.member(s.settingsFormPage(settingsDelete)))
 	mux.Handle("POST /users/settings/email", s.member(s.changeEmail))
 	mux.Handle("GET /users/settings/confirm-email/{token}", s.member(s.confirmEmailPage))
 	mux.Handle("POST /users/settings/confirm-email/{token}", s.member(s.confirmEmail))
@@ -43,6 +49,7 @@ func (s *Server) mountSettings(mux *http.ServeMux) {
 // settingsView is what settings.html shows besides the account itself: one form per section,
 // so a rejected submission comes back with its messages in the right place.
 type settingsView struct {
+	Only         string // "": the whole hub; otherwise the one form to show (settingsEmail, ...)
 	EmailForm    form
 	PasswordForm form
 	DeleteForm   form
@@ -56,8 +63,37 @@ func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderSettings(w, r, http.StatusOK, settingsView{})
 }
 
+// The forms of the hub that have a page of their own, and their titles.
+const (
+	settingsEmail    = "email"
+	settingsPassword = "password"
+	settingsDelete   = "delete"
+)
+
+var settingsTitles = map[string]string{
+	"":               "Account settings",
+	settingsEmail:    "Change email",
+	settingsPassword: "Change password",
+	settingsDelete:   "Delete account",
+}
+
+// settingsFormPage shows one form of the hub on its own page.
+func (s *Server) settingsFormPage(only string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		s.renderSettings(w, r, http.StatusOK, settingsView{Only: only})
+	}
+}
+
+// renderSettings shows the hub, or with v.Only one form of it. A rejected submission
+// (status 422) is titled "Error: ..." so a screen reader says so before anything else.
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v settingsView) {
 	v.GraceDays = int(s.svc.Policy().AccountDeletionGrace / (24 * time.Hour))
-	v.Cards = s.featureCards(r)
-	s.render(w, r, status, "settings.html", &dataPage[settingsView]{layout: layout{Title: "Account settings"}, Data: v})
+	title := settingsTitles[v.Only]
+	if v.Only == "" {
+		v.Cards = s.featureCards(r)
+	}
+	if status == http.StatusUnprocessableEntity {
+		title = "Error: " + title
+	}
+	s.render(w, r, status, "settings.html", &dataPage[settingsView]{layout: layout{Title: title}, Data: v})
 }

@@ -19,7 +19,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		r.PostFormValue("password"), r.PostFormValue("password_confirmation"), s.auth.Meta(r))
 	var invalid *identity.ValidationError
 	if errors.As(err, &invalid) {
-		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{PasswordForm: form{Errors: invalid.Fields}})
+		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{Only: settingsPassword, PasswordForm: form{Errors: invalid.Fields}})
 		return
 	}
 	if err != nil {

@@ -23,6 +23,7 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	u, _ := memberauth.CurrentMember(r.Context())
 	if r.PostFormValue("confirm") != "true" {
 		s.renderSettings(w, r, http.StatusUnprocessableEntity, settingsView{
+			Only:       settingsDelete,
 			DeleteForm: form{Error: "Tick the box to confirm that you want to delete your account."},
 		})
 		return

@@ -122,6 +122,33 @@ func TestLogInFailureIsGeneric(t *testing.T) {
 	}
 }
 
+// TestLockedLogInSaysWhatWorks checks that a locked password is not a silent dead end: every
+// failed log-in says that password log-in may be paused and that an email link or a reset
+// gets the person in, so the right password on a locked account gets the same page as a
+// wrong one and as an address with no account.
+func TestLockedLogInSaysWhatWorks(t *testing.T) {
+	app := newTestApp(t)
+	register(app.browser(), "ivan@example.com")
+	for i := range app.svc.Policy().LockoutThreshold {
+		app.browser().post("/users/log-in", url.Values{"email": {"ivan@example.com"}, "password": {fmt.Sprintf("wrong-password-%d", i)}})
+	}
+	locked := app.browser().post("/users/log-in", url.Values{"email": {"ivan@example.com"}, "password": {testPassword}})
+	unknown := app.browser().post("/users/log-in", url.Values{"email": {"nobody@example.com"}, "password": {testPassword}})
+	expectStatus(t, locked, http.StatusUnprocessableEntity)
+	expectStatus(t, unknown, http.StatusUnprocessableEntity)
+	for _, want := range []string{
+		"password log-in is paused for a while", `<a href="#magic_email">email log-in link</a>`,
+		`<a href="/users/reset-password">password reset</a>`, `aria-describedby="log-in-error"`,
+	} {
+		if !strings.Contains(locked.Body, want) {
+			t.Errorf("locked log-in page lacks %s:\n%s", want, locked.Body)
+		}
+	}
+	if strings.ReplaceAll(locked.Body, "ivan@example.com", "EMAIL") != strings.ReplaceAll(unknown.Body, "nobody@example.com", "EMAIL") {
+		t.Error("a locked account and an unknown address give different pages")
+	}
+}
+
 func TestRememberMe(t *testing.T) {
 	app := newTestApp(t)
 	register(app.browser(), "frank@example.com")

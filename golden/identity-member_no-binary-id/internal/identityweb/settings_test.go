@@ -169,3 +169,70 @@ func TestCancelEmailChangeWithoutLogin(t *testing.T) {
 		t.Error("email changed despite the cancel")
 	}
 }
+
+// TestSettingsFormPages checks that a failed settings form comes back on a page of its own,
+// with a focused error summary first that links to each field in error, and that a GET of a
+// form's URL shows that form instead of a 405.
+func TestSettingsFormPages(t *testing.T) {
+	app := newTestApp(t)
+	a := loggedIn(t, app, "alice@example.com")
+
+	for _, tt := range []struct {
+		path, title, action string
+	}{
+		{"/users/settings/email", "Change email", `action="/users/settings/email"`},
+		{"/users/settings/password", "Change password", `action="/users/settings/password"`},
+		{"/users/settings/delete", "Delete account", `action="/users/settings/delete"`},
+	} {
+		res := a.get(tt.path)
+		expectStatus(t, res, http.StatusOK)
+		if !strings.Contains(res.Body, "<title>"+tt.title+" · ") || !strings.Contains(res.Body, tt.action) ||
+			!strings.Contains(res.Body, `<h1 id=`) || strings.Contains(res.Body, "error-summary") {
+			t.Errorf("GET %s:\n%s", tt.path, res.Body)
+		}
+		// Only that form: the page is not the hub again.
+		if strings.Count(res.Body, `<form method="post" action="/users/settings/`) != 1 {
+			t.Errorf("GET %s shows more than its own form:\n%s", tt.path, res.Body)
+		}
+	}
+	expectRedirect(t, app.browser().get("/users/settings/email"), "/users/log-in?return_to=%2Fusers%2Fsettings%2Femail")
+
+	summaryFirst := func(t *testing.T, res response, links ...string) {
+		t.Helper()
+		expectStatus(t, res, http.StatusUnprocessableEntity)
+		if !strings.Contains(res.Body, "<title>Error: ") {
+			t.Errorf("title does not say the form failed:\n%s", res.Body)
+		}
+		summary := strings.Index(res.Body, `class="error-summary" role="alert" tabindex="-1" autofocus`)
+		form := strings.Index(res.Body, `<form method="post" action="/users/settings/`)
+		if summary < 0 || summary > form {
+			t.Fatalf("no focused error summary before the form:\n%s", res.Body)
+		}
+		for _, l := range links {
+			if !strings.Contains(res.Body[summary:form], `<a href="#`+l+`">`) {
+				t.Errorf("summary does not link to #%s:\n%s", l, res.Body[summary:form])
+			}
+			if !strings.Contains(res.Body, `id="`+l+`"`) {
+				t.Errorf("no field #%s", l)
+			}
+		}
+	}
+	summaryFirst(t, a.post("/users/settings/email", url.Values{"email": {"not an address"}, "current_password": {"wrong"}}),
+		"new_email", "email_current_password")
+	summaryFirst(t, a.post("/users/settings/password", url.Values{
+		"current_password": {"wrong"}, "password": {"short"}, "password_confirmation": {"other"},
+	}), "password_current_password", "new_password")
+	summaryFirst(t, a.post("/users/settings/password", url.Values{
+		"current_password": {testPassword}, "password": {newTestPassword}, "password_confirmation": {"something else entirely"},
+	}), "password_confirmation")
+
+	del := a.post("/users/settings/delete", url.Values{})
+	if del.StatusCode == http.StatusUnprocessableEntity {
+		if !strings.Contains(del.Body, "<title>Error: Delete account") || !strings.Contains(del.Body, `autofocus id="confirm_delete-error"`) ||
+			!strings.Contains(del.Body, `aria-describedby="confirm_delete-error"`) {
+			t.Errorf("unticked delete:\n%s", del.Body)
+		}
+	} else {
+		t.Errorf("unticked delete: status %d", del.StatusCode)
+	}
+}
