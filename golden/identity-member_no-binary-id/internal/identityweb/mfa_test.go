@@ -128,6 +128,23 @@ func TestMFAEnrollmentPages(t *testing.T) {
 	if !strings.Contains(done.Body, `download="backup-codes.txt"`) {
 		t.Error("no download link for the backup codes")
 	}
+	// Copy and Print come from a script of this origin (the CSP allows no inline script);
+	// they stay hidden until it runs.
+	for _, want := range []string{`<script src="/assets/backup_codes.js" defer></script>`,
+		`data-backup-copy hidden>Copy</button>`, `data-backup-print hidden>Print</button>`, `data-backup-status role="status"`} {
+		if !strings.Contains(done.Body, want) {
+			t.Errorf("backup codes page lacks %s", want)
+		}
+	}
+	if strings.Count(done.Body, "<script") != strings.Count(done.Body, `<script src="/assets/`) {
+		t.Error("backup codes page has an inline script")
+	}
+	js := b.get("/assets/backup_codes.js")
+	if js.StatusCode != http.StatusOK || !strings.HasPrefix(js.Header.Get("Content-Type"), "text/javascript") ||
+		!strings.Contains(js.Body, "navigator.clipboard.writeText") || !strings.Contains(js.Body, "window.print()") ||
+		!strings.Contains(js.Header.Get("Content-Security-Policy"), "default-src 'self'") {
+		t.Errorf("GET /assets/backup_codes.js: %d %s %q", js.StatusCode, js.Header.Get("Content-Type"), js.Header.Get("Content-Security-Policy"))
+	}
 
 	// The codes are never shown again; the page now manages MFA.
 	again := b.get("/users/settings/mfa")
