@@ -36,26 +36,7 @@ func TestBrowserPasskeys(t *testing.T) {
 		skipTier(t, "no Chromium found (looked for chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium")
 	}
 
-	var c combo
-	for _, cc := range combos {
-		if cc.name == "default" {
-			c = cc
-		}
-	}
-	dir := generatedHost(t, c)
-	bin := filepath.Join(t.TempDir(), "server")
-	goCmd(t, dir, nil, "build", "-o", bin, "./cmd/server")
-
-	// WebAuthn needs a host name as RP ID (an IP address is not valid) and a secure context,
-	// which http://localhost is. The port is picked first so BASE_URL can name it.
-	port := freePort(t)
-	base := fmt.Sprintf("http://localhost:%d", port)
-	work := t.TempDir()
-	startServer(t, bin, work,
-		fmt.Sprintf("ADDR=127.0.0.1:%d", port),
-		"BASE_URL="+base,
-		"DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
-
+	base := startBrowserHost(t)
 	ctx := newChromium(t, chromium)
 	artifacts := artifactsDir(t)
 	email := "browser@example.com"
@@ -206,6 +187,31 @@ func TestBrowserPasskeys(t *testing.T) {
 	creds, err = chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, creds.Credentials[0].SignCount, float64(4), "registration, two logins and the second factor all signed")
+}
+
+// startBrowserHost generates the default bundle, builds its server, starts it on SQLite and
+// returns its base URL. WebAuthn needs a host name as RP ID (an IP address is not valid) and a
+// secure context, which http://localhost is. The port is picked first so BASE_URL can name it.
+func startBrowserHost(t *testing.T) string {
+	t.Helper()
+	var c combo
+	for _, cc := range combos {
+		if cc.name == "default" {
+			c = cc
+		}
+	}
+	dir := generatedHost(t, c)
+	bin := filepath.Join(t.TempDir(), "server")
+	goCmd(t, dir, nil, "build", "-o", bin, "./cmd/server")
+
+	port := freePort(t)
+	base := fmt.Sprintf("http://localhost:%d", port)
+	work := t.TempDir()
+	startServer(t, bin, work,
+		fmt.Sprintf("ADDR=127.0.0.1:%d", port),
+		"BASE_URL="+base,
+		"DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
+	return base
 }
 
 // findChromium returns the first Chromium-family browser on PATH, or "".
