@@ -615,11 +615,12 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte,
 // wiringImports are the imports the block for kind needs: injectionImports, the generated
 // packages, and net/http for the front (frontLines) of every router but the ServeMux.
 func wiringImports(m *Model, kind routerKind) []string {
-	imports := append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath)
+	imports := append([]string{}, injectionImports...)
 	if kind != serveMuxRouter {
 		imports = append(imports, "net/http")
+		sort.Strings(imports)
 	}
-	return imports
+	return append(imports, m.PkgPath, m.WebPkgPath)
 }
 
 // clashNotice warns when the host serves paths under /assets/ or /dev/mailbox itself: the
