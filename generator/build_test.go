@@ -243,4 +243,71 @@ func TestBuild(t *testing.T) {
 		require.Contains(t, res.body, "Check your email")
 		require.Contains(t, b.get("/hello").body, "hello from the host")
 	})
+	// Hosts whose router is not a ServeMux to mount on: each gets the account routes in the
+	// way its router takes them, and its own pages see the logged-in user.
+	t.Run("host-handler", func(t *testing.T) {
+		// An http.Server serving a handler of the host's own: the handler is wrapped.
+		driveRouterHost(t, "host-handler", "handler",
+			"\t// sigra:end accounts\n\tsrv := &http.Server{Handler: accountsFront(app{})}\n")
+	})
+	t.Run("host-chi", func(t *testing.T) {
+		// chi: one more middleware, after the host's (chi panics on a Use after a route).
+		driveRouterHost(t, "host-chi", "chi",
+			"\tr.Use(middleware.Recoverer)\n\t// sigra:begin accounts\n",
+			"\tr.Use(accountsFront)\n\t// sigra:end accounts\n\tr.Get(\"/hello\", hello)\n",
+			"log.Fatal(http.Serve(ln, r))")
+	})
+	t.Run("host-gorilla", func(t *testing.T) {
+		// gorilla/mux: a route matching the account paths, first, and the middleware.
+		driveRouterHost(t, "host-gorilla", "gorilla",
+			"\tr := mux.NewRouter()\n\t// sigra:begin accounts\n",
+			"\t}).Handler(accountsRoutes)\n\tr.Use(accountsFront)\n\t// sigra:end accounts\n\tr.HandleFunc(\"/hello\", hello)",
+			"log.Fatal(http.Serve(ln, r))")
+	})
+}
+
+// driveRouterHost installs into the fixture host, checks main.go holds each of wants, vets and
+// builds it, and drives the built server: a registration POST, the confirmation mail from the
+// dev mailbox, a log-in, and the host's own /hello page, which must greet the logged-in user
+// by email (it reads userauth.CurrentUser). A re-run then changes nothing.
+func driveRouterHost(t *testing.T, key, fixture string, wants ...string) {
+	t.Helper()
+	parallelBuild(t)
+	args := []string{"Accounts", "User", "users"}
+	dir := generatedHostFrom(t, key, fixture, args)
+	mainPath := filepath.Join(dir, "main.go")
+	main, err := os.ReadFile(mainPath)
+	require.NoError(t, err)
+	for _, want := range wants {
+		require.Contains(t, string(main), want, "main.go after the injection")
+	}
+	goCmd(t, dir, nil, "vet", "./...")
+	bin := filepath.Join(t.TempDir(), "app")
+	goCmd(t, dir, nil, "build", "-o", bin, ".")
+
+	srv := startServer(t, bin, t.TempDir())
+	b := newBrowser(t, srv.base)
+	email, password := "ada@example.com", "violet-harbor-lantern-42"
+	require.Equal(t, "hello from the host\n", b.get("/hello").body, "the host's page before a log-in")
+	res := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
+	require.Contains(t, res.body, "Check your email")
+	confirmed := b.post(mailedPath(t, b, email, "confirm_email"), url.Values{"password": {password}})
+	require.Equal(t, http.StatusSeeOther, confirmed.status, confirmed.body)
+	in := b.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
+	require.Equal(t, http.StatusSeeOther, in.status, in.body)
+	hello := b.get("/hello")
+	require.Equal(t, http.StatusOK, hello.status)
+	require.Equal(t, "hello from the host, "+email+"\n", hello.body, "the host's page sees the logged-in user")
+	require.Equal(t, http.StatusOK, b.get("/users/settings").status, "the account pages see the session too")
+	require.Equal(t, http.StatusNotFound, b.get("/no-such-page").status, "the host's handler answers the rest")
+
+	var out, errOut bytes.Buffer
+	code := cli.Main(append(append([]string{}, args...), "--dir", dir), &out, &errOut)
+	require.Equal(t, 0, code, "re-run:\n%s\n%s", out.String(), errOut.String())
+	require.Contains(t, out.String(), "* already injected main.go", "re-run")
+	require.Contains(t, out.String(), "Nothing to do", "re-run")
+	again, err := os.ReadFile(mainPath)
+	require.NoError(t, err)
+	require.Equal(t, string(main), string(again), "a re-run changed main.go")
 }

@@ -69,6 +69,9 @@ func (injectFeature) Contribute(b *Builder) error {
 		return err
 	}
 	b.Inject(inj)
+	if inj.Notice != "" {
+		b.Note("%s", inj.Notice)
+	}
 	return nil
 }
 

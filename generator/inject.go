@@ -20,12 +20,30 @@ import (
 // injectionImports are the imports the wiring snippet needs, besides the generated packages.
 var injectionImports = []string{"context", "log", "log/slog", "time"}
 
-// wiringSnippet is the block that mounts the generated routes on the host's ServeMux, guarded
+// routerKind is the shape of the host's HTTP wiring the block is written for.
+type routerKind int
+
+const (
+	serveMuxRouter routerKind = iota // x := http.NewServeMux(): Mount on it
+	handlerRouter                    // http.Server{Handler: X}, http.ListenAndServe(addr, X): wrap X
+	chiRouter                        // r := chi.NewRouter(): r.Use the front
+	gorillaRouter                    // r := mux.NewRouter(): a route for the account paths, r.Use the front
+)
+
+// Import paths of the routers whose own mounting the injection uses.
+const (
+	chiImport     = "github.com/go-chi/chi/v5"
+	gorillaImport = "github.com/gorilla/mux"
+)
+
+// wiringSnippet is the block that mounts the generated routes on the host's router, guarded
 // by markers so a re-run recognises it. indent prefixes every line. inMain says the block goes
 // into func main, which lives as long as the server: only there may it close the service when
 // the function returns. In a helper that builds the routes (routes(), api.New()) a deferred
 // Close would run before the first request and every request would meet a closed database.
-func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
+// router is the host's ServeMux or router variable; gorillaPkg the name gorilla/mux is
+// imported under (gorillaRouter only).
+func wiringSnippet(m *Model, kind routerKind, router, gorillaPkg, indent string, inMain bool) string {
 	lines := []string{
 		"// sigra:begin " + m.Pkg,
 		fmt.Sprintf("%[1]sConfig, err := %[1]s.ConfigFromEnv()", m.Pkg),
@@ -53,10 +71,16 @@ func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
 		fmt.Sprintf("\tlog.Fatalf(\"%s mail queue: %%v\", err)", m.Pkg),
 		"}",
 		fmt.Sprintf("%[1]sWeb := %[2]s.New(%[1]sService, slog.Default())", m.Pkg, m.WebPkg),
-		fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, mux),
-		fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, mux),
-		"// sigra:end "+m.Pkg,
 	)
+	if kind == serveMuxRouter {
+		lines = append(lines,
+			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, router),
+			fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, router),
+			"// sigra:end "+m.Pkg,
+		)
+	} else {
+		lines = append(lines, frontLines(m, kind, router, gorillaPkg)...)
+	}
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString(indent + l + "\n")
@@ -64,13 +88,61 @@ func wiringSnippet(m *Model, mux, indent string, inMain bool) string {
 	return b.String()
 }
 
+// frontLines mount the account routes in front of a handler that is not a ServeMux: they live
+// on a ServeMux of their own, and <pkg>Front sends a request to them when one of their
+// patterns matches it and to the host's handler otherwise, through the session middleware so
+// the host's handlers see the logged-in user. The account pages load the session themselves:
+// loading it twice would break a remember-me reissue (the inner load would see the old token).
+func frontLines(m *Model, kind routerKind, router, gorillaPkg string) []string {
+	routes, front := m.Pkg+"Routes", m.Pkg+"Front"
+	lines := []string{
+		fmt.Sprintf("%s := http.NewServeMux()", routes),
+		fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, routes),
+		fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, routes),
+		fmt.Sprintf("// %s serves the account routes, and hands every other request to next with the", front),
+		fmt.Sprintf("// logged-in %s in its context (%s.Current%s).", m.SchemaHuman, m.AuthPkg, m.Schema),
+		fmt.Sprintf("%s := func(next http.Handler) http.Handler {", front),
+		fmt.Sprintf("\twithCurrent%s := %sWeb.Auth().FetchCurrent%s(next)", m.Schema, m.Pkg, m.Schema),
+		"\treturn http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {",
+		fmt.Sprintf("\t\tif _, pattern := %s.Handler(req); pattern != \"\" {", routes),
+		fmt.Sprintf("\t\t\t%s.ServeHTTP(w, req) // the account pages load the session themselves", routes),
+		"\t\t\treturn",
+		"\t\t}",
+		fmt.Sprintf("\t\twithCurrent%s.ServeHTTP(w, req)", m.Schema),
+		"\t})",
+		"}",
+	}
+	switch kind {
+	case handlerRouter:
+		lines = append(lines, fmt.Sprintf("// Your handler is served as %s(handler) below.", front))
+	case chiRouter:
+		lines = append(lines,
+			"// A middleware, so it runs after yours and before every route, matched or not.",
+			fmt.Sprintf("%s.Use(%s)", router, front))
+	case gorillaRouter:
+		lines = append(lines,
+			"// gorilla/mux runs middleware only for a request one of its routes matches: this route",
+			"// matches the account paths, before any of yours.",
+			fmt.Sprintf("%s.MatcherFunc(func(req *http.Request, _ *%s.RouteMatch) bool {", router, gorillaPkg),
+			fmt.Sprintf("\t_, pattern := %s.Handler(req)", routes),
+			"\treturn pattern != \"\"",
+			fmt.Sprintf("}).Handler(%s)", routes),
+			fmt.Sprintf("%s.Use(%s)", router, front))
+	}
+	return append(lines, "// sigra:end "+m.Pkg)
+}
+
 func injectionMarker(m *Model) string { return "// sigra:begin " + m.Pkg }
 
-// planMainInjection finds `x := http.NewServeMux()` in the host's main package that serves
-// HTTP and splices the wiring after it. When there is no such anchor, or the file cannot be
-// edited without touching unrelated lines, it returns a manual step with the exact lines to add.
-// With several main packages it takes the one that serves HTTP (m.Main, from --main, names it
-// outright), and the manual text never names a command-line tool's main.
+// planMainInjection finds where the host's main package that serves HTTP builds its router and
+// splices the wiring there: after `x := http.NewServeMux()`, `r := chi.NewRouter()` or
+// `r := mux.NewRouter()` (gorilla) in any of its files, or else, for a handler of the host's
+// own, around the X of `http.Server{Handler: X}` or `http.ListenAndServe(addr, X)`. The
+// router is read from the file's imports and syntax, never guessed from names. When there is
+// no such place, or the file cannot be edited without touching unrelated lines, it returns a
+// manual step with the exact lines to add for that router. With several main packages it
+// takes the one that serves HTTP (m.Main, from --main, names it outright), and the manual
+// text never names a command-line tool's main.
 func planMainInjection(m *Model, h *Host) (Injection, error) {
 	marker := injectionMarker(m)
 	// A block already injected is found wherever the owner left it.
@@ -86,21 +158,48 @@ func planMainInjection(m *Model, h *Host) (Injection, error) {
 	if len(dirs) == 0 {
 		target := "the main package that serves HTTP"
 		reason := fmt.Sprintf("none of the main packages here (%s) starts an HTTP server; pass --main PATH to name the one that should", strings.Join(h.MainDirs, ", "))
-		return Injection{Path: firstOr(h.MainDirs, "."), Marker: marker, Manual: manualText(m, target, reason)}, nil
+		return Injection{Path: firstOr(h.MainDirs, "."), Marker: marker, Manual: manualText(m, target, reason, wiringSite{kind: serveMuxRouter, router: "mux"})}, nil
 	}
 	candidates := mainFiles(h, dirs)
-	for _, p := range candidates {
-		src, _ := h.ReadFile(p)
-		data, ok, reason := spliceWiring(m, p, src)
-		if ok {
-			return Injection{Path: p, Marker: marker, Data: data}, nil
+	// A router the host builds comes first, in any file; a handler served as it is only then,
+	// so a ServeMux built in routes() and served from main gets mounted on, not wrapped.
+	for _, handlers := range []bool{false, true} {
+		if handlers {
+			if serving := filesServingHandlers(candidates, h); len(serving) > 1 {
+				site := wiringSite{kind: handlerRouter}
+				reason := fmt.Sprintf("%s each serve a handler, and which one serves your pages is yours to say", strings.Join(serving, " and "))
+				return Injection{Path: serving[0], Marker: marker, Manual: manualText(m, serving[0], reason, site)}, nil
+			}
 		}
-		if reason != "" {
-			return Injection{Path: p, Marker: marker, Manual: manualText(m, p, reason)}, nil
+		for _, p := range candidates {
+			src, _ := h.ReadFile(p)
+			data, ok, reason, site := spliceWiring(m, p, src, handlers)
+			if ok {
+				return Injection{Path: p, Marker: marker, Data: data, Notice: clashNotice(m, p, src)}, nil
+			}
+			if reason != "" {
+				return Injection{Path: p, Marker: marker, Manual: manualText(m, p, reason, site), Notice: clashNotice(m, p, src)}, nil
+			}
 		}
 	}
-	target := path.Join(dirs[0], "main.go")
-	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "no `mux := http.NewServeMux()` found in package main")}, nil
+	// No place found: the manual text is for the router the package imports.
+	target, site := path.Join(dirs[0], "main.go"), wiringSite{kind: serveMuxRouter, router: "mux"}
+	for _, p := range candidates {
+		src, _ := h.ReadFile(p)
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, 0)
+		if err != nil {
+			continue
+		}
+		if name := importName(f, chiImport); name != "" {
+			target, site = p, wiringSite{kind: chiRouter, router: "r"}
+			break
+		}
+		if name := importName(f, gorillaImport); name != "" {
+			target, site = p, wiringSite{kind: gorillaRouter, router: "r", gorillaPkg: name}
+			break
+		}
+	}
+	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "found no `http.NewServeMux()`, `chi.NewRouter()` or `mux.NewRouter()` assigned to a variable, nor a handler passed to http.ListenAndServe or http.Server, in package main", site)}, nil
 }
 
 // mainFiles lists the non-test Go files of dirs, sorted.
@@ -203,24 +302,41 @@ func readDirGo(h *Host, dir string) ([]string, error) {
 	return out, nil
 }
 
-// spliceWiring returns the file with the wiring inserted. ok is false when the file has no
-// anchor (reason empty: try the next file) or has one that cannot be used safely (reason set).
-func spliceWiring(m *Model, name string, src []byte) (out []byte, ok bool, reason string) {
-	crlf := bytes.Contains(src, []byte("\r\n"))
-	lf := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, lf, parser.ParseComments)
-	if err != nil {
-		return nil, false, ""
+// wiringSite is a place in a file where the wiring can go, and the router it is written for.
+type wiringSite struct {
+	kind       routerKind
+	router     string   // the ServeMux or router variable (not handlerRouter)
+	gorillaPkg string   // the name gorilla/mux is imported under (gorillaRouter)
+	after      ast.Node // the block goes on the line after this statement (ServeMux, chi, gorilla)
+	before     ast.Stmt // or on the line before this one (handlerRouter), which serves
+	handler    ast.Expr // handlerRouter: the handler the statement serves, to be wrapped
+	servers    int      // handlerRouter: more than one means the file serves several handlers
+}
+
+// serveHandlerArg is, for each net/http function that serves a handler, the index of that
+// handler among its arguments.
+var serveHandlerArg = map[string]int{"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}
+
+// findRouter finds the first `x := http.NewServeMux()`, `r := chi.NewRouter()` (or NewMux) or
+// `r := mux.NewRouter()` (gorilla) in f, by the names the packages are imported under. For
+// chi the block goes after the r.Use calls that follow the anchor, so the host's middleware
+// runs for the account routes too; chi panics on a Use after a route, and the block adds none.
+func findRouter(f *ast.File) (wiringSite, bool) {
+	names := map[string]routerKind{}
+	if n := importName(f, "net/http"); n != "" {
+		names[n+".NewServeMux"] = serveMuxRouter
 	}
-	httpName := importName(f, "net/http")
-	if httpName == "" {
-		return nil, false, ""
+	if n := importName(f, chiImport); n != "" {
+		names[n+".NewRouter"], names[n+".NewMux"] = chiRouter, chiRouter
 	}
-	var anchor *ast.AssignStmt
-	var muxName string
+	gorillaPkg := importName(f, gorillaImport)
+	if gorillaPkg != "" {
+		names[gorillaPkg+".NewRouter"] = gorillaRouter
+	}
+	var site wiringSite
+	found := false
 	ast.Inspect(f, func(n ast.Node) bool {
-		if anchor != nil {
+		if found {
 			return false
 		}
 		as, isAssign := n.(*ast.AssignStmt)
@@ -228,67 +344,318 @@ func spliceWiring(m *Model, name string, src []byte) (out []byte, ok bool, reaso
 			return true
 		}
 		call, isCall := as.Rhs[0].(*ast.CallExpr)
-		if !isCall {
+		if !isCall || len(call.Args) != 0 {
 			return true
 		}
 		sel, isSel := call.Fun.(*ast.SelectorExpr)
-		if !isSel || sel.Sel.Name != "NewServeMux" {
+		if !isSel {
 			return true
 		}
-		if x, isIdent := sel.X.(*ast.Ident); !isIdent || x.Name != httpName {
+		x, isIdent := sel.X.(*ast.Ident)
+		if !isIdent {
 			return true
 		}
-		if id, isIdent := as.Lhs[0].(*ast.Ident); isIdent && id.Name != "_" {
-			anchor, muxName = as, id.Name
+		kind, known := names[x.Name+"."+sel.Sel.Name]
+		id, isIdent := as.Lhs[0].(*ast.Ident)
+		if !known || !isIdent || id.Name == "_" {
+			return true
+		}
+		site, found = wiringSite{kind: kind, router: id.Name, after: as}, true
+		if kind == gorillaRouter {
+			site.gorillaPkg = gorillaPkg
+		}
+		if kind == chiRouter {
+			site.after = afterMiddleware(f, as, id.Name)
+		}
+		return false
+	})
+	return site, found
+}
+
+// afterMiddleware returns the last `r.Use(...)` statement that follows anchor in its block
+// before anything else touches r, or anchor itself.
+func afterMiddleware(f *ast.File, anchor ast.Stmt, router string) ast.Node {
+	path, _ := astutil.PathEnclosingInterval(f, anchor.Pos(), anchor.End())
+	var block *ast.BlockStmt
+	for _, p := range path {
+		if b, ok := p.(*ast.BlockStmt); ok {
+			block = b
+			break
+		}
+	}
+	if block == nil {
+		return anchor
+	}
+	last := ast.Node(anchor)
+	i := slices.Index(block.List, anchor)
+	if i < 0 {
+		return anchor
+	}
+	for _, st := range block.List[i+1:] {
+		if isMethodCall(st, router, "Use") {
+			last = st
+			continue
+		}
+		if mentions(st, router) {
+			break
+		}
+	}
+	return last
+}
+
+// isMethodCall reports whether st is the statement `recv.method(...)`.
+func isMethodCall(st ast.Stmt, recv, method string) bool {
+	es, ok := st.(*ast.ExprStmt)
+	if !ok {
+		return false
+	}
+	call, ok := es.X.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != method {
+		return false
+	}
+	x, ok := sel.X.(*ast.Ident)
+	return ok && x.Name == recv
+}
+
+// mentions reports whether the identifier name appears in n.
+func mentions(n ast.Node, name string) bool {
+	seen := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name == name {
+			seen = true
+		}
+		return !seen
+	})
+	return seen
+}
+
+// findServedHandler finds the first handler f serves with net/http: the X of
+// http.ListenAndServe(addr, X) (and ListenAndServeTLS, Serve, ServeTLS) or of a keyed
+// http.Server{Handler: X} literal, with the statement that holds it, which must sit directly
+// in a block so the wiring can go on the line before it.
+func findServedHandler(f *ast.File) (wiringSite, bool) {
+	httpName := importName(f, "net/http")
+	if httpName == "" {
+		return wiringSite{}, false
+	}
+	isHTTP := func(e ast.Expr, name string) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && x.Name == httpName && (name == "" || sel.Sel.Name == name)
+	}
+	var served []ast.Expr
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isHTTP(sel, "") {
+				if i, serves := serveHandlerArg[sel.Sel.Name]; serves && i < len(n.Args) {
+					served = append(served, n.Args[i])
+				}
+			}
+		case *ast.CompositeLit:
+			if isHTTP(n.Type, "Server") {
+				for _, el := range n.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Handler" {
+							served = append(served, kv.Value)
+						}
+					}
+				}
+			}
 		}
 		return true
 	})
-	if anchor == nil {
-		return nil, false, ""
+	if len(served) == 0 {
+		return wiringSite{}, false
+	}
+	handler := served[0]
+	if len(served) > 1 {
+		// Two servers (the app's and, say, a metrics one): which serves the pages is not for
+		// the syntax to tell.
+		return wiringSite{kind: handlerRouter, servers: len(served)}, true
+	}
+	path, _ := astutil.PathEnclosingInterval(f, handler.Pos(), handler.End())
+	for i := 1; i < len(path); i++ {
+		if _, inBlock := path[i].(*ast.BlockStmt); inBlock {
+			if st, ok := path[i-1].(ast.Stmt); ok {
+				return wiringSite{kind: handlerRouter, before: st, handler: handler}, true
+			}
+			break
+		}
+	}
+	return wiringSite{kind: handlerRouter}, true
+}
+
+// filesServingHandlers lists the files among candidates that serve a handler with net/http.
+func filesServingHandlers(candidates []string, h *Host) []string {
+	var serving []string
+	for _, p := range candidates {
+		src, _ := h.ReadFile(p)
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, 0)
+		if err != nil {
+			continue
+		}
+		if _, found := findServedHandler(f); found {
+			serving = append(serving, p)
+		}
+	}
+	return serving
+}
+
+// spliceWiring returns the file with the wiring inserted. With handlers false it looks for a
+// router the file builds (findRouter), with handlers true for a handler it serves
+// (findServedHandler). ok is false when the file has no such place (reason empty: try the next
+// file) or has one that cannot be used safely (reason set; site says for which router).
+func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte, ok bool, reason string, site wiringSite) {
+	crlf := bytes.Contains(src, []byte("\r\n"))
+	lf := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, lf, parser.ParseComments)
+	if err != nil {
+		return nil, false, "", site
+	}
+	found := false
+	if handlers {
+		site, found = findServedHandler(f)
+	} else {
+		site, found = findRouter(f)
+	}
+	if !found {
+		return nil, false, "", site
+	}
+	if site.servers > 1 {
+		return nil, false, fmt.Sprintf("it serves %d handlers, and which one serves your pages is yours to say", site.servers), site
+	}
+	if site.kind == handlerRouter && site.handler == nil {
+		return nil, false, "the handler is served from a statement that is not directly in a block", site
 	}
 	if formatted, err := format.Source(lf); err != nil || !bytes.Equal(formatted, lf) {
-		return nil, false, "the file is not gofmt-formatted, so an automatic edit would touch unrelated lines"
+		return nil, false, "the file is not gofmt-formatted, so an automatic edit would touch unrelated lines", site
 	}
-	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+	imports := wiringImports(m, site.kind)
+	for _, imp := range imports {
 		want := path.Base(imp)
 		if got := importName(f, imp); got != "" && got != want {
-			return nil, false, fmt.Sprintf("%s is imported as %s", imp, got)
+			return nil, false, fmt.Sprintf("%s is imported as %s", imp, got), site
 		}
 		if other := importPathForName(f, want); other != "" && other != imp {
-			return nil, false, fmt.Sprintf("the name %s already refers to %s", want, other)
+			return nil, false, fmt.Sprintf("the name %s already refers to %s", want, other), site
 		}
 	}
-	// Splice after the anchor's line, indented like it.
-	end := fset.Position(anchor.End()).Offset
-	lineEnd := bytes.IndexByte(lf[end:], '\n')
-	if lineEnd < 0 {
-		return nil, false, ""
+	if site.kind == gorillaRouter && site.router == site.gorillaPkg {
+		return nil, false, fmt.Sprintf("the router variable %s hides the %s package the wiring needs", site.router, gorillaImport), site
 	}
-	insertAt := end + lineEnd + 1
-	lineStart := bytes.LastIndexByte(lf[:fset.Position(anchor.Pos()).Offset], '\n') + 1
-	indent := string(lf[lineStart:fset.Position(anchor.Pos()).Offset])
-	spliced := make([]byte, 0, len(lf)+1024)
+
+	offset := func(p token.Pos) int { return fset.Position(p).Offset }
+	var insertAt int
+	var indent string
+	if site.before != nil {
+		insertAt = bytes.LastIndexByte(lf[:offset(site.before.Pos())], '\n') + 1
+		indent = string(lf[insertAt:offset(site.before.Pos())])
+	} else {
+		lineEnd := bytes.IndexByte(lf[offset(site.after.End()):], '\n')
+		if lineEnd < 0 {
+			return nil, false, "", site
+		}
+		insertAt = offset(site.after.End()) + lineEnd + 1
+		lineStart := bytes.LastIndexByte(lf[:offset(site.after.Pos())], '\n') + 1
+		indent = string(lf[lineStart:offset(site.after.Pos())])
+	}
+	if strings.TrimLeft(indent, "\t ") != "" {
+		return nil, false, "the statement to wire at shares its line with another", site
+	}
+	at := site.after
+	if site.before != nil {
+		at = site.before
+	}
+	spliced := make([]byte, 0, len(lf)+2048)
 	spliced = append(spliced, lf[:insertAt]...)
-	spliced = append(spliced, wiringSnippet(m, muxName, indent, inFuncMain(f, anchor))...)
-	spliced = append(spliced, lf[insertAt:]...)
+	spliced = append(spliced, wiringSnippet(m, site.kind, site.router, site.gorillaPkg, indent, inFuncMain(f, at))...)
+	if site.handler != nil {
+		// The served handler X becomes <pkg>Front(X), evaluated where X was; nil is what
+		// net/http serves for it, http.DefaultServeMux.
+		hs, he := offset(site.handler.Pos()), offset(site.handler.End())
+		x := string(lf[hs:he])
+		if id, isIdent := site.handler.(*ast.Ident); isIdent && id.Name == "nil" {
+			x = "http.DefaultServeMux"
+		}
+		spliced = append(spliced, lf[insertAt:hs]...)
+		spliced = append(spliced, m.Pkg+"Front("+x+")"...)
+		spliced = append(spliced, lf[he:]...)
+	} else {
+		spliced = append(spliced, lf[insertAt:]...)
+	}
 
 	fset = token.NewFileSet()
 	f2, err := parser.ParseFile(fset, name, spliced, parser.ParseComments)
 	if err != nil {
-		return nil, false, fmt.Sprintf("the edited file does not parse: %v", err)
+		return nil, false, fmt.Sprintf("the edited file does not parse: %v", err), site
 	}
-	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+	for _, imp := range imports {
 		astutil.AddImport(fset, f2, imp)
 	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f2); err != nil {
-		return nil, false, fmt.Sprintf("the edited file does not format: %v", err)
+		return nil, false, fmt.Sprintf("the edited file does not format: %v", err), site
 	}
 	result := buf.Bytes()
 	if crlf {
 		result = bytes.ReplaceAll(result, []byte("\n"), []byte("\r\n"))
 	}
-	return result, true, ""
+	return result, true, "", site
+}
+
+// wiringImports are the imports the block for kind needs: injectionImports, the generated
+// packages, and net/http for the front (frontLines) of every router but the ServeMux.
+func wiringImports(m *Model, kind routerKind) []string {
+	imports := append([]string{}, injectionImports...)
+	if kind != serveMuxRouter {
+		imports = append(imports, "net/http")
+		sort.Strings(imports)
+	}
+	return append(imports, m.PkgPath, m.WebPkgPath)
+}
+
+// clashNotice warns when the host serves paths under /assets/ or /dev/mailbox itself: the
+// account pages load /assets/app.css (and, with passkeys, /assets/passkeys.js), and those
+// routes answer before the host's, so a host file of the same name would be hidden.
+func clashNotice(m *Model, name string, src []byte) string {
+	f, err := parser.ParseFile(token.NewFileSet(), name, src, 0)
+	if err != nil {
+		return ""
+	}
+	var clash string
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || clash != "" || len(call.Args) == 0 {
+			return clash == ""
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		pattern, _ := strconv.Unquote(lit.Value)
+		if _, p, hasMethod := strings.Cut(pattern, " "); hasMethod {
+			pattern = p
+		}
+		for _, prefix := range []string{"/assets", "/dev/mailbox"} {
+			if strings.HasPrefix(pattern, prefix) {
+				clash = prefix
+			}
+		}
+		return true
+	})
+	if clash == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s serves %s too: the %s routes answer GET /assets/app.css, /assets/passkeys.js and /dev/mailbox before yours, so keep no files of those names there", name, clash, m.Pkg)
 }
 
 // importName returns the name under which path is imported in f, or "".
@@ -301,16 +668,26 @@ func importName(f *ast.File, importPath string) string {
 		if s.Name != nil {
 			return s.Name.Name
 		}
-		return path.Base(p)
+		return defaultImportName(p)
 	}
 	return ""
+}
+
+// defaultImportName is the name a package is known by when imported without one, taken from
+// its path: the last element, or the one before a major version suffix (chi/v5 is chi).
+func defaultImportName(importPath string) string {
+	base := path.Base(importPath)
+	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" && strings.Contains(importPath, "/") {
+		return path.Base(path.Dir(importPath))
+	}
+	return base
 }
 
 // importPathForName returns the import path bound to name in f, or "".
 func importPathForName(f *ast.File, name string) string {
 	for _, s := range f.Imports {
 		p, _ := strconv.Unquote(s.Path.Value)
-		bound := path.Base(p)
+		bound := defaultImportName(p)
 		if s.Name != nil {
 			bound = s.Name.Name
 		}
@@ -321,16 +698,28 @@ func importPathForName(f *ast.File, name string) string {
 	return ""
 }
 
-// manualText is the help printed when the wiring cannot be injected.
-func manualText(m *Model, file, reason string) string {
+// manualText is the help printed when the wiring cannot be injected, with the lines for the
+// router at site.
+func manualText(m *Model, file, reason string, site wiringSite) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "wire the %s routes into %s by hand (%s).\n", m.Pkg, file, reason)
 	b.WriteString("    Add these imports:\n")
-	for _, imp := range append(append([]string{}, injectionImports...), m.PkgPath, m.WebPkgPath) {
+	for _, imp := range wiringImports(m, site.kind) {
 		fmt.Fprintf(&b, "        %q\n", imp)
 	}
-	b.WriteString("    and these lines after your ServeMux is created (mux is your *http.ServeMux):\n")
-	b.WriteString(wiringSnippet(m, "mux", "        ", true))
+	router := site.router
+	switch site.kind {
+	case serveMuxRouter:
+		fmt.Fprintf(&b, "    and these lines after your ServeMux is created (%s is your *http.ServeMux):\n", router)
+	case handlerRouter:
+		router = "handler"
+		fmt.Fprintf(&b, "    and these lines before you serve your handler, then serve %sFront(handler) instead of handler\n    (in http.ListenAndServe(addr, handler) or http.Server{Handler: handler}):\n", m.Pkg)
+	case chiRouter:
+		fmt.Fprintf(&b, "    and these lines after `%[1]s := chi.NewRouter()` and your %[1]s.Use calls, before any route (%[1]s is your chi router):\n", router)
+	case gorillaRouter:
+		fmt.Fprintf(&b, "    and these lines after `%[1]s := %[2]s.NewRouter()`, before your routes (%[1]s is your gorilla/mux router):\n", router, site.gorillaPkg)
+	}
+	b.WriteString(wiringSnippet(m, site.kind, router, site.gorillaPkg, "        ", true))
 	return strings.TrimRight(b.String(), "\n")
 }
 

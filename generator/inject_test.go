@@ -169,8 +169,11 @@ func TestInjectFallsBackToManual(t *testing.T) {
 
 import "net/http"
 
-func main() { http.ListenAndServe(":8080", nil) }
-`, "no `mux := http.NewServeMux()`"},
+func main() {
+	srv := &http.Server{Addr: ":8080"}
+	srv.ListenAndServe()
+}
+`, "found no `http.NewServeMux()`, `chi.NewRouter()` or `mux.NewRouter()`"},
 		"not gofmt-clean": {strings.Replace(mainWithMux, "mux := http.NewServeMux()", "mux:=http.NewServeMux()", 1), "not gofmt-formatted"},
 		"aliased import":  {strings.Replace(mainWithMux, "\"log\"", "log \"github.com/sirupsen/logrus\"", 1), "the name log already refers to github.com/sirupsen/logrus"},
 	}
@@ -242,5 +245,155 @@ func TestLoadHostChecks(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error containing %q", name, err, c.want)
 		}
+	}
+}
+
+// TestInjectWrapsTheServedHandler: a host that serves a handler of its own (no ServeMux to
+// mount on) gets the account routes in front of it, the handler wrapped where it is served so
+// its own handlers see the logged-in user; nil (net/http's DefaultServeMux) is named.
+func TestInjectWrapsTheServedHandler(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	cases := map[string]struct{ body, served string }{
+		"ListenAndServe": {"\tapp := newApp()\n\tlog.Fatal(http.ListenAndServe(\":8080\", app))\n",
+			"\tlog.Fatal(http.ListenAndServe(\":8080\", accountsFront(app)))\n"},
+		"http.Server": {"\tsrv := &http.Server{Addr: \":8080\", Handler: newApp()}\n\tlog.Fatal(srv.ListenAndServe())\n",
+			"\tsrv := &http.Server{Addr: \":8080\", Handler: accountsFront(newApp())}\n"},
+		"DefaultServeMux": {"\thttp.HandleFunc(\"/\", hello)\n\tlog.Fatal(http.ListenAndServe(\":8080\", nil))\n",
+			"\tlog.Fatal(http.ListenAndServe(\":8080\", accountsFront(http.DefaultServeMux)))\n"},
+	}
+	for name, c := range cases {
+		src := "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)\n\nfunc main() {\n" + c.body + "}\n"
+		inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+		if err != nil || inj.Data == nil {
+			t.Fatalf("%s: want an automatic injection, got %+v, %v", name, inj, err)
+		}
+		out := string(inj.Data)
+		for _, want := range []string{
+			c.served,
+			"\taccountsRoutes := http.NewServeMux()\n\taccountsWeb.Mount(accountsRoutes)\n",
+			"\t\twithCurrentUser := accountsWeb.Auth().FetchCurrentUser(next)\n",
+			"\t// sigra:end accounts\n" + c.served,
+			"defer accountsService.Close()",
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: injected file lacks %q:\n%s", name, want, out)
+			}
+		}
+		if again, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": out})); !again.Already {
+			t.Errorf("%s: re-run should report already injected, got %+v", name, again)
+		}
+	}
+}
+
+const chiMain = `package main
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+func main() {
+	r := chi.NewRouter()
+	r.Use(middleware.Logger)
+	r.Use(middleware.Recoverer)
+	r.Get("/hello", hello)
+	log.Fatal(http.ListenAndServe(":8080", r))
+}
+`
+
+// TestInjectChi: after chi.NewRouter and the host's r.Use calls (chi panics on a Use after a
+// route), the front is one more middleware, and the served router is left as it is.
+func TestInjectChi(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": chiMain}))
+	if err != nil || inj.Data == nil {
+		t.Fatalf("want an automatic injection, got %+v, %v", inj, err)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\tr.Use(middleware.Recoverer)\n\t// sigra:begin accounts\n",
+		"\tr.Use(accountsFront)\n\t// sigra:end accounts\n\tr.Get(\"/hello\", hello)\n",
+		"log.Fatal(http.ListenAndServe(\":8080\", r))",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	if again, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": out})); !again.Already {
+		t.Errorf("re-run should report already injected, got %+v", again)
+	}
+	// Not gofmt-clean: the manual text gives the chi lines.
+	messy := strings.Replace(chiMain, "r := chi.NewRouter()", "r:=chi.NewRouter()", 1)
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": messy}))
+	for _, want := range []string{"after `r := chi.NewRouter()` and your r.Use calls", "        r.Use(accountsFront)", `"net/http"`} {
+		if !strings.Contains(inj.Manual, want) {
+			t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+		}
+	}
+}
+
+// TestInjectGorilla: right after mux.NewRouter, a route matching exactly the account
+// patterns (gorilla matches in order, and runs middleware only on a match), and the front.
+func TestInjectGorilla(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	src := "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\tgmux \"github.com/gorilla/mux\"\n)\n\n" +
+		"func main() {\n\trouter := gmux.NewRouter()\n\trouter.HandleFunc(\"/hello\", hello)\n\tlog.Fatal(http.ListenAndServe(\":8080\", router))\n}\n"
+	inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if err != nil || inj.Data == nil {
+		t.Fatalf("want an automatic injection, got %+v, %v", inj, err)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\trouter := gmux.NewRouter()\n\t// sigra:begin accounts\n",
+		"\trouter.MatcherFunc(func(req *http.Request, _ *gmux.RouteMatch) bool {\n",
+		"\t}).Handler(accountsRoutes)\n\trouter.Use(accountsFront)\n\t// sigra:end accounts\n\trouter.HandleFunc(",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	shadowed := strings.ReplaceAll(strings.ReplaceAll(src, "gmux \"github", "\"github"), "router", "mux")
+	shadowed = strings.ReplaceAll(shadowed, "gmux.", "mux.")
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": shadowed}))
+	if !strings.Contains(inj.Manual, "the router variable mux hides the github.com/gorilla/mux package") {
+		t.Errorf("a router variable named like the package: want a manual step, got %+v", inj)
+	}
+}
+
+// TestInjectWarnsOfAnAssetsClash: a host serving /assets/ itself is told which of its paths
+// the account routes answer first.
+func TestInjectWarnsOfAnAssetsClash(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	src := strings.Replace(mainWithMux, "\tmux.HandleFunc(", "\tmux.Handle(\"GET /assets/\", http.FileServer(http.Dir(\"public\")))\n\tmux.HandleFunc(", 1)
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if inj.Data == nil || !strings.Contains(inj.Notice, "main.go serves /assets too: the accounts routes answer GET /assets/app.css") {
+		t.Errorf("want the injection with a notice of the /assets clash, got %+v", inj)
+	}
+	if inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": mainWithMux})); inj.Notice != "" {
+		t.Errorf("no clash, yet a notice: %q", inj.Notice)
+	}
+}
+
+// TestInjectLeavesTwoServersToTheOwner: with the app's server and a metrics one, which
+// handler serves the pages is not in the syntax, so neither is wrapped: the manual text says so.
+func TestInjectLeavesTwoServersToTheOwner(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	src := "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n)\n\nfunc main() {\n" +
+		"\tgo http.ListenAndServe(\":9090\", metrics())\n\tlog.Fatal(http.ListenAndServe(\":8080\", newApp()))\n}\n"
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if inj.Data != nil || !strings.Contains(inj.Manual, "it serves 2 handlers, and which one serves your pages is yours to say") ||
+		!strings.Contains(inj.Manual, "then serve accountsFront(handler) instead of handler") {
+		t.Errorf("two served handlers in one file: want a manual step, got %+v", inj)
+	}
+	split := map[string]string{
+		"main.go":    "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tgo serveMetrics()\n\thttp.ListenAndServe(\":8080\", newApp())\n}\n",
+		"metrics.go": "package main\n\nimport \"net/http\"\n\nfunc serveMetrics() {\n\thttp.ListenAndServe(\":9090\", metrics())\n}\n",
+	}
+	inj, _ = planMainInjection(m, hostWith(t, split))
+	if inj.Data != nil || !strings.Contains(inj.Manual, "main.go and metrics.go each serve a handler") {
+		t.Errorf("two files serving handlers: want a manual step, got %+v", inj)
 	}
 }

@@ -29,7 +29,8 @@ type Injection struct {
 	Marker  string // the guard line; its presence means the injection is already there
 	Data    []byte
 	Manual  string
-	Already bool // the marker was found: nothing to do
+	Already bool   // the marker was found: nothing to do
+	Notice  string // a warning for the next steps (a route of the host's that the wiring shadows)
 }
 
 // Plan is everything a run would do to the host, computed without touching it.
