@@ -10,19 +10,28 @@ import (
 )
 
 // BenchmarkSessionByToken measures the lookup every authenticated request makes: token
-// hash, one prepared query joining the session and its member, expiry checks. Run it on
-// both databases:
+// hash, then the session cache or, uncached, one prepared query joining the session and its
+// member, and the expiry checks. Run it on both databases:
 //
 //	go test -run '^$' -bench SessionByToken -benchmem ./internal/identity/
 //	DATABASE_URL=postgres://... go test -run '^$' -bench SessionByToken -benchmem ./internal/identity/
 func BenchmarkSessionByToken(b *testing.B) {
+	b.Run("cached", func(b *testing.B) { benchmarkSessionByToken(b, testPolicy()) })
+	b.Run("uncached", func(b *testing.B) {
+		p := testPolicy()
+		p.SessionCacheTTL = 0
+		benchmarkSessionByToken(b, p)
+	})
+}
+
+func benchmarkSessionByToken(b *testing.B, p Policy) {
 	cfg := Config{
 		AppName:     "Acme",
 		Env:         EnvTest,
 		BaseURL:     &url.URL{Scheme: "http", Host: "localhost:4000"},
 		DatabaseURL: identitytest.DatabaseURL(b),
 	}
-	svc, err := Open(b.Context(), cfg, WithPolicy(testPolicy()))
+	svc, err := Open(b.Context(), cfg, WithPolicy(p))
 	if err != nil {
 		b.Fatal(err)
 	}
