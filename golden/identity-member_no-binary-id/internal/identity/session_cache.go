@@ -121,23 +121,29 @@ func (c *sessionCache) touched(hash []byte, lastActiveAt time.Time) {
 	}
 }
 
-// evictLocked makes room for one entry: every stale entry goes; if none was stale, one
-// arbitrary entry (Go's map iteration order is unspecified) does.
+// evictSample is how many entries evictLocked looks at: enough to find stale ones in a cache
+// that has them, few enough that a full cache of live sessions costs a miss microseconds.
+const evictSample = 16
+
+// evictLocked makes room for one entry by sampling (Go's map iteration starts at a random
+// place): the stale entries of the sample go; if none was stale, the oldest of it does.
 func (c *sessionCache) evictLocked() {
-	var victim string
-	evicted := false
+	var oldest string
+	var oldestAt time.Time
+	evicted, seen := false, 0
 	for k, e := range c.entries {
 		if time.Since(e.loadedAt) >= c.ttl {
 			delete(c.entries, k)
 			evicted = true
-			continue
+		} else if oldest == "" || e.loadedAt.Before(oldestAt) {
+			oldest, oldestAt = k, e.loadedAt
 		}
-		if victim == "" {
-			victim = k
+		if seen++; seen == evictSample {
+			break
 		}
 	}
 	if !evicted {
-		delete(c.entries, victim)
+		delete(c.entries, oldest)
 	}
 }
 

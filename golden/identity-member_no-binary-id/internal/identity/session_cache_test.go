@@ -169,6 +169,21 @@ func TestSessionCacheInvalidation(t *testing.T) {
 		}
 	})
 
+	t.Run("confirmation", func(t *testing.T) {
+		svc, _ := cachedService(t)
+		u := mustRegister(t, svc, "confirm@example.com", testPassword)
+		here, sess := logInCached(t, svc, u, false)
+		there, _ := logInCached(t, svc, u, false)
+		token := mailToken(t, sentMail(t, svc, u.Email, "confirm_email"))
+		if _, err := svc.ConfirmEmail(t.Context(), token, Confirmer{Session: sess}, meta); err != nil {
+			t.Fatal(err)
+		}
+		assertRefused(t, svc, there, "the first confirmation, from another browser")
+		if _, got := assertAccepted(t, svc, here, "confirming"); !got.Confirmed() {
+			t.Error("the confirming session still sees an unconfirmed address")
+		}
+	})
+
 	t.Run("deletion and its cancellation", func(t *testing.T) {
 		svc, _ := cachedService(t)
 		u := mustRegister(t, svc, "delete@example.com", testPassword)
