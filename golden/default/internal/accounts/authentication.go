@@ -89,6 +89,7 @@ func (s *Service) rehash(ctx context.Context, u *User, password string) error {
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE users SET hashed_password = $1, updated_at = $2 WHERE id = $3 AND hashed_password = $4`,
 		hashed, s.Now(), u.ID, u.HashedPassword)
+	s.sessions.forgetUser(u.ID)
 	if err != nil {
 		return fmt.Errorf("accounts: rehash: %w", err)
 	}

@@ -150,6 +150,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *User
 		}
 		return out.mail(oldEmail, &emailChangedMail{NewEmail: maskEmail(newEmail)})
 	})
+	s.sessions.forgetUser(u.ID)
 	if errors.Is(err, ErrInvalidToken) {
 		return ErrInvalidToken
 	}

@@ -82,6 +82,8 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *User, cu
 		}
 		return out.mail(u.Email, &passwordChangedMail{requestDetails: s.requestDetailsOf(meta)})
 	})
+	// The other sessions ended and every cached copy of the row holds the old hash.
+	s.sessions.forgetUser(u.ID)
 	if errors.Is(err, errPasswordChangedMeanwhile) {
 		return &ValidationError{Fields: map[string]string{"current_password": "is not right"}}
 	}

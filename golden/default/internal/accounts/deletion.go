@@ -61,6 +61,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *User, meta Meta) (tim
 		}
 		return out.mail(u.Email, &deletionScheduledMail{URL: s.link("/users/log-in"), Date: formatMailTime(at)})
 	})
+	s.sessions.forgetUser(u.ID)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("accounts: schedule deletion: %w", err)
 	}
@@ -91,6 +92,9 @@ func (s *Service) CancelDeletion(ctx context.Context, u *User, meta Meta) error 
 		}
 		return out.mail(u.Email, &deletionCancelledMail{})
 	})
+	// The session that asked is cached with the deletion date, which holds it on the
+	// reactivation page (see the userauth package).
+	s.sessions.forgetUser(u.ID)
 	if errors.Is(err, ErrNoDeletionPending) {
 		return ErrNoDeletionPending
 	}
@@ -181,6 +185,7 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 		// Sent to the address the account had, which the soft deletion has just removed.
 		return out.mail(email, &accountDeletedMail{})
 	})
+	s.sessions.forgetUser(id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -72,6 +72,10 @@ func (s *Service) LogInWithMagicLink(ctx context.Context, raw string, meta Meta)
 		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "user.magic_link.log_in", ActorID: &id, TargetID: &id, Outcome: outcomeSuccess})
 	})
+	if u != nil {
+		// A first confirmation (markConfirmed) ends sessions and changes the user row.
+		s.sessions.forgetUser(u.ID)
+	}
 	if errors.Is(err, ErrInvalidToken) {
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: "user.magic_link.log_in", Outcome: outcomeFailure}); auditErr != nil {
 			return nil, auditErr

@@ -92,6 +92,8 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *User, 
 			Total: s.policy.MFABackupCodes,
 		})
 	})
+	// The pending session has a new token now, or a code spent on it (see session_cache.go).
+	s.sessions.forgetSession(sess.ID)
 	if errors.Is(err, errWrongFactor) {
 		err = s.mfaFailed(ctx, u, method, meta)
 	}
@@ -161,6 +163,7 @@ func (s *Service) pendingAttemptFailed(ctx context.Context, sess *Session, u *Us
 			IP: meta.IP, UserAgent: meta.UserAgent, Time: formatMailTime(s.Now()),
 		})
 	})
+	s.sessions.forgetSession(sess.ID) // mfa_attempts changed
 	if errors.Is(err, sql.ErrNoRows) {
 		return ErrMFAPendingEnded
 	}

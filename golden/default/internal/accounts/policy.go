@@ -44,6 +44,13 @@ type Policy struct {
 	LastActiveInterval     time.Duration // last_active_at is written at most this often
 	SudoWindow             time.Duration // how long a re-entered password unlocks sensitive pages
 
+	// The session cache (session_cache.go) answers most session lookups from memory. Writes
+	// made through this Service invalidate it at once; a write made by another process on the
+	// same database (another server instance, an admin script) is seen here within
+	// SessionCacheTTL, the longest an entry is trusted. Zero TTL or size turns the cache off.
+	SessionCacheTTL  time.Duration
+	SessionCacheSize int // entries (one per active session); each is well under 1 KiB
+
 	// Lifetimes of emailed tokens, read by the token helpers through TokenTTL.
 	ConfirmTokenTTL     time.Duration
 	ResetTokenTTL       time.Duration
@@ -110,6 +117,9 @@ func DefaultPolicy() Policy {
 		RememberMeReissueAfter: 7 * 24 * time.Hour,
 		LastActiveInterval:     5 * time.Minute,
 		SudoWindow:             10 * time.Minute,
+
+		SessionCacheTTL:  100 * time.Millisecond,
+		SessionCacheSize: 10000,
 
 		ConfirmTokenTTL:     48 * time.Hour,
 		ResetTokenTTL:       time.Hour,

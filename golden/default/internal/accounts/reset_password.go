@@ -117,6 +117,9 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 			ResetURL: s.link("/users/reset-password"),
 		})
 	})
+	if u != nil {
+		s.sessions.forgetUser(u.ID)
+	}
 	if errors.Is(err, ErrInvalidToken) {
 		return nil, err
 	}

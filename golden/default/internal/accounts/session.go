@@ -83,13 +83,29 @@ func (s *Service) insertSession(ctx context.Context, u *User, rememberMe bool, t
 
 // SessionByToken returns the live session for a cookie token and its user.
 // Expired and idle sessions are deleted and reported as ErrSessionNotFound. last_active_at is
-// written at most every Policy.LastActiveInterval, so most requests only read.
+// written at most every Policy.LastActiveInterval, so most requests only read, and most
+// reads are answered by the session cache (session_cache.go). Expiry is checked against the
+// clock on every call, cached or not.
 func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *User, error) {
 	hash, ok := hashToken(raw)
 	if !ok {
 		return nil, nil, ErrSessionNotFound
 	}
-	// A hot query (see statements): this runs on every authenticated request.
+	if sess, u, ok := s.sessions.get(hash); ok {
+		now := s.Now()
+		// A session that looks expired or idle here is asked of the database below, which
+		// deletes it: the decision to end a session is never taken on cached data.
+		if s.sessionLive(sess, now) {
+			if err := s.touchIfDue(ctx, hash, sess, now); err != nil {
+				return nil, nil, err
+			}
+			return sess, u, nil
+		}
+	}
+
+	generation := s.sessions.currentGeneration()
+	loadedAt := time.Now()
+	// A hot query (see statements): this runs on every authenticated request the cache misses.
 	row := s.stmts.queryRow(s.lookupContext(ctx), s.stmts.sessionByToken, hash)
 	var sess Session
 	u, err := scanUser(rowFunc(func(dest ...any) error {
@@ -104,20 +120,38 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Us
 	sess.utc()
 
 	now := s.Now()
-	idle := !sess.RememberMe && now.Sub(sess.LastActiveAt) >= s.policy.SessionIdleTimeout
-	if !now.Before(sess.ExpiresAt) || idle {
+	if !s.sessionLive(&sess, now) {
 		if err := s.DeleteSession(ctx, sess.ID); err != nil {
 			return nil, nil, err
 		}
 		return nil, nil, ErrSessionNotFound
 	}
-	if now.Sub(sess.LastActiveAt) >= s.policy.LastActiveInterval {
-		if _, err := s.stmts.exec(ctx, s.stmts.touchSession, now, sess.ID); err != nil {
-			return nil, nil, fmt.Errorf("accounts: touch session: %w", err)
-		}
-		sess.LastActiveAt = now
+	s.sessions.put(hash, &sess, u, generation, loadedAt)
+	if err := s.touchIfDue(ctx, hash, &sess, now); err != nil {
+		return nil, nil, err
 	}
 	return &sess, u, nil
+}
+
+// sessionLive reports whether sess is within its absolute lifetime and, for a standard
+// session, used within Policy.SessionIdleTimeout.
+func (s *Service) sessionLive(sess *Session, now time.Time) bool {
+	idle := !sess.RememberMe && now.Sub(sess.LastActiveAt) >= s.policy.SessionIdleTimeout
+	return now.Before(sess.ExpiresAt) && !idle
+}
+
+// touchIfDue writes last_active_at when the last write is Policy.LastActiveInterval old, and
+// tells the cache, so neither path writes it more often than that.
+func (s *Service) touchIfDue(ctx context.Context, hash []byte, sess *Session, now time.Time) error {
+	if now.Sub(sess.LastActiveAt) < s.policy.LastActiveInterval {
+		return nil
+	}
+	if _, err := s.stmts.exec(ctx, s.stmts.touchSession, now, sess.ID); err != nil {
+		return fmt.Errorf("accounts: touch session: %w", err)
+	}
+	sess.LastActiveAt = now
+	s.sessions.touched(hash, now)
+	return nil
 }
 
 // RotateSession gives a session a new token in place and returns it; the old token stops
@@ -135,6 +169,7 @@ func (s *Service) RotateSession(ctx context.Context, sess *Session) (string, *Se
 	res, err := s.db.ExecContext(ctx, `UPDATE user_sessions
 		SET token_hash = $1, token_issued_at = $2, last_active_at = $3, expires_at = $4
 		WHERE id = $5`, hash, rotated.TokenIssuedAt, rotated.LastActiveAt, rotated.ExpiresAt, sess.ID)
+	s.sessions.forgetSession(sess.ID)
 	if err != nil {
 		return "", nil, fmt.Errorf("accounts: rotate session: %w", err)
 	}
@@ -146,7 +181,9 @@ func (s *Service) RotateSession(ctx context.Context, sess *Session) (string, *Se
 
 // DeleteSession ends one session.
 func (s *Service) DeleteSession(ctx context.Context, id ID) error {
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = $1`, id); err != nil {
+	_, err := s.db.ExecContext(ctx, `DELETE FROM user_sessions WHERE id = $1`, id)
+	s.sessions.forgetSession(id)
+	if err != nil {
 		return fmt.Errorf("accounts: delete session: %w", err)
 	}
 	return nil
@@ -159,6 +196,7 @@ func (s *Service) EndSession(ctx context.Context, raw string, meta Meta) error {
 	if !ok {
 		return nil
 	}
+	defer s.sessions.forgetToken(hash)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var userID ID
 		err := tx.QueryRowContext(ctx, `DELETE FROM user_sessions WHERE token_hash = $1 RETURNING user_id`, hash).Scan(&userID)
@@ -176,6 +214,7 @@ func (s *Service) EndSession(ctx context.Context, raw string, meta Meta) error {
 // zero id to end them all), e.g. after a password change.
 func (s *Service) DeleteUserSessions(ctx context.Context, userID, exceptID ID) error {
 	_, err := s.db.ExecContext(ctx, `DELETE FROM user_sessions WHERE user_id = $1 AND id <> $2`, userID, exceptID)
+	s.sessions.forgetUser(userID)
 	if err != nil {
 		return fmt.Errorf("accounts: delete user sessions: %w", err)
 	}
@@ -184,6 +223,7 @@ func (s *Service) DeleteUserSessions(ctx context.Context, userID, exceptID ID) e
 
 // DeleteExpiredSessions removes sessions past their absolute expiry and returns how many.
 // Idle sessions are removed when next presented; call this from a periodic job if you like.
+// The session cache needs no invalidation: an expired session is refused by the clock.
 func (s *Service) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM user_sessions WHERE expires_at <= $1`, s.Now())
 	if err != nil {

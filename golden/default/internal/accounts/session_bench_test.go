@@ -3,26 +3,39 @@
 package accounts
 
 import (
+	"errors"
+	"math/rand/v2"
 	"net/url"
+	"slices"
 	"testing"
+	"time"
 
 	"example.com/app/internal/accounts/accountstest"
 )
 
 // BenchmarkSessionByToken measures the lookup every authenticated request makes: token
-// hash, one prepared query joining the session and its user, expiry checks. Run it on
-// both databases:
+// hash, then the session cache or, uncached, one prepared query joining the session and its
+// user, and the expiry checks. Run it on both databases:
 //
 //	go test -run '^$' -bench SessionByToken -benchmem ./internal/accounts/
 //	DATABASE_URL=postgres://... go test -run '^$' -bench SessionByToken -benchmem ./internal/accounts/
 func BenchmarkSessionByToken(b *testing.B) {
+	b.Run("cached", func(b *testing.B) { benchmarkSessionByToken(b, testPolicy()) })
+	b.Run("uncached", func(b *testing.B) {
+		p := testPolicy()
+		p.SessionCacheTTL = 0
+		benchmarkSessionByToken(b, p)
+	})
+}
+
+func benchmarkSessionByToken(b *testing.B, p Policy) {
 	cfg := Config{
 		AppName:     "Acme",
 		Env:         EnvTest,
 		BaseURL:     &url.URL{Scheme: "http", Host: "localhost:4000"},
 		DatabaseURL: accountstest.DatabaseURL(b),
 	}
-	svc, err := Open(b.Context(), cfg, WithPolicy(testPolicy()))
+	svc, err := Open(b.Context(), cfg, WithPolicy(p))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -41,4 +54,67 @@ func BenchmarkSessionByToken(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSessionRevocationAcrossInstances measures how long a second Service on the same
+// database (another server instance) goes on accepting a session the first one revoked. Each
+// op is 100 revocations, each at a random point of the second instance's Policy.SessionCacheTTL,
+// with the second instance asked every millisecond as a busy browser would; it reports the
+// p50 and p99 delay from the revocation's return to the first refusal. The TTL bounds it.
+func BenchmarkSessionRevocationAcrossInstances(b *testing.B) {
+	p := testPolicy()
+	cfg := Config{
+		AppName:     "Acme",
+		Env:         EnvTest,
+		BaseURL:     &url.URL{Scheme: "http", Host: "localhost:4000"},
+		DatabaseURL: accountstest.DatabaseURL(b),
+	}
+	first, err := Open(b.Context(), cfg, WithPolicy(p))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { first.Close() })
+	second, err := Open(b.Context(), cfg, WithPolicy(p))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { second.Close() })
+	u, err := first.Register(b.Context(), "revoke@example.com", testPassword, Meta{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var delays []time.Duration
+	for b.Loop() {
+		for range 100 {
+			raw, sess, err := first.CreateSession(b.Context(), u, false, Meta{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := second.SessionByToken(b.Context(), raw); err != nil {
+				b.Fatal(err)
+			}
+			time.Sleep(rand.N(p.SessionCacheTTL))
+			if err := first.RevokeSession(b.Context(), u.ID, sess.ID, Meta{}); err != nil {
+				b.Fatal(err)
+			}
+			revoked := time.Now()
+			for {
+				_, _, err := second.SessionByToken(b.Context(), raw)
+				if errors.Is(err, ErrSessionNotFound) {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			delays = append(delays, time.Since(revoked))
+		}
+	}
+	slices.Sort(delays)
+	ms := func(q float64) float64 {
+		return float64(delays[int(q*float64(len(delays)-1))]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
 }

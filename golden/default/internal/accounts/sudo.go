@@ -40,7 +40,9 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *Session, u *User, pa
 		return fmt.Errorf("accounts: reauthenticate: %w", err)
 	}
 	now := s.Now()
-	if _, err := s.db.ExecContext(ctx, `UPDATE user_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID); err != nil {
+	_, err = s.db.ExecContext(ctx, `UPDATE user_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID)
+	s.sessions.forgetSession(sess.ID)
+	if err != nil {
 		return fmt.Errorf("accounts: reauthenticate: %w", err)
 	}
 	sess.AuthenticatedAt = now

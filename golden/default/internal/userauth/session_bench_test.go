@@ -16,12 +16,18 @@ import (
 
 // BenchmarkSessionMiddleware measures what FetchCurrentUser adds to a request that carries
 // a session cookie: reading the cookie, the session lookup and the request context, with a
-// handler that does nothing.
+// handler that does nothing; with the session cache (the default) and without it.
 func BenchmarkSessionMiddleware(b *testing.B) {
-	base, _ := url.Parse("http://localhost:4000")
-	cfg := accounts.Config{AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(b)}
 	policy := accounts.DefaultPolicy()
 	policy.Argon2 = accounts.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	b.Run("cached", func(b *testing.B) { benchmarkSessionMiddleware(b, policy) })
+	policy.SessionCacheTTL = 0
+	b.Run("uncached", func(b *testing.B) { benchmarkSessionMiddleware(b, policy) })
+}
+
+func benchmarkSessionMiddleware(b *testing.B, policy accounts.Policy) {
+	base, _ := url.Parse("http://localhost:4000")
+	cfg := accounts.Config{AppName: "Acme", Env: accounts.EnvTest, BaseURL: base, DatabaseURL: accountstest.DatabaseURL(b)}
 	svc, err := accounts.Open(b.Context(), cfg, accounts.WithPolicy(policy))
 	if err != nil {
 		b.Fatal(err)

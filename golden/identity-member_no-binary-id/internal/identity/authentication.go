@@ -89,6 +89,7 @@ func (s *Service) rehash(ctx context.Context, u *Member, password string) error 
 	}
 	_, err = s.db.ExecContext(ctx, `UPDATE members SET hashed_password = $1, updated_at = $2 WHERE id = $3 AND hashed_password = $4`,
 		hashed, s.Now(), u.ID, u.HashedPassword)
+	s.sessions.forgetMember(u.ID)
 	if err != nil {
 		return fmt.Errorf("identity: rehash: %w", err)
 	}

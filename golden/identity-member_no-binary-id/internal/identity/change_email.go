@@ -150,6 +150,7 @@ func (s *Service) ConfirmEmailChange(ctx context.Context, sess *Session, u *Memb
 		}
 		return out.mail(oldEmail, &emailChangedMail{NewEmail: maskEmail(newEmail)})
 	})
+	s.sessions.forgetMember(u.ID)
 	if errors.Is(err, ErrInvalidToken) {
 		return ErrInvalidToken
 	}

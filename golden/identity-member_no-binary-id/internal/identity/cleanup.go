@@ -32,6 +32,9 @@ func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 func (s *Service) deleteIdleSessions(ctx context.Context) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM member_sessions WHERE remember_me = $1 AND last_active_at <= $2`,
 		false, s.Now().Add(-s.policy.SessionIdleTimeout))
+	// The cache would refuse these by the clock anyway; forgetting them all keeps it from
+	// holding rows the database no longer has.
+	s.sessions.forgetAll()
 	if err != nil {
 		return 0, fmt.Errorf("identity: delete idle sessions: %w", err)
 	}

@@ -226,6 +226,8 @@ func (s *Service) ConfirmEmail(ctx context.Context, raw string, c Confirmer, met
 		u, err = s.markConfirmed(ctx, tx, tok.MemberID, meta, "link", p)
 		return err
 	})
+	// markConfirmed may end sessions and changes the row the session lookup returns.
+	s.sessions.forgetMember(owner.ID)
 	if errors.Is(err, ErrInvalidToken) {
 		return nil, err
 	}
@@ -291,6 +293,8 @@ func (s *Service) ConfirmEmailWithCode(ctx context.Context, email, code string, 
 		u, err = s.markConfirmed(ctx, tx, tok.MemberID, meta, "code", p)
 		return err
 	})
+	// markConfirmed may end sessions and changes the row the session lookup returns.
+	s.sessions.forgetMember(owner.ID)
 	if errors.Is(err, ErrInvalidToken) {
 		if auditErr := s.audit(ctx, s.db, meta, auditEvent{Action: "member.confirm", TargetID: &owner.ID, Outcome: outcomeFailure}); auditErr != nil {
 			return nil, auditErr

@@ -59,6 +59,7 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 		db.Close()
 		return nil, fmt.Errorf("identity: %w", err)
 	}
+	s.sessions = newSessionCache(s.policy)
 	if s.stmts, err = prepareStatements(ctx, db, dialect); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("identity: %w", err)

@@ -61,6 +61,7 @@ func (s *Service) ScheduleDeletion(ctx context.Context, u *Member, meta Meta) (t
 		}
 		return out.mail(u.Email, &deletionScheduledMail{URL: s.link("/users/log-in"), Date: formatMailTime(at)})
 	})
+	s.sessions.forgetMember(u.ID)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("identity: schedule deletion: %w", err)
 	}
@@ -91,6 +92,9 @@ func (s *Service) CancelDeletion(ctx context.Context, u *Member, meta Meta) erro
 		}
 		return out.mail(u.Email, &deletionCancelledMail{})
 	})
+	// The session that asked is cached with the deletion date, which holds it on the
+	// reactivation page (see the memberauth package).
+	s.sessions.forgetMember(u.ID)
 	if errors.Is(err, ErrNoDeletionPending) {
 		return ErrNoDeletionPending
 	}
@@ -181,6 +185,7 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 		// Sent to the address the account had, which the soft deletion has just removed.
 		return out.mail(email, &accountDeletedMail{})
 	})
+	s.sessions.forgetMember(id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -64,6 +64,7 @@ func (s *Passkeys) CompletePasskeyMFALogin(ctx context.Context, sess *Session, u
 		return s.audit(ctx, tx, meta, auditEvent{Action: "mfa.verify", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess,
 			Metadata: map[string]string{"method": "passkey"}})
 	})
+	s.sessions.forgetSession(sess.ID) // the pending session's token was replaced
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ type Service struct {
 	mailQueue  *identitymail.Queue // nil unless MAIL_DELIVERY=queue
 	mailTuning mailQueueTuning     // test-only timing of the queue
 	stmts      *statements         // prepared hot queries; see statements.go
+	sessions   *sessionCache       // nil when Policy.SessionCacheTTL is zero; see session_cache.go
 	hooks      []Hooks             // lifecycle hooks (hooks.go), in the order added
 }
 

@@ -55,6 +55,7 @@ func (s *Service) RevokeSession(ctx context.Context, memberID, sessionID ID, met
 		return s.audit(ctx, tx, meta, auditEvent{Action: "member.session_revoked", ActorID: &memberID, TargetID: &memberID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "one"}})
 	})
+	s.sessions.forgetSession(sessionID)
 	if errors.Is(err, ErrNotFound) {
 		return ErrNotFound
 	}
@@ -86,6 +87,7 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, memberID, keepID ID, 
 		return s.audit(ctx, tx, meta, auditEvent{Action: "member.session_revoked", ActorID: &memberID, TargetID: &memberID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "others", "count": fmt.Sprint(n)}})
 	})
+	s.sessions.forgetMember(memberID)
 	if err != nil {
 		return 0, fmt.Errorf("identity: revoke other sessions: %w", err)
 	}

@@ -24,5 +24,6 @@ func confirmAccountOf(t *testing.T, b *browser) *browser {
 		b.app.svc.Now(), sess.MemberID); err != nil {
 		t.Fatal(err)
 	}
+	b.app.svc.ForgetCachedSessions(sess.MemberID) // SQL of our own: the session cache must hear of it
 	return b
 }

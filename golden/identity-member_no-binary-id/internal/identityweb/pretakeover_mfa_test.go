@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"example.com/app/internal/identity"
 )
 
 // Pre-account takeover with a second factor: the attacker of pretakeover_test.go tries to
@@ -35,9 +37,11 @@ func setConfirmed(t *testing.T, app *testApp, confirmed bool) {
 	if confirmed {
 		at = app.svc.Now()
 	}
-	if _, err := app.svc.DB().ExecContext(t.Context(), `UPDATE members SET confirmed_at = $1 WHERE email = $2`, at, takeoverVictim); err != nil {
+	var id identity.ID
+	if err := app.svc.DB().QueryRowContext(t.Context(), `UPDATE members SET confirmed_at = $1 WHERE email = $2 RETURNING id`, at, takeoverVictim).Scan(&id); err != nil {
 		t.Fatal(err)
 	}
+	app.svc.ForgetCachedSessions(id) // SQL of our own: the session cache must hear of it
 }
 
 // plantTOTP gives the unconfirmed account what an older version of the app let the attacker

@@ -89,6 +89,7 @@ func TestTrustCookieAttributes(t *testing.T) {
 	if _, err := svc.DB().ExecContext(t.Context(), `UPDATE members SET confirmed_at = $1 WHERE id = $2`, now, u.ID); err != nil {
 		t.Fatal(err)
 	}
+	svc.ForgetCachedSessions(u.ID) // SQL of our own: the session cache must hear of it
 	u.ConfirmedAt = &now
 	key, err := svc.StartTOTPEnrollment(t.Context(), u)
 	if err != nil {

@@ -16,12 +16,18 @@ import (
 
 // BenchmarkSessionMiddleware measures what FetchCurrentMember adds to a request that carries
 // a session cookie: reading the cookie, the session lookup and the request context, with a
-// handler that does nothing.
+// handler that does nothing; with the session cache (the default) and without it.
 func BenchmarkSessionMiddleware(b *testing.B) {
-	base, _ := url.Parse("http://localhost:4000")
-	cfg := identity.Config{AppName: "Acme", Env: identity.EnvTest, BaseURL: base, DatabaseURL: identitytest.DatabaseURL(b)}
 	policy := identity.DefaultPolicy()
 	policy.Argon2 = identity.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}
+	b.Run("cached", func(b *testing.B) { benchmarkSessionMiddleware(b, policy) })
+	policy.SessionCacheTTL = 0
+	b.Run("uncached", func(b *testing.B) { benchmarkSessionMiddleware(b, policy) })
+}
+
+func benchmarkSessionMiddleware(b *testing.B, policy identity.Policy) {
+	base, _ := url.Parse("http://localhost:4000")
+	cfg := identity.Config{AppName: "Acme", Env: identity.EnvTest, BaseURL: base, DatabaseURL: identitytest.DatabaseURL(b)}
 	svc, err := identity.Open(b.Context(), cfg, identity.WithPolicy(policy))
 	if err != nil {
 		b.Fatal(err)

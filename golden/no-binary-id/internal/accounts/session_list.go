@@ -55,6 +55,7 @@ func (s *Service) RevokeSession(ctx context.Context, userID, sessionID ID, meta 
 		return s.audit(ctx, tx, meta, auditEvent{Action: "user.session_revoked", ActorID: &userID, TargetID: &userID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "one"}})
 	})
+	s.sessions.forgetSession(sessionID)
 	if errors.Is(err, ErrNotFound) {
 		return ErrNotFound
 	}
@@ -86,6 +87,7 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, userID, keepID ID, me
 		return s.audit(ctx, tx, meta, auditEvent{Action: "user.session_revoked", ActorID: &userID, TargetID: &userID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "others", "count": fmt.Sprint(n)}})
 	})
+	s.sessions.forgetUser(userID)
 	if err != nil {
 		return 0, fmt.Errorf("accounts: revoke other sessions: %w", err)
 	}
