@@ -77,8 +77,8 @@ func (c *sessionCache) get(hash []byte) (*Session, *User, bool) {
 		delete(c.entries, string(hash))
 		return nil, nil, false
 	}
-	sess, user := e.sess, e.user
-	return &sess, &user, true
+	sess, u := e.sess, e.user
+	return &sess, &u, true
 }
 
 // currentGeneration is the value a lookup passes to put after reading the database.
@@ -93,7 +93,7 @@ func (c *sessionCache) currentGeneration() uint64 {
 
 // put caches a session read from the database, unless an invalidation happened since
 // generation was taken (the row may predate it).
-func (c *sessionCache) put(hash []byte, sess *Session, user *User, generation uint64, loadedAt time.Time) {
+func (c *sessionCache) put(hash []byte, sess *Session, u *User, generation uint64, loadedAt time.Time) {
 	if c == nil {
 		return
 	}
@@ -105,7 +105,7 @@ func (c *sessionCache) put(hash []byte, sess *Session, user *User, generation ui
 	if _, ok := c.entries[string(hash)]; !ok && len(c.entries) >= c.max {
 		c.evictLocked()
 	}
-	c.entries[string(hash)] = &cachedSession{sess: *sess, user: *user, loadedAt: loadedAt}
+	c.entries[string(hash)] = &cachedSession{sess: *sess, user: *u, loadedAt: loadedAt}
 }
 
 // touched records a last_active_at write the lookup made, so the next hit does not write it

@@ -77,8 +77,8 @@ func (c *sessionCache) get(hash []byte) (*Session, *Member, bool) {
 		delete(c.entries, string(hash))
 		return nil, nil, false
 	}
-	sess, member := e.sess, e.member
-	return &sess, &member, true
+	sess, u := e.sess, e.member
+	return &sess, &u, true
 }
 
 // currentGeneration is the value a lookup passes to put after reading the database.
@@ -93,7 +93,7 @@ func (c *sessionCache) currentGeneration() uint64 {
 
 // put caches a session read from the database, unless an invalidation happened since
 // generation was taken (the row may predate it).
-func (c *sessionCache) put(hash []byte, sess *Session, member *Member, generation uint64, loadedAt time.Time) {
+func (c *sessionCache) put(hash []byte, sess *Session, u *Member, generation uint64, loadedAt time.Time) {
 	if c == nil {
 		return
 	}
@@ -105,7 +105,7 @@ func (c *sessionCache) put(hash []byte, sess *Session, member *Member, generatio
 	if _, ok := c.entries[string(hash)]; !ok && len(c.entries) >= c.max {
 		c.evictLocked()
 	}
-	c.entries[string(hash)] = &cachedSession{sess: *sess, member: *member, loadedAt: loadedAt}
+	c.entries[string(hash)] = &cachedSession{sess: *sess, member: *u, loadedAt: loadedAt}
 }
 
 // touched records a last_active_at write the lookup made, so the next hit does not write it
