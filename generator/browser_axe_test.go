@@ -56,13 +56,7 @@ func axeSource(t *testing.T) string {
 // saved as a screenshot to $SIGRA_ARTIFACTS (default: artifacts/ at the repository root), and
 // the counts of all violations, by impact, are logged.
 func TestBrowserAccessibility(t *testing.T) {
-	if testing.Short() {
-		skipTier(t, "tier 6 runs the generated server in a browser; skipped with -short")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipTier(t, "no Chromium found (looked for chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium")
-	}
+	chromium := requireChromium(t)
 	axe := axeSource(t)
 	base := startBrowserHost(t)
 	ctx := newChromium(t, chromium)

@@ -28,13 +28,7 @@ import (
 //
 // It needs a Chromium binary: it skips without one, except under CI, where it fails.
 func TestBrowserPasskeys(t *testing.T) {
-	if testing.Short() {
-		skipTier(t, "tier 6 runs the generated server in a browser; skipped with -short")
-	}
-	chromium := findChromium()
-	if chromium == "" {
-		skipTier(t, "no Chromium found (looked for chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium")
-	}
+	chromium := requireChromium(t)
 
 	base := startBrowserHost(t)
 	ctx := newChromium(t, chromium)
@@ -212,6 +206,20 @@ func startBrowserHost(t *testing.T) string {
 		"BASE_URL="+base,
 		"DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
 	return base
+}
+
+// requireChromium returns the browser for a tier-6 test, or skips it (fails under CI) with
+// -short or when no Chromium is installed.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		skipTier(t, "tier 6 runs the generated server in a browser; skipped with -short")
+	}
+	chromium := findChromium()
+	if chromium == "" {
+		skipTier(t, "no Chromium found (looked for chromium, chromium-browser, google-chrome); install it with: apt-get install -y chromium")
+	}
+	return chromium
 }
 
 // findChromium returns the first Chromium-family browser on PATH, or "".

@@ -35,8 +35,8 @@ func TestStylesheetContrast(t *testing.T) {
 		{"accent", "bg", text}, {"accent", "surface", text}, // links, badges, link buttons
 		{"accent-hover", "surface", text},
 		{"on-accent", "accent", text}, {"on-accent", "accent-hover", text}, // primary buttons
-		{"on-accent", "danger", text},                                      // danger buttons
-		{"danger", "surface", text}, {"danger", "danger-bg", text},         // field and form errors
+		{"on-accent", "danger", text},                              // danger buttons
+		{"danger", "surface", text}, {"danger", "danger-bg", text}, // field and form errors
 		{"text", "danger-bg", text}, {"text", "ok-bg", text}, {"text", "warn-bg", text},
 		{"accent", "warn-bg", text}, // the confirmation banner's links
 		{"control-border", "bg", nonText}, {"control-border", "surface", nonText},
@@ -58,8 +58,8 @@ func TestStylesheetContrast(t *testing.T) {
 	// The properties above only count if the rules use them.
 	for _, want := range []string{
 		"color: var(--on-accent);\n  background: var(--accent);", // .button
-		"border: 1px solid var(--control-border);",                 // text inputs
-		"border-color: var(--control-border);",                     // .button-secondary
+		"border: 1px solid var(--control-border);",               // text inputs
+		"border-color: var(--control-border);",                   // .button-secondary
 		"outline: 3px solid var(--focus);",
 	} {
 		if !strings.Contains(string(css), want) {

@@ -668,26 +668,16 @@ func importName(f *ast.File, importPath string) string {
 		if s.Name != nil {
 			return s.Name.Name
 		}
-		return defaultImportName(p)
+		return importPathName(p)
 	}
 	return ""
-}
-
-// defaultImportName is the name a package is known by when imported without one, taken from
-// its path: the last element, or the one before a major version suffix (chi/v5 is chi).
-func defaultImportName(importPath string) string {
-	base := path.Base(importPath)
-	if len(base) > 1 && base[0] == 'v' && strings.Trim(base[1:], "0123456789") == "" && strings.Contains(importPath, "/") {
-		return path.Base(path.Dir(importPath))
-	}
-	return base
 }
 
 // importPathForName returns the import path bound to name in f, or "".
 func importPathForName(f *ast.File, name string) string {
 	for _, s := range f.Imports {
 		p, _ := strconv.Unquote(s.Path.Value)
-		bound := defaultImportName(p)
+		bound := importPathName(p)
 		if s.Name != nil {
 			bound = s.Name.Name
 		}
