@@ -29,6 +29,12 @@ type Hooks struct {
 	// BeforeDelete runs before an account is scheduled for deletion; an error refuses the
 	// deletion, and the owner is told it failed.
 	BeforeDelete Hook
+	// AfterAccessEnded runs when every way into the account but the one asking must end at
+	// once: "log out everywhere else" (RevokeOtherSessions), and any feature that shuts an
+	// account out (a ban). A feature that issues credentials outside the sessions table (API
+	// tokens, refresh tokens, a token epoch) ends them here; password changes and deletion
+	// have their own points above.
+	AfterAccessEnded Hook
 }
 
 // WithHooks adds h to the Service's lifecycle hooks.
@@ -70,3 +76,4 @@ func (s *Service) runHooks(ctx context.Context, tx *sql.Tx, u *User, name string
 func afterConfirm(h Hooks) Hook        { return h.AfterConfirm }
 func afterPasswordChange(h Hooks) Hook { return h.AfterPasswordChange }
 func beforeDelete(h Hooks) Hook        { return h.BeforeDelete }
+func afterAccessEnded(h Hooks) Hook    { return h.AfterAccessEnded }

@@ -85,6 +85,13 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, userID, keepID ID, me
 		if err := s.revokeTrustedBrowsers(ctx, tx, userID); err != nil {
 			return err
 		}
+		u, err := scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE id = $1`, userID))
+		if err != nil {
+			return err
+		}
+		if err := s.runHooks(ctx, tx, u, "after access ended", afterAccessEnded); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "user.session_revoked", ActorID: &userID, TargetID: &userID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "others", "count": fmt.Sprint(n)}})
 	})

@@ -37,6 +37,7 @@ func newHookedService(t *testing.T) (*Service, *hookLog) {
 		AfterConfirm:        log.hook("confirm"),
 		AfterPasswordChange: log.hook("password"),
 		BeforeDelete:        log.hook("delete"),
+		AfterAccessEnded:    log.hook("access"),
 	}))
 	return svc, log
 }
@@ -131,6 +132,30 @@ func TestBeforeDeleteCanRefuseTheDeletion(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !slices.Equal(log.calls, []string{"delete fay@example.com", "delete fay@example.com"}) {
+		t.Fatalf("hooks ran %v", log.calls)
+	}
+}
+
+func TestAfterAccessEndedRunsWithLogOutEverywhereElse(t *testing.T) {
+	svc, log := newHookedService(t)
+	u := mustRegister(t, svc, "gia@example.com", testPassword)
+	keep := newSession(t, svc, u)
+	other := newSession(t, svc, u)
+	log.fail["access"] = errors.New("the API tokens could not be revoked")
+	if _, err := svc.RevokeOtherSessions(t.Context(), u.ID, keep.ID, Meta{}); err == nil {
+		t.Fatal("a failing hook let log out everywhere else through")
+	}
+	if !sessionExists(t, svc, other.ID) {
+		t.Fatal("the other session ended although the hook failed and the change rolled back")
+	}
+	delete(log.fail, "access")
+	if _, err := svc.RevokeOtherSessions(t.Context(), u.ID, keep.ID, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if sessionExists(t, svc, other.ID) || !sessionExists(t, svc, keep.ID) {
+		t.Fatal("log out everywhere else did not end exactly the other session")
+	}
+	if !slices.Equal(log.calls, []string{"access gia@example.com", "access gia@example.com"}) {
 		t.Fatalf("hooks ran %v", log.calls)
 	}
 }

@@ -84,6 +84,13 @@ func (s *Service) RevokeOtherSessions(ctx context.Context, memberID, keepID ID, 
 		if err := s.revokeTrustedBrowsers(ctx, tx, memberID); err != nil {
 			return err
 		}
+		u, err := scanMember(tx.QueryRowContext(ctx, selectMember+` WHERE id = $1`, memberID))
+		if err != nil {
+			return err
+		}
+		if err := s.runHooks(ctx, tx, u, "after access ended", afterAccessEnded); err != nil {
+			return err
+		}
 		return s.audit(ctx, tx, meta, auditEvent{Action: "member.session_revoked", ActorID: &memberID, TargetID: &memberID,
 			Outcome: outcomeSuccess, Metadata: map[string]string{"scope": "others", "count": fmt.Sprint(n)}})
 	})
