@@ -54,7 +54,11 @@ func (s *Service) CreateSession(ctx context.Context, u *User, rememberMe bool, m
 
 // insertSession stores a new session row for u that lasts ttl, pending the second factor or
 // not, and returns its token. Only the token's SHA-256 is stored.
+// Every session starts here, so the BeforeLogIn checks (CheckLogIn) hold for every way in.
 func (s *Service) insertSession(ctx context.Context, u *User, rememberMe bool, ttl time.Duration, mfaPending bool, meta Meta) (string, *Session, error) {
+	if err := s.CheckLogIn(ctx, u); err != nil {
+		return "", nil, err
+	}
 	raw, hash := newToken()
 	now := s.Now()
 	sess := &Session{

@@ -163,7 +163,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // serverError answers a failed operation: 503 with Retry-After when the password hashers
 // are saturated, otherwise a logged error and a generic 503 page (database errors are by far
 // the most common cause, and a retry usually works). The log names the route pattern, not
-// the path, because a path may carry an emailed token.
+// the path, because a path may carry an emailed token. A login refused by a BeforeLogIn check
+// (accounts.LogInRefusedError) is not a failure: 403 and its reason.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, accounts.ErrBusy) {
 		w.Header().Set("Retry-After", "1")
@@ -172,6 +173,11 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	if errors.Is(err, context.Canceled) {
 		return // the client went away; nobody reads the answer
+	}
+	if refused, ok := errors.AsType[*accounts.LogInRefusedError](err); ok {
+		// A BeforeLogIn check said no, after the person proved they hold the account.
+		s.renderError(w, r, http.StatusForbidden, "Sign-in refused", refused.Reason)
+		return
 	}
 	s.logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", r.Pattern, "error", err)
 	w.Header().Set("Retry-After", "5")

@@ -5,6 +5,7 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -35,6 +36,40 @@ type Hooks struct {
 	// tokens, refresh tokens, a token epoch) ends them here; password changes and deletion
 	// have their own points above.
 	AfterAccessEnded Hook
+	// BeforeLogIn runs before any session starts for u, whatever proved who they are
+	// (password, email link, any other way a feature adds), and before a feature issues any other
+	// credential at log-in (an API's token endpoint calls CheckLogIn). Since it runs after
+	// the first factor, a refusal tells nothing to someone who does not hold the account. A
+	// *LogInRefusedError's Reason is shown to the person; any other error is a failure.
+	BeforeLogIn LogInCheck
+}
+
+// A LogInCheck may refuse a login of u (see Hooks.BeforeLogIn). It runs outside any
+// transaction.
+type LogInCheck func(ctx context.Context, u *Member) error
+
+// LogInRefusedError is a login that a BeforeLogIn check refused on purpose (the account is
+// banned, say). Reason is one sentence for the person who proved they hold the account.
+type LogInRefusedError struct{ Reason string }
+
+func (e *LogInRefusedError) Error() string { return "identity: login refused: " + e.Reason }
+
+// CheckLogIn runs every BeforeLogIn check for u, the features' first, and returns the first
+// refusal or failure. Every session is started through it (insertSession); a feature that
+// issues credentials at log-in without a session calls it too.
+func (s *Service) CheckLogIn(ctx context.Context, u *Member) error {
+	for _, h := range s.allHooks() {
+		if h.BeforeLogIn == nil {
+			continue
+		}
+		if err := h.BeforeLogIn(ctx, u); err != nil {
+			if _, refused := errors.AsType[*LogInRefusedError](err); refused {
+				return err
+			}
+			return fmt.Errorf("identity: before log in hook: %w", err)
+		}
+	}
+	return nil
 }
 
 // WithHooks adds h to the Service's lifecycle hooks.
@@ -59,11 +94,7 @@ func registerHooks(hooks func(*Service) Hooks) { featureHooks = append(featureHo
 // runHooks runs the hook that point picks from every Hooks, the features' first, in order,
 // and stops at the first error.
 func (s *Service) runHooks(ctx context.Context, tx *sql.Tx, u *Member, name string, point func(Hooks) Hook) error {
-	all := make([]Hooks, 0, len(featureHooks)+len(s.hooks))
-	for _, hooks := range featureHooks {
-		all = append(all, hooks(s))
-	}
-	for _, h := range append(all, s.hooks...) {
+	for _, h := range s.allHooks() {
 		if hook := point(h); hook != nil {
 			if err := hook(ctx, tx, u); err != nil {
 				return fmt.Errorf("identity: %s hook: %w", name, err)
@@ -71,6 +102,15 @@ func (s *Service) runHooks(ctx context.Context, tx *sql.Tx, u *Member, name stri
 		}
 	}
 	return nil
+}
+
+// allHooks lists the features' hooks, then the ones added to this Service.
+func (s *Service) allHooks() []Hooks {
+	all := make([]Hooks, 0, len(featureHooks)+len(s.hooks))
+	for _, hooks := range featureHooks {
+		all = append(all, hooks(s))
+	}
+	return append(all, s.hooks...)
 }
 
 func afterConfirm(h Hooks) Hook        { return h.AfterConfirm }

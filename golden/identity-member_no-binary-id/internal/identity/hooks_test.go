@@ -159,3 +159,25 @@ func TestAfterAccessEndedRunsWithLogOutEverywhereElse(t *testing.T) {
 		t.Fatalf("hooks ran %v", log.calls)
 	}
 }
+
+func TestBeforeLogInRefusesEverySessionOnlyAfterTheFirstFactor(t *testing.T) {
+	refused := map[string]bool{}
+	svc, _ := newTestService(t, WithHooks(Hooks{BeforeLogIn: func(_ context.Context, u *Member) error {
+		if refused[u.Email] {
+			return &LogInRefusedError{Reason: "This account is suspended."}
+		}
+		return nil
+	}}))
+	u := mustRegister(t, svc, "hana@example.com", testPassword)
+	if _, _, err := svc.CreateSession(t.Context(), u, false, Meta{}); err != nil {
+		t.Fatalf("an allowed login: %v", err)
+	}
+	refused[u.Email] = true
+	_, _, err := svc.CreateSession(t.Context(), u, true, Meta{})
+	if r, ok := errors.AsType[*LogInRefusedError](err); !ok || r.Reason != "This account is suspended." {
+		t.Fatalf("a refused login started a session or lost its reason: %v", err)
+	}
+	if err := svc.CheckLogIn(t.Context(), u); err == nil {
+		t.Fatal("CheckLogIn let a refused account through")
+	}
+}
