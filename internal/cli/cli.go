@@ -117,6 +117,9 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
 
+	// sigra-install upgrade (upgrade.go).
+	cmd.AddCommand(upgradeCommand(&status))
+
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		var ue usageError
@@ -163,7 +166,7 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		return exitFailure
 	}
-	plan, err := generator.Build(opts, host)
+	plan, err := generator.BuildFrom(opts, host, releaseTemplates)
 	if err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		// A name that only the rendered code shows to collide is still a bad argument.
@@ -173,7 +176,7 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		}
 		return exitFailure
 	}
-	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: Version})
+	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: releaseVersion})
 	Report(stdout, plan, actions)
 	if f.diff {
 		Diffs(stdout, host, actions)
