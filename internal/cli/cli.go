@@ -117,8 +117,8 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
 
-	// sigra-install upgrade (upgrade.go).
-	cmd.AddCommand(upgradeCommand(&status))
+	// sigra-install doctor and sigra-install upgrade (doctor.go, upgrade.go).
+	cmd.AddCommand(doctorCommand(&status), upgradeCommand(&status))
 
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
