@@ -68,7 +68,13 @@ working, and change nothing in the output.`,
   sigra-install Accounts User users --no-binary-id --no-passkeys
 
   # see what would be written, without writing anything
-  sigra-install Identity Member members --dir ./myapp --dry-run`,
+  sigra-install Identity Member members --dir ./myapp --dry-run
+
+  # before a deploy: check the install and the production configuration
+  sigra-install doctor --env-file .env.production
+
+  # bring an installed host to this version, merging your edits
+  sigra-install upgrade --dry-run && sigra-install upgrade`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

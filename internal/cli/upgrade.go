@@ -169,6 +169,15 @@ func printUpgrade(w io.Writer, m *generator.Manifest, plan *generator.Plan, u *g
 	section("Updated", u.Updated, "")
 	section("Merged with your edits", u.Merged, "")
 	section("Needs attention", u.Attention, "! ")
+	bases := 0
+	for _, a := range u.Writes {
+		if strings.HasPrefix(a.Path, generator.BaseDir+"/") {
+			bases++
+		}
+	}
+	if bases > 0 {
+		fmt.Fprintf(w, "\nKeeping what %s generates for %d file(s) you edited in %s/, the base of the next upgrade's merge: commit it.\n", u.To, bases, generator.BaseDir)
+	}
 }
 
 // gitWorkTree reports whether dir is inside a git work tree (false when git is not installed).
