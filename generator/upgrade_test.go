@@ -2,6 +2,7 @@ package generator
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -185,5 +186,44 @@ func TestCheckUpgradeVersion(t *testing.T) {
 	var he *HostError
 	if err := CheckUpgradeVersion("latest", "0.1.0"); !errors.As(err, &he) {
 		t.Errorf("latest -> 0.1.0: %v, want a HostError", err)
+	}
+}
+
+// TestInstallOptionsRoundTrip: every option a run records in the manifest comes back out of
+// InstallOptions, so upgrade regenerates the install that was made. It sets every field of
+// Options by reflection, so a field added later (a feature's flag) fails it until both
+// NewManifest and InstallOptions carry it. The operation flags are not recorded.
+func TestInstallOptionsRoundTrip(t *testing.T) {
+	notRecorded := map[string]bool{"BumpGo": true, "Main": true, "Now": true}
+	var o Options
+	v := reflect.ValueOf(&o).Elem()
+	for i := range v.NumField() {
+		name, f := v.Type().Field(i).Name, v.Field(i)
+		if notRecorded[name] {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.String:
+			f.SetString(name + "Value")
+		case reflect.Slice:
+			if f.Type().Elem().Kind() != reflect.String {
+				t.Fatalf("Options.%s: a %s; teach this test to fill it", name, f.Type())
+			}
+			f.Set(reflect.ValueOf([]string{"google", "github"}))
+		default:
+			t.Fatalf("Options.%s: a %s; teach this test to fill it", name, f.Type())
+		}
+	}
+	m := NewManifest(&Plan{Model: &Model{Options: o}}, "0.1.0")
+	parsed, err := ParseManifest(m.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := parsed.InstallOptions(testNow)
+	o.Now = testNow
+	if !reflect.DeepEqual(got, o) {
+		t.Errorf("InstallOptions(NewManifest(o)) =\n%+v\nwant\n%+v", got, o)
 	}
 }

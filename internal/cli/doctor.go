@@ -106,11 +106,11 @@ func runDoctor(f doctorFlags, stdout, stderr io.Writer) int {
 	default:
 		doctorBuild(&findings, dir, generator.GeneratedPackages(plan), f.buildTimeout)
 	}
-	var features []string
+	var features, providers []string
 	if host != nil && host.Manifest != nil {
-		features = host.Manifest.Features
+		features, providers = host.Manifest.Features, recordedProviders(host)
 	}
-	cfg := checkConfig(&findings, env, features)
+	cfg := checkConfig(&findings, env, features, providers)
 	checkDatabase(&findings, dir, env, cfg, host)
 	checkSMTP(&findings, env, f.checkSMTP)
 
@@ -184,6 +184,31 @@ func firstLines(s string, n int) string {
 		lines = append(lines[:n], "…")
 	}
 	return strings.Join(lines, " | ")
+}
+
+// recordedProviders reads the OAuth providers the manifest records ("options": {"oauth":
+// "google,github"}, written by the OAuth feature and gen oauth). It reads the file itself so
+// that it does not depend on how the manifest type spells the field.
+func recordedProviders(h *generator.Host) []string {
+	data, ok := h.ReadFile(generator.ManifestPath)
+	if !ok {
+		return nil
+	}
+	var m struct {
+		Options struct {
+			OAuth string `json:"oauth"`
+		} `json:"options"`
+	}
+	if json.Unmarshal(data, &m) != nil || m.Options.OAuth == "" {
+		return nil
+	}
+	var out []string
+	for name := range strings.SplitSeq(m.Options.OAuth, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // lookupEnv reads a variable the way the generated ConfigFromLookup does: trimmed, and unset

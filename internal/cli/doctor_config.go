@@ -38,7 +38,9 @@ type runtimeConfig struct {
 
 // checkConfig checks the variables the generated app reads, and those of the installed
 // features (features as the manifest records them).
-func checkConfig(out *generator.Findings, env lookupEnv, features []string) runtimeConfig {
+//
+// providers are the OAuth providers the manifest records as installed.
+func checkConfig(out *generator.Findings, env lookupEnv, features, providers []string) runtimeConfig {
 	const area = "config"
 	get := func(name, def string) string {
 		if v, ok := env(name); ok {
@@ -127,7 +129,7 @@ func checkConfig(out *generator.Findings, env lookupEnv, features []string) runt
 		out.Add(area, "TRUSTED_PROXIES", generator.StateOK, fmt.Sprintf("%d prefix(es)", len(prefixes)), "")
 	}
 
-	checkOAuth(out, env, slices.Contains(features, "oauth"))
+	checkOAuth(out, env, slices.Contains(features, "oauth"), providers)
 	checkJWT(out, env, slices.Contains(features, "jwt"))
 	return cfg
 }
@@ -240,9 +242,10 @@ var oauthProviders = []struct {
 	{"oidc", []string{"OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"}},
 }
 
-// checkOAuth checks that every provider someone started to configure is complete: one with
-// only some of its variables set is silently missing from the sign-in page.
-func checkOAuth(out *generator.Findings, env lookupEnv, installed bool) {
+// checkOAuth checks that every provider in use is complete: one the manifest records as
+// installed, or one someone started to configure. A provider with only some of its variables
+// set, or none, is silently missing from the sign-in page.
+func checkOAuth(out *generator.Findings, env lookupEnv, installed bool, recorded []string) {
 	if !installed {
 		out.Add("oauth", "providers", generator.StateUnused, "OAuth is not installed", "")
 		return
@@ -258,6 +261,9 @@ func checkOAuth(out *generator.Findings, env lookupEnv, installed bool) {
 			}
 		}
 		switch {
+		case len(set) == 0 && slices.Contains(recorded, p.name):
+			out.Add("oauth", p.name, generator.StateProblem, fmt.Sprintf("installed, but %s not set, so %s is not offered", strings.Join(unset, ", "), p.name),
+				"set "+strings.Join(unset, " and ")+" (redirect URI: BASE_URL/auth/"+p.name+"/callback)")
 		case len(set) == 0:
 			out.Add("oauth", p.name, generator.StateUnused, "not configured: not offered", "")
 		case len(unset) > 0:
