@@ -185,7 +185,9 @@ func PlanUpgrade(p *Plan, h *Host, opts UpgradeOptions) (*Upgrade, error) {
 			} else {
 				merged, conflicts = Merge2(have, f.Data, labels)
 			}
-			write(ActUpdate, f.Path, merged)
+			if !bytes.Equal(merged, have) { // an interrupted upgrade's merge, run again
+				write(ActUpdate, f.Path, merged)
+			}
 			keepBase(f.Path, f.Data)
 			switch {
 			case conflicts == 0:

@@ -2,6 +2,8 @@ package generator
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -225,5 +227,59 @@ func TestInstallOptionsRoundTrip(t *testing.T) {
 	o.Now = testNow
 	if !reflect.DeepEqual(got, o) {
 		t.Errorf("InstallOptions(NewManifest(o)) =\n%+v\nwant\n%+v", got, o)
+	}
+}
+
+// TestPlanUpgradeInterrupted: an upgrade whose files were written but whose manifest was not
+// (the process died between the two steps) is simply run again: the merged files merge to
+// themselves (the base copy written the first time does not match the old record, so the
+// history's base is used), nothing conflicts, and the second run writes the manifest.
+func TestPlanUpgradeInterrupted(t *testing.T) {
+	files := upgradeFixture(t)
+	const user = "internal/accounts/user.go"
+	base := files[user]
+	files[user] = strings.Replace(base, "// Name is shown.", "// Name is shown on the owner's pages.", 1)
+	history := func(string, string) ([]byte, bool) { return []byte(base), true }
+	dir := t.TempDir()
+	writeHostFile(t, dir, "go.mod", hostGoMod)
+	for p, s := range files {
+		writeHostFile(t, dir, p, s)
+	}
+	plan := func() *Upgrade {
+		h, err := LoadHost(os.DirFS(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := buildWith(h.Manifest.InstallOptions(testNow), h, miniTemplates(newTemplates()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := PlanUpgrade(p, h, UpgradeOptions{Version: "0.1.0", History: history})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	first := plan()
+	if err := Apply(first.Writes, dir); err != nil { // and then the process dies
+		t.Fatal(err)
+	}
+	merged, _ := os.ReadFile(filepath.Join(dir, user))
+	second := plan()
+	if second.Blocked() {
+		t.Fatalf("the re-run is blocked: %+v", second.Attention)
+	}
+	if again, ok := written(second, user); ok && again != string(merged) {
+		t.Errorf("the re-run merged user.go differently:\n%s", UnifiedDiff(user, merged, []byte(again)))
+	}
+	if err := Apply(append(second.Writes, second.Manifest), dir); err != nil {
+		t.Fatal(err)
+	}
+	m, err := os.ReadFile(filepath.Join(dir, ManifestPath))
+	if err != nil || !strings.Contains(string(m), `"version": "0.1.0"`) {
+		t.Fatalf("manifest after the re-run: %v\n%s", err, m)
+	}
+	if third := plan(); len(third.Writes) != 0 || third.Manifest.Writes() || third.Blocked() {
+		t.Errorf("a third run still has work: %+v", third)
 	}
 }

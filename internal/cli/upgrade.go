@@ -111,6 +111,9 @@ func runUpgrade(f upgradeFlags, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	plan, err := generator.BuildFrom(host.Manifest.InstallOptions(now), host, releaseTemplates)
+	if gl := (*generator.GoLineError)(nil); errors.As(err, &gl) {
+		return fail(fmt.Errorf("go.mod's go line is below the go %s that sigra-install %s's code needs, so nothing was written: run `go mod edit -go=%s`, commit, then upgrade", gl.Need, releaseVersion, gl.Need))
+	}
 	if err != nil {
 		return fail(err)
 	}
