@@ -13,12 +13,23 @@ import (
 	"golang.org/x/mod/semver"
 )
 
-// Check states, as doctor prints them.
+// Check states. The matrix prints them as [ok], [--] and [!!]; --json spells them out.
 const (
-	StateOK      = "ok" // [ok]
-	StateUnused  = "--" // [--] not used by this host, or not checked
-	StateProblem = "!!" // [!!] wrong; the advice says what to do
+	StateOK      = "ok"
+	StateUnused  = "unused"  // not used by this host, or not checked
+	StateProblem = "problem" // wrong; the advice says what to do
 )
+
+// StateMark is how the matrix shows a state.
+func StateMark(state string) string {
+	switch state {
+	case StateOK:
+		return "[ok]"
+	case StateUnused:
+		return "[--]"
+	}
+	return "[!!]"
+}
 
 // Finding is one cell of doctor's matrix: a check of one area (the install, a variable, a
 // feature), its state, what was found and, for a problem, one line of advice.
@@ -34,14 +45,14 @@ type Finding struct {
 type Findings []Finding
 
 // Add records one finding.
-func (fs *Findings) Add(area, check, state, detail, advice string) {
-	*fs = append(*fs, Finding{Area: area, Check: check, State: state, Detail: detail, Advice: advice})
+func (out *Findings) Add(area, check, state, detail, advice string) {
+	*out = append(*out, Finding{Area: area, Check: check, State: state, Detail: detail, Advice: advice})
 }
 
 // Problems counts the findings in StateProblem.
-func (fs Findings) Problems() int {
+func (out Findings) Problems() int {
 	n := 0
-	for _, f := range fs {
+	for _, f := range out {
 		if f.State == StateProblem {
 			n++
 		}

@@ -31,8 +31,8 @@ func doctorCommand(status *int) *cobra.Command {
 		Short: "Check that a host's install is wired and its configuration is ready (a pre-deploy gate)",
 		Long: `doctor checks the install in --dir and the configuration it would run with, and prints
 a matrix: [ok] fine, [--] not used (or not checked), [!!] wrong, with one line of advice
-for each problem. Exit status 0 when nothing is wrong, 1 when something is, 2 on bad usage,
-so it can gate a deploy in CI.
+for each problem (in --json, "state" is ok, unused or problem). Exit status 0 when
+nothing is wrong, 1 when something is, 2 on bad usage, so it can gate a deploy in CI.
 
 The install: sigra-install.json and its version, the generated files (missing ones, and
 the ones you edited, for information), migrations in both dialects with the same versions,
@@ -146,7 +146,7 @@ func printDoctor(w io.Writer, r doctorReport) {
 			area = f.Area
 			fmt.Fprintf(w, "\n%s\n", area)
 		}
-		fmt.Fprintf(w, "  [%s] %-*s  %s\n", f.State, width, f.Check, f.Detail)
+		fmt.Fprintf(w, "  %s %-*s  %s\n", generator.StateMark(f.State), width, f.Check, f.Detail)
 		if f.Advice != "" {
 			fmt.Fprintf(w, "       %-*s  -> %s\n", width, "", f.Advice)
 		}
