@@ -75,6 +75,24 @@ func TestBuildHosts(t *testing.T) {
 		driveHostServer(t, bin)
 		requireRerunUnchanged(t, dir, args, "cmd/api/main.go", main)
 	})
+	t.Run("host-vendored", func(t *testing.T) {
+		// A committed vendor/ and uuid at v1.5.0, below the generated code's v1.6.0: the
+		// upgrade is reported by name and versions, go mod vendor runs after tidy, and the host
+		// builds and serves with -mod=vendor.
+		parallelBuild(t)
+		args := []string{"Accounts", "User", "users"}
+		dir := generatedHostFrom(t, "host-vendored", "vendored", args)
+		out := hostInstallOutput(t, "host-vendored")
+		require.Contains(t, out, "\n* upgrading github.com/google/uuid v1.5.0 -> v1.6.0 (your module; the generated code needs it)\n")
+		require.Contains(t, out, "\n* running go mod vendor (vendor/ must match the changed go.mod)\n")
+		requireFileHolds(t, dir, "vendor/modules.txt", "# github.com/google/uuid v1.6.0\n", "# modernc.org/sqlite v1.62.0\n")
+		main := requireFileHolds(t, dir, "main.go", "\t// sigra:end accounts\n\tlog.Fatal(http.Serve(ln, accountsFront(app{})))\n")
+		goCmd(t, dir, nil, "vet", "-mod=vendor", "./...")
+		bin := filepath.Join(t.TempDir(), "app")
+		goCmd(t, dir, nil, "build", "-mod=vendor", "-o", bin, ".")
+		driveHostServer(t, bin)
+		requireRerunUnchanged(t, dir, args, "main.go", main)
+	})
 }
 
 // hostInstallOutput is what the install printed for the host generatedHostFrom made for key.

@@ -69,3 +69,40 @@ func setGoLine(gomod []byte, v string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// ModuleChange is a module the host required whose version the install moved: the generated
+// code pins a newer one, or go mod tidy raised it for a module the generated code needs.
+type ModuleChange struct{ Path, From, To string }
+
+func (c ModuleChange) String() string {
+	verb := "upgrading"
+	if semver.Compare(c.To, c.From) < 0 {
+		verb = "downgrading"
+	}
+	return fmt.Sprintf("%s %s %s -> %s", verb, c.Path, c.From, c.To)
+}
+
+// ModuleChanges lists, in go.mod order, the modules required by before (the host's go.mod as
+// it was) at another version in after (go.mod once written and tidied). A module the host did
+// not require is the generated code's own and is not listed.
+func ModuleChanges(before, after []byte) ([]ModuleChange, error) {
+	was, err := modfile.ParseLax("go.mod", before, nil)
+	if err != nil {
+		return nil, fmt.Errorf("parse the host's go.mod: %w", err)
+	}
+	now, err := modfile.ParseLax("go.mod", after, nil)
+	if err != nil {
+		return nil, fmt.Errorf("parse go.mod: %w", err)
+	}
+	versions := map[string]string{}
+	for _, r := range now.Require {
+		versions[r.Mod.Path] = r.Mod.Version
+	}
+	var changes []ModuleChange
+	for _, r := range was.Require {
+		if v, ok := versions[r.Mod.Path]; ok && v != r.Mod.Version {
+			changes = append(changes, ModuleChange{Path: r.Mod.Path, From: r.Mod.Version, To: v})
+		}
+	}
+	return changes, nil
+}

@@ -50,3 +50,25 @@ func TestAddRequiresKeepsNewerVersions(t *testing.T) {
 		t.Errorf("an older version should be raised to the pin, got (err %v):\n%s", err, out)
 	}
 }
+
+// TestModuleChanges: the host's modules whose versions moved are listed with both versions;
+// the generated code's own new modules and unchanged ones are not.
+func TestModuleChanges(t *testing.T) {
+	before := "module example.com/app\n\ngo 1.26.8\n\nrequire (\n\tgithub.com/google/uuid v1.5.0\n\tgithub.com/gorilla/mux v1.8.1\n\tgolang.org/x/text v0.34.0 // indirect\n)\n"
+	after := "module example.com/app\n\ngo 1.26.8\n\nrequire (\n\tgithub.com/google/uuid v1.6.0\n\tgithub.com/gorilla/mux v1.8.1\n\tmodernc.org/sqlite v1.62.0\n)\n\nrequire golang.org/x/text v0.44.0 // indirect\n"
+	changes, err := ModuleChanges([]byte(before), []byte(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range changes {
+		got = append(got, c.String())
+	}
+	want := []string{"upgrading github.com/google/uuid v1.5.0 -> v1.6.0", "upgrading golang.org/x/text v0.34.0 -> v0.44.0"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("ModuleChanges = %q, want %q", got, want)
+	}
+	if changes, _ := ModuleChanges([]byte(before), []byte(before)); len(changes) != 0 {
+		t.Errorf("nothing moved, yet %v", changes)
+	}
+}

@@ -209,7 +209,42 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 			return exitFailure
 		}
 	}
-	NextSteps(stdout, plan, actions, f.noTidy)
+	if code := hostModules(dir, host, f.noTidy, stdout, stderr); code != exitOK {
+		return code
+	}
+	NextSteps(stdout, plan, actions, f.noTidy && host.Vendored, f.noTidy)
+	return exitOK
+}
+
+// hostModules reports each module of the host's whose version the install moved (the
+// generated code pins a newer one, or tidy raised it), and, for a host that vendors its
+// modules, runs go mod vendor after tidy: vendor/ is derived from go.mod and go.sum, which the
+// install just changed, and a vendored host does not build until vendor/ matches them again.
+// With --no-tidy both are left to the owner (NextSteps says so).
+func hostModules(dir string, host *generator.Host, noTidy bool, stdout, stderr io.Writer) int {
+	after, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	changes, err := generator.ModuleChanges(host.GoMod, after)
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	for _, c := range changes {
+		fmt.Fprintf(stdout, "* %s (your module; the generated code needs it)\n", c)
+	}
+	if !host.Vendored || noTidy {
+		return exitOK
+	}
+	fmt.Fprintln(stdout, "* running go mod vendor (vendor/ must match the changed go.mod)")
+	c := exec.Command("go", "mod", "vendor")
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		fmt.Fprintf(stderr, "sigra-install: files were written and tidied, but go mod vendor failed: %v\n%s\nFix the problem and run `go mod vendor` yourself.\n", err, out)
+		return exitFailure
+	}
 	return exitOK
 }
 
@@ -247,7 +282,7 @@ func Report(w io.Writer, plan *generator.Plan, actions []generator.Action) {
 		fmt.Fprintf(w, "    - the module's language version is Go %s: go vet runs that release's checks, and newer language features become available\n", b.To)
 		fmt.Fprintf(w, "    - everyone building it needs Go %s or later: update Dockerfile base images and CI images\n", b.To)
 		if b.Vendored {
-			fmt.Fprintln(w, "    - vendor/ must match go.mod again: run `go mod vendor` after `go mod tidy`")
+			fmt.Fprintln(w, "    - vendor/ must match go.mod again: `go mod vendor` runs after `go mod tidy` (with --no-tidy, run both)")
 		} else {
 			fmt.Fprintln(w, "    - a vendor/ directory, if you add one, follows the new go line (go mod vendor)")
 		}
@@ -271,14 +306,18 @@ func Diffs(w io.Writer, host *generator.Host, actions []generator.Action) {
 	}
 }
 
-// NextSteps prints how to run the result.
-func NextSteps(w io.Writer, plan *generator.Plan, actions []generator.Action, noTidy bool) {
+// NextSteps prints how to run the result. vendor says go mod vendor is still the owner's to
+// run (a vendored host installed with --no-tidy).
+func NextSteps(w io.Writer, plan *generator.Plan, actions []generator.Action, vendor, noTidy bool) {
 	fmt.Fprintln(w, "\nNext steps:")
 	for _, a := range manualSteps(actions) {
 		fmt.Fprintf(w, "  wire the routes into %s by hand: the lines are in the ! manual step above\n", a.Path)
 	}
 	if noTidy {
 		fmt.Fprintln(w, "  go mod tidy                 # fetch the modules the generated code needs")
+		if vendor {
+			fmt.Fprintln(w, "  go mod vendor               # vendor/ must match the changed go.mod")
+		}
 	}
 	for _, n := range plan.Notes {
 		fmt.Fprintln(w, "  "+n)
