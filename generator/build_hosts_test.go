@@ -42,7 +42,7 @@ func TestBuildHosts(t *testing.T) {
 			"\tr.Use(accountsFront)\n\t// sigra:end accounts\n\thttp.Routes(r)\n")
 	})
 	t.Run("host-multi-main-old-go", func(t *testing.T) {
-		// Three mains (a gorilla/mux server, a CLI, an HTTP client) and go 1.21: refused without
+		// Three mains (a gorilla/mux server, a cobra CLI, an HTTP client) and go 1.21: refused without
 		// --bump-go, naming it; with it, the wiring goes into the server and the others are
 		// left alone.
 		parallelBuild(t)
