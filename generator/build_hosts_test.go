@@ -93,6 +93,38 @@ func TestBuildHosts(t *testing.T) {
 		driveHostServer(t, bin)
 		requireRerunUnchanged(t, dir, args, "main.go", main)
 	})
+	t.Run("host-tidy-conflict", func(t *testing.T) {
+		// A module of the host's imports a package the upgraded x/crypto no longer has: tidy
+		// fails, the output names that module and what to do, and each re-run resumes with
+		// tidy (never "Nothing to do") until the module is fixed; then the host builds.
+		parallelBuild(t)
+		dir := t.TempDir()
+		require.NoError(t, os.CopyFS(dir, os.DirFS(filepath.Join("..", "testdata", "host", "tidyconflict"))))
+		args := []string{"Accounts", "User", "users", "--dir", dir}
+		culprit := "example.com/oldsign v0.1.0, a module of yours, imports golang.org/x/crypto/openpgp, which golang.org/x/crypto v0.59.0 (the version the generated code needs"
+		todo := "no longer has. Upgrade it (`go get example.com/oldsign@latest`) or replace it, then run sigra-install again (it resumes with go mod tidy)."
+		for run, resumes := range []bool{false, true} {
+			var out, errOut bytes.Buffer
+			code := cli.Main(args, &out, &errOut)
+			require.Equal(t, 1, code, "run %d:\n%s\n%s", run, out.String(), errOut.String())
+			require.Contains(t, errOut.String(), culprit, "run %d", run)
+			require.Contains(t, errOut.String(), todo, "run %d", run)
+			require.NotContains(t, out.String(), "Nothing to do", "run %d", run)
+			if resumes {
+				require.Contains(t, out.String(), "* resuming: the files are in place, but go.mod and go.sum are not tidy yet")
+			} else {
+				require.Contains(t, errOut.String(), "(the version the generated code needs; your go.mod had v0.48.0)")
+			}
+		}
+		// The owner upgrades the module (here: a release that no longer imports openpgp).
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "oldsign", "sign.go"), []byte("// Package oldsign signs release files.\npackage oldsign\n\n// Entity is the signer.\ntype Entity struct{ Name string }\n"), 0o644))
+		var out, errOut bytes.Buffer
+		code := cli.Main(args, &out, &errOut)
+		require.Equal(t, 0, code, "after the fix:\n%s\n%s", out.String(), errOut.String())
+		require.Contains(t, out.String(), "* resuming: ")
+		require.Contains(t, out.String(), "* running go mod tidy")
+		goCmd(t, dir, nil, "build", "-o", filepath.Join(t.TempDir(), "app"), ".")
+	})
 }
 
 // hostInstallOutput is what the install printed for the host generatedHostFrom made for key.

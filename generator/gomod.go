@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	gover "go/version"
+	"strings"
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/mod/module"
@@ -105,4 +106,59 @@ func ModuleChanges(before, after []byte) ([]ModuleChange, error) {
 		}
 	}
 	return changes, nil
+}
+
+// TidyConflict explains a failed go mod tidy whose cause is an import that the versions the
+// install requires no longer provide: out is tidy's output, before the host's go.mod as it
+// was, after go.mod as the install wrote it. The go command prints the import chain
+// ("example.com/app imports\n\texample.com/oldsign imports\n\tgolang.org/x/crypto/openpgp: module
+// golang.org/x/crypto@latest found (v0.59.0), but does not contain package …"); the last
+// importer is the package to blame, and the host module holding it (or the host's own code)
+// is named with what to do. It returns "" for any other failure.
+func TidyConflict(out, before, after []byte, hostModule string) string {
+	was, err := modfile.ParseLax("go.mod", before, nil)
+	if err != nil {
+		return ""
+	}
+	now, err := modfile.ParseLax("go.mod", after, nil)
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.ReplaceAll(string(out), "\r\n", "\n"), "\n")
+	for i, l := range lines {
+		missing, reason, ok := strings.Cut(strings.TrimSpace(l), ": ")
+		if !ok || i == 0 || !strings.HasSuffix(lines[i-1], " imports") || !strings.Contains(reason, "does not contain package") && !strings.Contains(reason, "cannot find module providing package") {
+			continue
+		}
+		importer := strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(lines[i-1], "go: ")), " imports")
+		provider := moduleOf(now.Require, missing)
+		if provider == nil {
+			return ""
+		}
+		had := ""
+		if r := moduleOf(was.Require, missing); r != nil && r.Mod.Version != provider.Mod.Version {
+			had = fmt.Sprintf("; your go.mod had %s", r.Mod.Version)
+		}
+		gone := fmt.Sprintf("%s, which %s %s (the version the generated code needs%s) no longer has", missing, provider.Mod.Path, provider.Mod.Version, had)
+		if importer == hostModule || strings.HasPrefix(importer, hostModule+"/") {
+			return fmt.Sprintf("your package %s imports %s: move it off that package, then run sigra-install again (it resumes with go mod tidy).", importer, gone)
+		}
+		culprit := moduleOf(was.Require, importer)
+		if culprit == nil {
+			return fmt.Sprintf("%s imports %s: upgrade or replace the module that provides %s, then run sigra-install again (it resumes with go mod tidy).", importer, gone, importer)
+		}
+		return fmt.Sprintf("%s %s, a module of yours, imports %s. Upgrade it (`go get %s@latest`) or replace it, then run sigra-install again (it resumes with go mod tidy).", culprit.Mod.Path, culprit.Mod.Version, gone, culprit.Mod.Path)
+	}
+	return ""
+}
+
+// moduleOf is the require among reqs whose module path is the longest prefix of pkg.
+func moduleOf(reqs []*modfile.Require, pkg string) *modfile.Require {
+	var best *modfile.Require
+	for _, r := range reqs {
+		if (pkg == r.Mod.Path || strings.HasPrefix(pkg, r.Mod.Path+"/")) && (best == nil || len(r.Mod.Path) > len(best.Mod.Path)) {
+			best = r
+		}
+	}
+	return best
 }

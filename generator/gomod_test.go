@@ -72,3 +72,22 @@ func TestModuleChanges(t *testing.T) {
 		t.Errorf("nothing moved, yet %v", changes)
 	}
 }
+
+// TestTidyConflict: tidy's import chain names the host module (or the host's own package)
+// that imports what the upgraded module no longer has; other failures get no explanation.
+func TestTidyConflict(t *testing.T) {
+	before := []byte("module example.com/app\n\ngo 1.26.8\n\nrequire (\n\texample.com/oldsign v0.1.0\n\tgolang.org/x/crypto v0.48.0\n)\n")
+	after := []byte("module example.com/app\n\ngo 1.26.8\n\nrequire (\n\texample.com/oldsign v0.1.0\n\tgolang.org/x/crypto v0.59.0\n)\n")
+	out := "go: finding module for package golang.org/x/crypto/openpgp\ngo: example.com/app imports\n\texample.com/oldsign/sign imports\n\tgolang.org/x/crypto/openpgp: module golang.org/x/crypto@latest found (v0.59.0), but does not contain package golang.org/x/crypto/openpgp\n"
+	want := "example.com/oldsign v0.1.0, a module of yours, imports golang.org/x/crypto/openpgp, which golang.org/x/crypto v0.59.0 (the version the generated code needs; your go.mod had v0.48.0) no longer has. Upgrade it (`go get example.com/oldsign@latest`) or replace it, then run sigra-install again (it resumes with go mod tidy)."
+	if got := TidyConflict([]byte(out), before, after, "example.com/app"); got != want {
+		t.Errorf("TidyConflict =\n%s\nwant\n%s", got, want)
+	}
+	own := "go: finding module for package golang.org/x/crypto/openpgp\ngo: example.com/app/internal/release imports\n\tgolang.org/x/crypto/openpgp: module golang.org/x/crypto@latest found (v0.59.0), but does not contain package golang.org/x/crypto/openpgp\n"
+	if got := TidyConflict([]byte(own), before, after, "example.com/app"); !strings.HasPrefix(got, "your package example.com/app/internal/release imports golang.org/x/crypto/openpgp, which golang.org/x/crypto v0.59.0") {
+		t.Errorf("the host's own import: TidyConflict = %q", got)
+	}
+	if got := TidyConflict([]byte("go: github.com/x/y@v1.0.0: reading https://proxy/...: 404 Not Found\n"), before, after, "example.com/app"); got != "" {
+		t.Errorf("a network failure is not a conflict, got %q", got)
+	}
+}

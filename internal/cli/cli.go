@@ -190,22 +190,32 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "\nDry run: nothing was written.")
 		return exitOK
 	}
-	if !generator.Changes(actions) {
-		if len(manualSteps(actions)) > 0 {
-			fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
-			return exitOK
+	switch {
+	case generator.Changes(actions):
+		if err := generator.Apply(actions, dir); err != nil {
+			fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+			return exitFailure
 		}
+	case !f.noTidy && tidyPending(dir):
+		// Everything is written, but an earlier run stopped at go mod tidy: resume there.
+		fmt.Fprintln(stdout, "* resuming: the files are in place, but go.mod and go.sum are not tidy yet (an earlier run's go mod tidy failed)")
+	case len(manualSteps(actions)) > 0:
+		fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
+		return exitOK
+	default:
 		fmt.Fprintln(stdout, "\nNothing to do: the host is already up to date.")
 		return exitOK
-	}
-	if err := generator.Apply(actions, dir); err != nil {
-		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
-		return exitFailure
 	}
 	if !f.noTidy {
 		fmt.Fprintln(stdout, "* running go mod tidy (downloads modules on a cold cache; this can take a minute)")
 		if out, err := tidy(dir); err != nil {
-			fmt.Fprintf(stderr, "sigra-install: files were written, but go mod tidy failed: %v\n%s\nFix the problem and run `go mod tidy` yourself.\n", err, out)
+			fmt.Fprintf(stderr, "sigra-install: files were written, but go mod tidy failed: %v\n%s\n", err, out)
+			written, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+			if hint := generator.TidyConflict(out, host.GoMod, written, host.Module); hint != "" {
+				fmt.Fprintln(stderr, hint)
+			} else {
+				fmt.Fprintln(stderr, "Fix the problem, then run sigra-install again: it resumes with go mod tidy.")
+			}
 			return exitFailure
 		}
 	}
@@ -260,6 +270,15 @@ func clock() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("SIGRA_INSTALL_NOW=%q is not an RFC 3339 time (example: 2026-01-02T15:04:05Z)", v)
 	}
 	return t, nil
+}
+
+// tidyPending reports whether go.mod and go.sum would change under go mod tidy (-diff changes
+// nothing): the mark of a run that wrote its files and then stopped at a failed tidy. Any
+// failure counts as pending, so the tidy that follows reports it.
+func tidyPending(dir string) bool {
+	c := exec.Command("go", "mod", "tidy", "-diff")
+	c.Dir = dir
+	return c.Run() != nil
 }
 
 func tidy(dir string) ([]byte, error) {
