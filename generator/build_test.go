@@ -3,8 +3,6 @@ package generator_test
 import (
 	"bytes"
 	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -213,7 +211,9 @@ func TestBuild(t *testing.T) {
 		require.NoError(t, err)
 		for _, want := range []string{
 			"\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n",
-			"\taccountsWeb.MountDevMailbox(mux) // development only: the emails, so their links work\n\t// sigra:end accounts\n",
+			"\taccountsWeb.Mount(mux)\n\taccountsWeb.MountDevMailbox(mux)\n",
+			"\t// sigra:end accounts\n\tmux.HandleFunc(\"GET /{$}\", home)\n",
+			"log.Fatal(http.ListenAndServe(\":8080\", accountsFront(mux)))",
 			"\tgo accountsService.RunMaintenance(context.Background(), time.Hour)\n",
 			"\"example.com/app/internal/accountsweb\"",
 		} {
@@ -227,23 +227,21 @@ func TestBuild(t *testing.T) {
 	})
 	// A host that builds its routes in a helper (routes() returns the mux to main) gets the
 	// wiring there, and the service must outlive the helper: the built host serves a POST
-	// (registration) and its own route.
+	// (registration), a log-in, and its own route, which sees the user through the front
+	// routes() now returns.
 	t.Run("host-routes-helper", func(t *testing.T) {
 		parallelBuild(t)
-		dir := generatedHostFrom(t, "host-routes-helper", "routeshelper", []string{"Accounts", "User", "users"})
-		main, err := os.ReadFile(filepath.Join(dir, "main.go"))
-		require.NoError(t, err)
-		require.Contains(t, string(main), "func routes() http.Handler {\n\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n")
-		require.NotContains(t, string(main), "defer accountsService.Close()", "a deferred Close in routes() closes the database before the first request")
+		args := []string{"Accounts", "User", "users"}
+		dir := generatedHostFrom(t, "host-routes-helper", "routeshelper", args)
+		main := requireFileHolds(t, dir, "main.go",
+			"func routes() http.Handler {\n\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n",
+			"\treturn accountsFront(mux)\n")
+		require.NotContains(t, main, "defer accountsService.Close()", "a deferred Close in routes() closes the database before the first request")
 		goCmd(t, dir, nil, "vet", "./...")
 		bin := filepath.Join(t.TempDir(), "app")
 		goCmd(t, dir, nil, "build", "-o", bin, ".")
-		srv := startServer(t, bin, t.TempDir())
-		b := newBrowser(t, srv.base)
-		res := b.post("/users/register", url.Values{"email": {"ada@example.com"}, "password": {"violet-harbor-lantern-42"}})
-		require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
-		require.Contains(t, res.body, "Check your email")
-		require.Contains(t, b.get("/hello").body, "hello from the host")
+		driveHostServer(t, bin)
+		requireRerunUnchanged(t, dir, args, "main.go", main)
 	})
 	// Hosts whose router is not a ServeMux to mount on: each gets the account routes in the
 	// way its router takes them, and its own pages see the logged-in user.

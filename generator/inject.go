@@ -80,13 +80,22 @@ func wiringSnippet(m *Model, site wiringSite, indent string, inMain bool) string
 		"}",
 		fmt.Sprintf("%[1]sWeb := %[2]s.New(%[1]sService, %[3]s.Default())", m.Pkg, m.WebPkg, n("log/slog")),
 	)
-	if site.kind == serveMuxRouter {
+	switch {
+	case site.kind == serveMuxRouter && site.handler == nil:
 		lines = append(lines,
 			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, site.router),
 			fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, site.router),
 			"// sigra:end "+m.Pkg,
 		)
-	} else {
+	case site.kind == serveMuxRouter:
+		// The mux is served or returned below: mount on it (a route of yours with the same
+		// pattern panics at start-up instead of going unnoticed) and serve it through the
+		// front, so your handlers see the user too.
+		lines = append(lines,
+			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, site.router),
+			fmt.Sprintf("%sWeb.MountDevMailbox(%s)", m.Pkg, site.router))
+		lines = append(lines, frontLines(m, site)...)
+	default:
 		lines = append(lines, frontLines(m, site)...)
 	}
 	var b strings.Builder
@@ -148,6 +157,8 @@ func frontLines(m *Model, site wiringSite) []string {
 	switch site.kind {
 	case handlerRouter:
 		lines = append(lines, fmt.Sprintf("// Your handler is served as %s(handler) below.", front))
+	case serveMuxRouter:
+		lines = append(lines, fmt.Sprintf("// %[2]s is served as %[1]s(%[2]s) below, so your handlers see the user too.", front, router))
 	case chiRouter:
 		lines = append(lines,
 			"// A middleware, so it runs after yours and before every route, matched or not.",
@@ -585,6 +596,89 @@ func findServedHandler(f *ast.File) (wiringSite, bool) {
 	return wiringSite{kind: handlerRouter}, true
 }
 
+// servedMux finds the one place, after anchor and in its block, where the ServeMux router is
+// handed to net/http (http.ListenAndServe(addr, mux), http.Server{Handler: mux}) or returned
+// as an http.Handler by the function that builds it (routes() in "Let's Go"), for the wiring
+// to serve it through the front. It returns nil when there is no such place, or more than one,
+// or the function returns the *http.ServeMux itself (a front there would not type-check).
+func servedMux(f *ast.File, anchor ast.Stmt, router, httpName string) ast.Expr {
+	if httpName == "" {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(f, anchor.Pos(), anchor.End())
+	var block *ast.BlockStmt
+	var results *ast.FieldList
+walk:
+	for _, p := range path {
+		switch n := p.(type) {
+		case *ast.BlockStmt:
+			if block == nil {
+				block = n
+			}
+		case *ast.FuncDecl:
+			results = n.Type.Results
+			break walk
+		case *ast.FuncLit:
+			results = n.Type.Results
+			break walk
+		}
+	}
+	if block == nil {
+		return nil
+	}
+	isRouter := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == router }
+	isHTTP := func(e ast.Expr, name string) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && x.Name == httpName && (name == "" || sel.Sel.Name == name)
+	}
+	returnsHandler := results != nil && len(results.List) == 1 && len(results.List[0].Names) <= 1 && isHTTP(results.List[0].Type, "Handler")
+	var found []ast.Expr
+	var visit func(n ast.Node, inLiteral bool)
+	visit = func(n ast.Node, inLiteral bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				visit(n.Body, true)
+				return false
+			case *ast.ReturnStmt:
+				if !inLiteral && returnsHandler && len(n.Results) == 1 && isRouter(n.Results[0]) {
+					found = append(found, n.Results[0])
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isHTTP(sel, "") {
+					if i, serves := serveHandlerArg[sel.Sel.Name]; serves && i < len(n.Args) && isRouter(n.Args[i]) {
+						found = append(found, n.Args[i])
+					}
+				}
+			case *ast.CompositeLit:
+				if isHTTP(n.Type, "Server") {
+					for _, el := range n.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Handler" && isRouter(kv.Value) {
+								found = append(found, kv.Value)
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	for _, st := range block.List {
+		if st.Pos() > anchor.End() {
+			visit(st, false)
+		}
+	}
+	if len(found) != 1 {
+		return nil
+	}
+	return found[0]
+}
+
 // filesServingHandlers lists the files among candidates that serve a handler with net/http.
 func filesServingHandlers(candidates []string, h *Host) []string {
 	var serving []string
@@ -632,7 +726,13 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool, declared map
 	if formatted, err := format.Source(lf); err != nil || !bytes.Equal(formatted, lf) {
 		return nil, false, "the file is not gofmt-formatted, so an automatic edit would touch unrelated lines", site
 	}
+	if site.kind == serveMuxRouter {
+		site.handler = servedMux(f, site.after.(ast.Stmt), site.router, importName(f, "net/http"))
+	}
 	imports := wiringImports(m, site.kind)
+	if site.handler != nil && !slices.Contains(imports, "net/http") {
+		imports = append(imports, "net/http") // the front's; the file imports it already
+	}
 	var aliased []string
 	site.names, aliased, reason = importNames(m, f, declared, imports)
 	if reason != "" {

@@ -535,3 +535,39 @@ func TestInjectEcho(t *testing.T) {
 		}
 	}
 }
+
+// TestInjectServesTheMuxThroughTheFront: a ServeMux that is served (or returned as an
+// http.Handler) right there is mounted on and served through the front, so the host's own
+// handlers see the user; one returned as *http.ServeMux, or served twice, is only mounted on.
+func TestInjectServesTheMuxThroughTheFront(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": mainWithMux}))
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\taccountsWeb.Mount(mux)\n\taccountsWeb.MountDevMailbox(mux)\n\taccountsRoutes := http.NewServeMux()\n",
+		"\t// mux is served as accountsFront(mux) below, so your handlers see the user too.\n\t// sigra:end accounts\n",
+		"log.Fatal(http.ListenAndServe(\":8080\", accountsFront(mux)))",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	helper := func(result, tail string) string {
+		return "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", routes())\n}\n\n" +
+			"func routes() " + result + " {\n\tmux := http.NewServeMux()\n\tmux.HandleFunc(\"GET /hello\", hello)\n" + tail + "}\n"
+	}
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": helper("http.Handler", "\treturn mux\n")}))
+	if !strings.Contains(string(inj.Data), "\treturn accountsFront(mux)\n") || strings.Contains(string(inj.Data), "accountsFront(routes())") {
+		t.Errorf("routes() returning http.Handler: want `return accountsFront(mux)`, got:\n%s", inj.Data)
+	}
+	for name, src := range map[string]string{
+		"returned as *http.ServeMux": helper("*http.ServeMux", "\treturn mux\n"),
+		"served twice":               strings.Replace(mainWithMux, "\tlog.Fatal(", "\tgo http.ListenAndServe(\":8081\", mux)\n\tlog.Fatal(", 1),
+	} {
+		inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+		out := string(inj.Data)
+		if inj.Data == nil || strings.Contains(out, "accountsFront") || !strings.Contains(out, "\taccountsWeb.MountDevMailbox(mux) // development only: the emails, so their links work\n\t// sigra:end accounts\n") {
+			t.Errorf("%s: want the mount only, got %+v:\n%s", name, inj, out)
+		}
+	}
+}
