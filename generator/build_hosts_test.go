@@ -91,6 +91,18 @@ func TestBuildHosts(t *testing.T) {
 		bin := filepath.Join(t.TempDir(), "app")
 		goCmd(t, dir, nil, "build", "-mod=vendor", "-o", bin, ".")
 		driveHostServer(t, bin)
+
+		// An earlier run whose go mod vendor failed left vendor/ as it was: a re-run with
+		// nothing to write resumes there instead of saying there is nothing to do.
+		stale, err := os.ReadFile(filepath.Join("..", "testdata", "host", "vendored", "vendor", "modules.txt"))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "vendor", "modules.txt"), stale, 0o644))
+		var again, errOut bytes.Buffer
+		code := cli.Main(append(append([]string{}, args...), "--dir", dir), &again, &errOut)
+		require.Equal(t, 0, code, "resumed run:\n%s\n%s", again.String(), errOut.String())
+		require.Contains(t, again.String(), "* resuming: the files are in place, but go.mod, go.sum or vendor/ are not up to date yet")
+		require.Contains(t, again.String(), "* running go mod vendor")
+		requireFileHolds(t, dir, "vendor/modules.txt", "# github.com/google/uuid v1.6.0\n")
 		requireRerunUnchanged(t, dir, args, "main.go", main)
 	})
 	t.Run("host-tidy-conflict", func(t *testing.T) {
@@ -111,7 +123,7 @@ func TestBuildHosts(t *testing.T) {
 			require.Contains(t, errOut.String(), todo, "run %d", run)
 			require.NotContains(t, out.String(), "Nothing to do", "run %d", run)
 			if resumes {
-				require.Contains(t, out.String(), "* resuming: the files are in place, but go.mod and go.sum are not tidy yet")
+				require.Contains(t, out.String(), "* resuming: the files are in place, but go.mod, go.sum or vendor/ are not up to date yet")
 			} else {
 				require.Contains(t, errOut.String(), "(the version the generated code needs; your go.mod had v0.48.0)")
 			}

@@ -162,3 +162,25 @@ func moduleOf(reqs []*modfile.Require, pkg string) *modfile.Require {
 	}
 	return best
 }
+
+// VendorStale reports whether vendor/modules.txt (modulesTxt) lacks a module go.mod requires at
+// the version it requires: the go command then refuses to build with -mod=vendor, as after an
+// install whose go mod vendor did not run or failed.
+func VendorStale(gomod, modulesTxt []byte) bool {
+	f, err := modfile.ParseLax("go.mod", gomod, nil)
+	if err != nil {
+		return true
+	}
+	vendored := map[string]bool{}
+	for _, l := range strings.Split(string(modulesTxt), "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(l), "# "); ok {
+			vendored[rest] = true
+		}
+	}
+	for _, r := range f.Require {
+		if !vendored[r.Mod.Path+" "+r.Mod.Version] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -89,5 +90,20 @@ func TestTidyConflict(t *testing.T) {
 	}
 	if got := TidyConflict([]byte("go: github.com/x/y@v1.0.0: reading https://proxy/...: 404 Not Found\n"), before, after, "example.com/app"); got != "" {
 		t.Errorf("a network failure is not a conflict, got %q", got)
+	}
+}
+
+// TestVendorStale: vendor/modules.txt must list every required module at its version.
+func TestVendorStale(t *testing.T) {
+	gomod := []byte("module example.com/app\n\ngo 1.26.8\n\nrequire (\n\tgithub.com/google/uuid v1.6.0\n\tmodernc.org/sqlite v1.62.0 // indirect\n)\n")
+	fresh := []byte("# github.com/google/uuid v1.6.0\n## explicit; go 1.21\ngithub.com/google/uuid\n# modernc.org/sqlite v1.62.0\n## explicit; go 1.26.0\nmodernc.org/sqlite\n")
+	if VendorStale(gomod, fresh) {
+		t.Error("vendor/ matching go.mod reported stale")
+	}
+	if old := bytes.Replace(fresh, []byte("uuid v1.6.0"), []byte("uuid v1.5.0"), 1); !VendorStale(gomod, old) {
+		t.Error("an older vendored uuid not reported stale")
+	}
+	if missing := fresh[:bytes.Index(fresh, []byte("# modernc"))]; !VendorStale(gomod, missing) {
+		t.Error("a required module missing from vendor/ not reported stale")
 	}
 }

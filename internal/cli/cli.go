@@ -196,9 +196,10 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 			return exitFailure
 		}
-	case !f.noTidy && tidyPending(dir):
-		// Everything is written, but an earlier run stopped at go mod tidy: resume there.
-		fmt.Fprintln(stdout, "* resuming: the files are in place, but go.mod and go.sum are not tidy yet (an earlier run's go mod tidy failed)")
+	case !f.noTidy && (host.Vendored && vendorStale(dir) || tidyPending(dir)):
+		// Everything is written, but an earlier run stopped at go mod tidy or go mod vendor:
+		// resume there.
+		fmt.Fprintln(stdout, "* resuming: the files are in place, but go.mod, go.sum or vendor/ are not up to date yet (an earlier run's go mod tidy or go mod vendor failed)")
 	case len(manualSteps(actions)) > 0:
 		fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
 		return exitOK
@@ -279,6 +280,16 @@ func tidyPending(dir string) bool {
 	c := exec.Command("go", "mod", "tidy", "-diff")
 	c.Dir = dir
 	return c.Run() != nil
+}
+
+// vendorStale reports whether vendor/modules.txt lacks a module go.mod requires.
+func vendorStale(dir string) bool {
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return true
+	}
+	modules, err := os.ReadFile(filepath.Join(dir, "vendor", "modules.txt"))
+	return err != nil || generator.VendorStale(gomod, modules)
 }
 
 func tidy(dir string) ([]byte, error) {
