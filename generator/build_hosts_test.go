@@ -14,8 +14,10 @@ import (
 )
 
 // TestBuildHosts installs into fixture hosts of the shapes real apps have (gin, echo, a host
-// package named http, ...), builds each once and drives it as driveRouterHost does: register,
-// confirm, log in, and the host's own /hello sees the user; a re-run changes nothing.
+// package named http, several mains on an old go line, a vendored host, a module that
+// conflicts with an upgrade), builds each once and drives it with driveHostServer: register,
+// confirm, log in, and the host's own /hello sees the user; a re-run changes nothing. The
+// ServeMux, routes-helper, served-handler, chi and gorilla hosts are in TestBuild.
 func TestBuildHosts(t *testing.T) {
 	if testing.Short() {
 		skipTier(t, "tier 5 builds generated hosts; skipped with -short")
@@ -42,9 +44,9 @@ func TestBuildHosts(t *testing.T) {
 			"\tr.Use(accountsFront)\n\t// sigra:end accounts\n\thttp.Routes(r)\n")
 	})
 	t.Run("host-multi-main-old-go", func(t *testing.T) {
-		// Three mains (a gorilla/mux server, a cobra CLI, an HTTP client) and go 1.21: refused without
-		// --bump-go, naming it; with it, the wiring goes into the server and the others are
-		// left alone.
+		// Three mains (a gorilla/mux server, a cobra CLI, an HTTP client) and go 1.21: refused
+		// without --bump-go, naming it; with it, the wiring goes into the server and the
+		// others are left alone.
 		parallelBuild(t)
 		fixture := filepath.Join("..", "testdata", "host", "multimain")
 		refused := t.TempDir()
