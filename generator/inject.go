@@ -367,8 +367,10 @@ type wiringSite struct {
 
 	// names maps an import path of the block's (wiringImports) to the name the block calls it
 	// by, when that is not the package's own name: the one the file imports it under, or an
-	// alias when its own name is taken (a host package named http, say).
-	names map[string]string
+	// alias when its own name is taken (a host package named http, say). aliased lists the
+	// imports the block adds under such an alias.
+	names   map[string]string
+	aliased []string
 }
 
 // name is the identifier the block uses for the package at importPath.
@@ -717,6 +719,17 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool, declared map
 	if !found {
 		return nil, false, "", site
 	}
+	// The names come first, so that a manual text for this file calls the packages as the
+	// file does. net/http is named for every shape: the front needs it, and for a ServeMux
+	// the file imports it already.
+	if !slices.Contains(wiringImports(m, site.kind), "net/http") {
+		site.names, site.aliased, reason = importNames(m, f, declared, append(wiringImports(m, site.kind), "net/http"))
+	} else {
+		site.names, site.aliased, reason = importNames(m, f, declared, wiringImports(m, site.kind))
+	}
+	if reason != "" {
+		return nil, false, reason, site
+	}
 	if site.servers > 1 {
 		return nil, false, fmt.Sprintf("it serves %d handlers, and which one serves your pages is yours to say", site.servers), site
 	}
@@ -732,11 +745,6 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool, declared map
 	imports := wiringImports(m, site.kind)
 	if site.handler != nil && !slices.Contains(imports, "net/http") {
 		imports = append(imports, "net/http") // the front's; the file imports it already
-	}
-	var aliased []string
-	site.names, aliased, reason = importNames(m, f, declared, imports)
-	if reason != "" {
-		return nil, false, reason, site
 	}
 	uses := map[string]string{} // the package names the block uses, to their import paths
 	for _, imp := range imports {
@@ -796,7 +804,7 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool, declared map
 	}
 	for _, imp := range imports {
 		switch {
-		case slices.Contains(aliased, imp):
+		case slices.Contains(site.aliased, imp):
 			astutil.AddNamedImport(fset, f2, site.names[imp], imp)
 		case importName(f, imp) == "": // imported already, perhaps under a name of the file's
 			astutil.AddImport(fset, f2, imp)
@@ -957,13 +965,20 @@ func importPathForName(f *ast.File, name string) string {
 }
 
 // manualText is the help printed when the wiring cannot be injected, with the lines for the
-// router at site.
+// router at site. When the file was read, the imports it has already are left out of the
+// list, and the lines call each package by the file's name for it (site.names).
 func manualText(m *Model, file, reason string, site wiringSite) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "wire the %s routes into %s by hand (%s).\n", m.Pkg, file, reason)
 	b.WriteString("    Add these imports:\n")
 	for _, imp := range wiringImports(m, site.kind) {
-		fmt.Fprintf(&b, "        %q\n", imp)
+		_, imported := site.names[imp]
+		switch {
+		case slices.Contains(site.aliased, imp):
+			fmt.Fprintf(&b, "        %s %q\n", site.names[imp], imp)
+		case !imported:
+			fmt.Fprintf(&b, "        %q\n", imp)
+		}
 	}
 	router := site.router
 	switch site.kind {

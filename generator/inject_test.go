@@ -328,9 +328,20 @@ func TestInjectChi(t *testing.T) {
 	// Not gofmt-clean: the manual text gives the chi lines.
 	messy := strings.Replace(chiMain, "r := chi.NewRouter()", "r:=chi.NewRouter()", 1)
 	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": messy}))
-	for _, want := range []string{"after `r := chi.NewRouter()` and your r.Use calls", "        r.Use(accountsFront)", `"net/http"`} {
+	for _, want := range []string{"after `r := chi.NewRouter()` and your r.Use calls", "        r.Use(accountsFront)", "    Add these imports:\n        \"context\"\n        \"log/slog\"\n        \"time\"\n"} {
 		if !strings.Contains(inj.Manual, want) {
 			t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+		}
+	}
+	if strings.Contains(inj.Manual, `"net/http"`) {
+		t.Errorf("manual text lists net/http, which main.go imports already:\n%s", inj.Manual)
+	}
+	// A file whose http is the host's own package: the lines use the alias they ask to import.
+	ownHTTP := strings.Replace(strings.Replace(messy, "\t\"net/http\"\n", "", 1), "\"github.com/go-chi/chi/v5/middleware\"\n", "\"github.com/go-chi/chi/v5/middleware\"\n\n\t\"example.com/app/internal/http\"\n", 1)
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": ownHTTP}))
+	for _, want := range []string{"        stdhttp \"net/http\"\n", "        accountsRoutes := stdhttp.NewServeMux()\n"} {
+		if !strings.Contains(inj.Manual, want) {
+			t.Errorf("manual text for a host package http lacks %q:\n%s", want, inj.Manual)
 		}
 	}
 }
