@@ -66,3 +66,40 @@ func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, o
 	})
 	return orgError("switch organization", err)
 }
+
+// SessionOrganizations lists the organizations of the session's user (as
+// OrganizationsOf) and the one the session works in, for a switcher on every page: one query
+// while the session has a live active organization, ActiveOrganization's choice otherwise.
+// active is nil when the list is empty.
+func (s *Organizations) SessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
+		CASE WHEN x.active_organization_id = o.id THEN 1 ELSE 0 END
+		FROM organizations o JOIN organization_memberships m ON m.organization_id = o.id
+		LEFT JOIN user_sessions x ON x.id = $1
+		WHERE m.user_id = $2 AND o.deleted_at IS NULL
+		ORDER BY o.personal DESC, o.name, o.id`, sess.ID, sess.UserID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("accounts: session organizations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mo MemberOrganization
+		var isActive int
+		if err := rows.Scan(textTimes([]any{&mo.ID, &mo.Name, &mo.Slug, &mo.Personal, &mo.CreatedAt, &mo.UpdatedAt, &mo.Role, &isActive})...); err != nil {
+			return nil, nil, fmt.Errorf("accounts: session organizations: %w", err)
+		}
+		mo.CreatedAt, mo.UpdatedAt = mo.CreatedAt.UTC(), mo.UpdatedAt.UTC()
+		if isActive == 1 {
+			active = &mo
+		}
+		list = append(list, &mo)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("accounts: session organizations: %w", err)
+	}
+	if active != nil || len(list) == 0 {
+		return active, list, nil
+	}
+	active, err = s.ActiveOrganization(ctx, sess)
+	return active, list, err
+}

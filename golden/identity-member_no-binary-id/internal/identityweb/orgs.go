@@ -7,6 +7,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"example.com/app/internal/identity"
@@ -109,8 +110,8 @@ func CurrentOrganization(ctx context.Context) (*identity.Organization, *identity
 //
 //	mux.Handle("GET /organizations/{org}/projects", web.RequireOrganization(identity.ActionView, projects))
 func (s *Server) RequireOrganization(action identity.Action, next http.Handler) http.Handler {
-	for _, f := range featuresOf[*orgsFeature](s.features) {
-		return f.inOrganization(action, next.ServeHTTP)
+	if orgs := featuresOf[*orgsFeature](s.features); len(orgs) > 0 {
+		return orgs[0].inOrganization(action, next.ServeHTTP)
 	}
 	panic("identityweb: RequireOrganization without the organizations feature")
 }
@@ -181,8 +182,8 @@ func (s *orgsFeature) orgFailure(w http.ResponseWriter, r *http.Request, err err
 	switch {
 	case errors.As(err, &verr):
 		var msgs []string
-		for field, msg := range verr.Fields {
-			msgs = append(msgs, fieldLabel(field)+" "+msg+".")
+		for _, field := range slices.Sorted(maps.Keys(verr.Fields)) {
+			msgs = append(msgs, fieldLabel(field)+" "+verr.Fields[field]+".")
 		}
 		s.renderError(w, r, http.StatusUnprocessableEntity, "Error: check the form", strings.Join(msgs, " ")+" Go back and try again.")
 	case errors.Is(err, identity.ErrNotFound):
@@ -254,15 +255,7 @@ func (s *orgsFeature) headerFragment(r *http.Request) *fragment {
 	if u == nil || !ok {
 		return nil
 	}
-	list, err := s.orgs.OrganizationsOf(r.Context(), u.ID)
-	if err != nil {
-		s.logger.ErrorContext(r.Context(), "organization switcher", "error", err)
-		return nil
-	}
-	if len(list) == 0 {
-		return &fragment{"org_switcher", orgSwitcher{}}
-	}
-	active, err := s.orgs.ActiveOrganization(r.Context(), sess)
+	active, list, err := s.orgs.SessionOrganizations(r.Context(), sess)
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "organization switcher", "error", err)
 		return nil

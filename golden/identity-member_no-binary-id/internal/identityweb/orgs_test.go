@@ -104,7 +104,8 @@ func TestOrganizationAuthorisationMatrix(t *testing.T) {
 		for i, name := range []string{"outsider", "member", "admin", "owner", "other"} {
 			path := route.path
 			if strings.Contains(path, "{invitation}") {
-				path = strings.Replace(path, "{invitation}", invitation(), 1)
+				id := invitation() // created only for the routes that name one
+				path = strings.Replace(path, "{invitation}", id, 1)
 			}
 			res := actors[name].b.do(route.method, path, route.form, nil)
 			if res.StatusCode != route.want[i] {
@@ -292,5 +293,29 @@ func TestInvitationEndToEnd(t *testing.T) {
 	}
 	if res := guest.post("/organizations/switch", url.Values{"slug": {"acme"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("the removed member switches back in: %d", res.StatusCode)
+	}
+}
+
+// TestAccountDeletionRefusedForTheLastOwner: the only owner of an organization others belong
+// to cannot delete their account; the page says why (the BeforeDelete hook's reason) and
+// nothing is scheduled.
+func TestAccountDeletionRefusedForTheLastOwner(t *testing.T) {
+	app := newTestApp(t)
+	ada := confirmedActor(t, app, "ada@example.com")
+	bea := confirmedActor(t, app, "bea@example.com")
+	org, err := orgsOf(app).CreateOrganization(t.Context(), ada.u, "Zephyr Labs", "zephyr", identity.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.svc.DB().ExecContext(t.Context(), `INSERT INTO organization_memberships (organization_id, member_id, role, created_at) VALUES ($1, $2, 'member', $3)`,
+		org.ID, bea.u.ID, app.svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	res := ada.b.post("/users/settings/delete", url.Values{"confirm": {"true"}})
+	if res.StatusCode != http.StatusConflict || !strings.Contains(res.Body, "only owner of Zephyr Labs") {
+		t.Fatalf("deleting the last owner: %d\n%s", res.StatusCode, res.Body)
+	}
+	if u, err := app.svc.MemberByID(t.Context(), ada.u.ID); err != nil || u.DeletionScheduledAt != nil {
+		t.Errorf("the deletion was scheduled: %+v %v", u, err)
 	}
 }
