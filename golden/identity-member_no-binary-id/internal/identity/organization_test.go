@@ -446,3 +446,48 @@ func TestDeletingTheLastOwnerIsRefused(t *testing.T) {
 		t.Fatalf("deleting one of two owners: %v", err)
 	}
 }
+
+// TestListingForTheSwitcherAndTheAdminArea covers the reads beyond one organization: the
+// switcher's list with the session's active organization, and the list of every organization.
+func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
+	orgs, svc := newTestOrganizations(t, nil)
+	ada := confirmedMember(t, svc, "ada@example.com")
+	bea := confirmedMember(t, svc, "bea@example.com")
+	acme := mustCreateOrganization(t, orgs, ada, "Acme", "acme")
+	addMember(t, orgs, acme, bea, RoleMember)
+	_, sess, err := svc.CreateSession(t.Context(), bea, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A new session starts in the personal organization (none was ever chosen), then follows
+	// the switch, and a later login starts in the one chosen last.
+	active, list, err := orgs.SessionOrganizations(t.Context(), sess)
+	if err != nil || len(list) != 2 || active == nil || !active.Personal {
+		t.Fatalf("first read: active %+v, %d organizations, %v", active, len(list), err)
+	}
+	if err := orgs.SwitchOrganization(t.Context(), sess, acme.ID); err != nil {
+		t.Fatal(err)
+	}
+	if active, _, err = orgs.SessionOrganizations(t.Context(), sess); err != nil || active.ID != acme.ID || active.Role != RoleMember {
+		t.Fatalf("after the switch: %+v %v", active, err)
+	}
+	_, later, err := svc.CreateSession(t.Context(), bea, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if active, _, err = orgs.SessionOrganizations(t.Context(), later); err != nil || active.ID != acme.ID {
+		t.Fatalf("the next login: %+v %v, want Acme, chosen last", active, err)
+	}
+	all, err := orgs.ListOrganizations(t.Context(), 10, 0)
+	if err != nil || len(all) != 3 {
+		t.Fatalf("every organization: %d %v, want 3 (two personal, Acme)", len(all), err)
+	}
+	for _, o := range all {
+		if o.ID == acme.ID && o.Members != 2 {
+			t.Errorf("Acme has %d members, want 2", o.Members)
+		}
+	}
+	if page, err := orgs.ListOrganizations(t.Context(), 2, 2); err != nil || len(page) != 1 {
+		t.Errorf("second page: %d %v", len(page), err)
+	}
+}
