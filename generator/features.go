@@ -92,3 +92,21 @@ func (passkeysFeature) Contribute(b *Builder) error {
 	b.WebFeature("newPasskeys")
 	return nil
 }
+
+// orgsFeature adds organizations: the tables, the organization half of the context
+// (accounts.Organizations, with its own OrgPolicy and the Can permission table), the personal
+// organization made at the first confirmation, invitations by email, the pages under
+// /organizations and /invitations, the header switcher and the {org} scoping middleware for
+// host routes. On by default; --no-orgs leaves no organization code, table, route or mention.
+type orgsFeature struct{}
+
+func (orgsFeature) Name() string                   { return "orgs" }
+func (orgsFeature) Enabled(m *Model, _ *Host) bool { return m.Orgs }
+
+func (orgsFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("orgs"); err != nil {
+		return err
+	}
+	b.WebFeature("newOrgs")
+	return nil
+}

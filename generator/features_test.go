@@ -105,8 +105,8 @@ func TestRegistryListsEnabledFeatures(t *testing.T) {
 		passkeys bool
 		want     []string
 	}{
-		{true, []string{"newMFA(s)", "newPasskeys(s)"}},
-		{false, []string{"newMFA(s)"}},
+		{true, []string{"newMFA(s)", "newPasskeys(s)", "newOrgs(s)"}},
+		{false, []string{"newMFA(s)", "newOrgs(s)"}},
 	} {
 		o.Passkeys = c.passkeys
 		p, err := Build(o, h)
