@@ -92,3 +92,37 @@ func (passkeysFeature) Contribute(b *Builder) error {
 	b.WebFeature("newPasskeys")
 	return nil
 }
+
+// bearerFeature is what API tokens and JWT share: the bearer-token middleware for the host's
+// API (RFC 6750 errors, JSON bodies, failures audited and limited per client network) and the
+// sample GET /api/v1/me. It declares the bearerVerifier seam; each token feature contributes a
+// verifier, and the middleware asks each. It is on whenever --api or --jwt is, so it is
+// written once when both are.
+type bearerFeature struct{}
+
+func (bearerFeature) Name() string                   { return "bearer" }
+func (bearerFeature) Enabled(m *Model, _ *Host) bool { return m.API || m.JWT }
+
+func (bearerFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("bearer"); err != nil {
+		return err
+	}
+	b.WebFeature("newBearer")
+	return nil
+}
+
+// apiFeature adds personal access tokens (--api): the settings pages that create and revoke
+// them, the token format scanners recognise, and a bearerVerifier for the shared middleware.
+type apiFeature struct{}
+
+func (apiFeature) Name() string                   { return "api" }
+func (apiFeature) Enabled(m *Model, _ *Host) bool { return m.API }
+func (apiFeature) Requires() []string             { return []string{"bearer"} }
+
+func (apiFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("api"); err != nil {
+		return err
+	}
+	b.WebFeature("newAPITokens")
+	return nil
+}
