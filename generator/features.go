@@ -123,6 +123,27 @@ func (apiFeature) Contribute(b *Builder) error {
 	if err := b.AddTree("api"); err != nil {
 		return err
 	}
+	b.Note("API tokens: API_TOKEN_PREFIX sets the token prefix (default: the app name and _pat_)")
 	b.WebFeature("newAPITokens")
+	return nil
+}
+
+// jwtFeature adds JWT (--jwt): the token endpoint (password, then the second factor when the
+// account has MFA), Ed25519-signed access tokens with a per-account epoch, rotating refresh
+// tokens, the JWKS document, and a bearerVerifier for the shared middleware.
+type jwtFeature struct{}
+
+func (jwtFeature) Name() string                   { return "jwt" }
+func (jwtFeature) Enabled(m *Model, _ *Host) bool { return m.JWT }
+func (jwtFeature) Requires() []string             { return []string{"mfa", "bearer"} }
+
+func (jwtFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("jwt"); err != nil {
+		return err
+	}
+	// golang-jwt signs and verifies; go-jose checks the tokens in the generated tests.
+	b.Require("github.com/golang-jwt/jwt/v5", "github.com/go-jose/go-jose/v4")
+	b.Note("JWT: JWT_AUDIENCE (default BASE_URL), JWT_PRIVATE_KEY and JWT_PREVIOUS_PRIVATE_KEY (Ed25519 PEM; by default the key derives from SECRET_KEY_BASE)")
+	b.WebFeature("newJWT")
 	return nil
 }

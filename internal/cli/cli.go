@@ -57,10 +57,10 @@ Names that would clash with the generated code (a package it imports, such as ht
 otp, or a name it already declares, such as Session) are refused with the reason.
 
 MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys unless
---no-passkeys; --api adds personal access tokens for a bearer-token API.
-Organizations, the admin area and JWT are not generated yet: --no-orgs, --no-admin and
---jwt are accepted, so scripts written for them keep working, and change nothing in the
-output.`,
+--no-passkeys. --api adds personal access tokens and --jwt JWT access tokens with
+rotating refresh tokens, each on its own or both, for a bearer-token API. Organizations
+and the admin area are not generated yet: --no-orgs and --no-admin are accepted, so
+scripts written for them keep working, and change nothing in the output.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
   go run ./cmd/server
@@ -107,7 +107,7 @@ output.`,
 	fl.BoolVar(&f.noAdmin, "no-admin", false, "no admin area (accepted; the admin area is not generated yet)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
 	fl.BoolVar(&f.api, "api", false, "personal access tokens for a bearer-token API (GET /api/v1/me, /users/settings/api-tokens)")
-	fl.BoolVar(&f.jwt, "jwt", false, "JWT access and refresh tokens (accepted; JWT is not generated yet)")
+	fl.BoolVar(&f.jwt, "jwt", false, "JWT access tokens with rotating refresh tokens (POST /api/v1/auth/token, /.well-known/jwks.json)")
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")

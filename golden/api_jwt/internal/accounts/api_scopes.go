@@ -2,16 +2,17 @@
 
 package accounts
 
-// APIScope is one permission an API token can carry, named resource:action.
+// APIScope is one permission a bearer token (an API token, a JWT access token) can carry,
+// named resource:action.
 type APIScope struct {
 	Name        string // e.g. "profile:read"
 	Description string // shown beside the checkbox when a token is created
 }
 
-// APIScopes is the one table of scopes API tokens may carry, in the order the token form
-// lists them. Add your API's scopes here (resource:action, lower case) and check them with
-// RequireBearer("orders:read") on your routes. The built-in ones cover the routes this
-// package and its web part serve.
+// APIScopes is the one table of the API's scopes, in the order the token form lists them. A
+// personal access token carries those its holder picks; a JWT access token, issued for the
+// account's password, carries all of them. Add your API's scopes here (resource:action,
+// lower case) and check them with RequireBearer("orders:read") on your routes.
 var APIScopes = []APIScope{
 	{Name: "profile:read", Description: "Read your account's id and email address (GET /api/v1/me)."},
 	{Name: "sessions:read", Description: "List the devices logged in to your account."},

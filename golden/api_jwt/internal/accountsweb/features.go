@@ -11,5 +11,6 @@ func (s *Server) newFeatures() []feature {
 		newPasskeys(s),
 		newBearer(s),
 		newAPITokens(s),
+		newJWT(s),
 	}
 }
