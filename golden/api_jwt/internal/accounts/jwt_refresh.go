@@ -102,10 +102,26 @@ func (s *JWT) CompleteMFAForTokens(ctx context.Context, mfaToken, totpCode, back
 	if err := s.verifyFactor(ctx, u, totpCode, backupCode, meta); err != nil {
 		return nil, err
 	}
+	if totpCode == "" {
+		s.notifyBackupCodeUsed(ctx, u)
+	}
 	if err := s.CheckLogIn(ctx, u); err != nil {
 		return nil, err
 	}
 	return s.issueTokenPair(ctx, u, meta)
+}
+
+// notifyBackupCodeUsed tells the holder a backup code was spent, with how many are left, as
+// the log-in page's second factor does. A failed send is logged: the login does not depend
+// on it.
+func (s *JWT) notifyBackupCodeUsed(ctx context.Context, u *User) {
+	left, err := s.backupCodesLeft(ctx, s.db, u.ID)
+	if err == nil {
+		err = s.notifier.send(ctx, u.Email, &mfaBackupCodeUsedMail{URL: s.link(mfaSettingsPath), Left: left, Total: s.Service.policy.MFABackupCodes})
+	}
+	if err != nil {
+		s.logger.ErrorContext(ctx, "backup code notice not sent", "user_id", u.ID, "error", err)
+	}
 }
 
 // issueTokenPair starts a refresh-token family for u and signs its first access token.

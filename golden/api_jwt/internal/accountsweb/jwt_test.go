@@ -332,6 +332,9 @@ func TestJWTMFA(t *testing.T) {
 	if res := step(map[string]string{"mfa_token": login(), "backup_code": backups[0]}); res.StatusCode != http.StatusOK {
 		t.Errorf("backup code step: %d\n%s", res.StatusCode, res.Body)
 	}
+	if n := len(app.mails("alice@example.com", "mfa_backup_code_used")); n != 1 {
+		t.Errorf("%d backup-code notices, want 1", n)
+	}
 	wrong := login()
 	if res := step(map[string]string{"mfa_token": wrong, "code": "000000"}); jsonBody(t, res)["error"] != "invalid_code" {
 		t.Errorf("wrong code: %d\n%s", res.StatusCode, res.Body)
