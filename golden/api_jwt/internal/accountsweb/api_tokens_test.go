@@ -35,6 +35,10 @@ func createAPIToken(t *testing.T, b *browser, name string, days int, scopes ...s
 	return html.UnescapeString(m[1])
 }
 
+// apiClient is an API client: no cookie jar, and it does not follow redirects, so a test sees
+// each answer as it is.
+var apiClient = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 // apiCall is one request of an API client: no cookies, no browser headers, from ip.
 func (a *testApp) apiCall(ip, path string, header map[string]string) response {
 	a.t.Helper()
@@ -46,7 +50,7 @@ func (a *testApp) apiCall(ip, path string, header map[string]string) response {
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := apiClient.Do(req)
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -188,6 +192,14 @@ func TestAPITokenRefusals(t *testing.T) {
 	if res := b.get("/api/v1/me"); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("session cookie alone: %d", res.StatusCode)
 	}
+	// A token opens the API only: the account pages, token management among them, still want
+	// a logged-in browser. And no answer allows another origin to read it (CORS stays off).
+	if res := site.apiCall(ip, "/users/settings/api-tokens", bearer(tok)); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/users/log-in") {
+		t.Errorf("the tokens page with a bearer token and no session: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res := site.apiCall(ip, "/api/v1/me", map[string]string{"Origin": "https://evil.example", "Authorization": "Bearer " + tok}); res.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("Access-Control-Allow-Origin %q on an API answer", res.Header.Get("Access-Control-Allow-Origin"))
+	}
 	// The right token without the route's scope: 403 naming it.
 	scope := site.apiCall(ip, "/api/v1/me", bearer(tok))
 	if scope.StatusCode != http.StatusForbidden || scope.Header.Get("WWW-Authenticate") != `Bearer realm="api", error="insufficient_scope", scope="profile:read"` ||
@@ -207,7 +219,7 @@ func TestAPITokenRefusals(t *testing.T) {
 	// Expired: 30 days later the token no longer works.
 	site.clock.Advance(30*24*time.Hour + time.Second)
 	expectInvalidToken(t, site.apiCall(ip, "/api/v1/me", bearer(tok)), "expired token")
-	want := []string{"api_token:insufficient_scope:profile:read", "api_token:malformed", "api_token:malformed", "unknown:unrecognised", "api_token:unknown", "api_token:expired"}
+	want := []string{"api_token:insufficient_scope:profile:read", "api_token:insufficient_scope:profile:read", "api_token:malformed", "api_token:malformed", "unknown:unrecognised", "api_token:unknown", "api_token:expired"}
 	if got := bearerRefusals(t, site); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("audited refusals = %v, want %v", got, want)
 	}
