@@ -127,8 +127,9 @@ func (s *JWT) JWTPolicy() JWTPolicy { return s.policy }
 func (s *Service) issuer() string { return strings.TrimSuffix(s.link("/"), "/") }
 
 // pemKeyFromEnv reads a PKCS#8 PEM Ed25519 private key from the variable name; unset is nil.
+// Literal \n sequences, as some secret stores keep a multi-line value, count as newlines.
 func pemKeyFromEnv(name string) (ed25519.PrivateKey, error) {
-	raw := strings.TrimSpace(os.Getenv(name))
+	raw := strings.ReplaceAll(strings.TrimSpace(os.Getenv(name)), `\n`, "\n")
 	if raw == "" {
 		return nil, nil
 	}

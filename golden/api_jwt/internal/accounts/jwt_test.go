@@ -4,8 +4,13 @@ package accounts
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
 	"database/sql"
+	"encoding/pem"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -101,6 +106,13 @@ func TestJWTKeyFromEnvironment(t *testing.T) {
 	t.Setenv("JWT_PRIVATE_KEY", "not a pem block")
 	if _, err := NewJWT(svc, DefaultJWTPolicy()); err == nil {
 		t.Error("a malformed JWT_PRIVATE_KEY accepted")
+	}
+	// A PEM with its newlines written as \n, as some secret stores keep it.
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	der, _ := x509.MarshalPKCS8PrivateKey(key)
+	t.Setenv("JWT_PRIVATE_KEY", strings.ReplaceAll(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})), "\n", `\n`))
+	if j, err := NewJWT(svc, DefaultJWTPolicy()); err != nil || j.JWKS()[0].KeyID != jwkThumbprint(key.Public().(ed25519.PublicKey)) {
+		t.Errorf("JWT_PRIVATE_KEY with literal \\n: %v", err)
 	}
 	t.Setenv("JWT_PRIVATE_KEY", "")
 	t.Setenv("JWT_AUDIENCE", "https://api.example.com")
