@@ -57,9 +57,10 @@ Names that would clash with the generated code (a package it imports, such as ht
 otp, or a name it already declares, such as Session) are refused with the reason.
 
 MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys and
-organizations unless --no-passkeys and --no-orgs. The admin area, API tokens and JWT are
-not generated yet: --no-admin, --api and --jwt are accepted, so scripts written for them
-keep working, and change nothing in the output.`,
+organizations unless --no-passkeys and --no-orgs. --api adds personal access tokens and
+--jwt JWT access tokens with rotating refresh tokens, each on its own or both, for a
+bearer-token API. The admin area is not generated yet: --no-admin is accepted, so scripts
+written for it keep working, and changes nothing in the output.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
   go run ./cmd/server
@@ -111,8 +112,8 @@ keep working, and change nothing in the output.`,
 	fl.BoolVar(&f.noOrgs, "no-orgs", false, "leave out organizations (members, roles, invitations)")
 	fl.BoolVar(&f.noAdmin, "no-admin", false, "no admin area (accepted; the admin area is not generated yet)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
-	fl.BoolVar(&f.api, "api", false, "personal access tokens (accepted; API tokens are not generated yet)")
-	fl.BoolVar(&f.jwt, "jwt", false, "JWT access and refresh tokens (accepted; JWT is not generated yet)")
+	fl.BoolVar(&f.api, "api", false, "personal access tokens for a bearer-token API (GET /api/v1/me, /users/settings/api-tokens)")
+	fl.BoolVar(&f.jwt, "jwt", false, "JWT access tokens with rotating refresh tokens (POST /api/v1/auth/token, /.well-known/jwks.json)")
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
