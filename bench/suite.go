@@ -68,10 +68,17 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 		conc, ms(warm), rounds, ms(d/rounds), ms(d/rounds), comparePage)
 	loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, warm)
 	loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, warm)
-	var outs, ins []loadResult
+	var (
+		outs, ins     []loadResult
+		cpuOut, cpuIn cpuUse
+	)
 	for range rounds {
-		outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
-		ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+		cpuOut.during(s, func() {
+			outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
+		})
+		cpuIn.during(s, func() {
+			ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+		})
 	}
 	unauth, auth := merge(outs...), merge(ins...)
 	if reason := noisyRounds(outs, ins); reason != "" {
@@ -89,6 +96,14 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 		rep.target(ratioName, fmt.Sprintf("%.2f×", ratio), ratioTgt, ratio >= ratioTarget && authOK)
 	} else {
 		rep.missing(ratioName, ratioTgt, fmt.Errorf("GET %s never answered 200 logged out", comparePage))
+	}
+	// The CPU both processes spend per request does not depend on how much of the cores
+	// other work leaves them, so its ratio is the figure to read on a busy machine: on a quiet
+	// one, where server and harness saturate the cores, it is what the throughput ratio
+	// becomes. Reported, not gated.
+	if out, in := cpuOut.perRequest(unauth.n), cpuIn.perRequest(auth.n); out > 0 && in > 0 {
+		rep.fig("CPU per request (server + load generator)", fmt.Sprintf("logged out %s, logged in %s", us(out), us(in)))
+		rep.fig("  CPU-time ratio, logged out ÷ logged in", fmt.Sprintf("%.2f× (reported: what the throughput ratio is on a quiet machine)", float64(out)/float64(in)))
 	}
 	if ctx.Err() != nil {
 		rep.note("stopped: %v", ctx.Err())
@@ -170,6 +185,35 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 		rep.note("server log: %d error lines, %d SQLITE_BUSY/locked lines; first: %s", errs, busy, sample)
 	}
 }
+
+// cpuUse adds up the CPU time the server and the harness spend during load runs.
+type cpuUse struct {
+	total time.Duration
+	ok    bool
+}
+
+// during runs f and adds the CPU time both processes spent meanwhile.
+func (u *cpuUse) during(s *server, f func()) {
+	s0, err0 := s.cpuTime()
+	h0 := harnessCPU()
+	f()
+	s1, err1 := s.cpuTime()
+	if err0 != nil || err1 != nil {
+		return
+	}
+	u.total += s1 - s0 + harnessCPU() - h0
+	u.ok = true
+}
+
+// perRequest is the CPU time per answered request, 0 when unknown.
+func (u cpuUse) perRequest(n int64) time.Duration {
+	if !u.ok || n == 0 {
+		return 0
+	}
+	return u.total / time.Duration(n)
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/1e3) }
 
 // Noise limits of the alternating GET rounds: on a quiet machine the logged-out rounds agree
 // within a few per cent and so do the per-round ratios. Beyond these, other work shared the
