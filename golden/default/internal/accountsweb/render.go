@@ -232,24 +232,30 @@ const accountFrameCacheSize = 1024
 // accountFrames is the cache of rendered accountHeaders, shared by every Server of the
 // process (the templates are the embedded ones). An entry never goes stale, since its key is
 // everything it was rendered from; a full cache drops an arbitrary entry.
-var accountFrames = newAccountFrameCache()
+var accountFrames = newAccountFrameCache(template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html")))
 
 type accountFrameCache struct {
-	t *template.Template // layout.html alone, for its "account-nav" and "account-banner"
+	t *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
 
 	mu     sync.Mutex
 	frames map[string]*accountFrame
 }
 
-func newAccountFrameCache() *accountFrameCache {
-	return &accountFrameCache{
-		t:      template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html")),
-		frames: make(map[string]*accountFrame),
+// newAccountFrameCache returns the cache for the layout t. A layout without the two templates
+// (one written before they existed) gets none: get returns nil, and such a layout shows the
+// account from CurrentUser itself.
+func newAccountFrameCache(t *template.Template) *accountFrameCache {
+	if t.Lookup("account-nav") == nil || t.Lookup("account-banner") == nil {
+		t = nil
 	}
+	return &accountFrameCache{t: t, frames: make(map[string]*accountFrame)}
 }
 
 // get returns h rendered, from the cache when an equal accountHeader was rendered before.
 func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
+	if c.t == nil {
+		return nil, nil
+	}
 	key := h.key()
 	c.mu.Lock()
 	f, ok := c.frames[key]

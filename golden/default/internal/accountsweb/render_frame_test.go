@@ -4,8 +4,11 @@ package accountsweb
 
 import (
 	"fmt"
+	"html/template"
 	"strings"
 	"testing"
+
+	"example.com/app/internal/accounts"
 )
 
 // The account part of the header and the confirmation banner are rendered apart from the
@@ -13,7 +16,7 @@ import (
 // every field of their key, and stay within their bound.
 
 func TestAccountFrameEscapesAsThePageDoes(t *testing.T) {
-	c := newAccountFrameCache()
+	c := newAccountFrameCache(accountFrames.t)
 	h := accountHeader{Email: `o'neil<b>@example.com`, Nav: []navLink{{Href: "javascript:alert(1)", Text: "<Probe>"}, {Href: "/orgs?a=1&b=2", Text: "Orgs"}}}
 	f, err := c.get(h)
 	if err != nil {
@@ -36,7 +39,7 @@ func TestAccountFrameEscapesAsThePageDoes(t *testing.T) {
 }
 
 func TestAccountFrameFollowsEachFieldOfItsKey(t *testing.T) {
-	c := newAccountFrameCache()
+	c := newAccountFrameCache(accountFrames.t)
 	base := accountHeader{Email: "ada@example.com", Nav: []navLink{{Href: "/a", Text: "A"}}}
 	first, err := c.get(base)
 	if err != nil {
@@ -74,7 +77,7 @@ func TestAccountFrameFollowsEachFieldOfItsKey(t *testing.T) {
 }
 
 func TestAccountFrameCacheIsBounded(t *testing.T) {
-	c := newAccountFrameCache()
+	c := newAccountFrameCache(accountFrames.t)
 	for i := range accountFrameCacheSize + 50 {
 		if _, err := c.get(accountHeader{Email: fmt.Sprintf("u%d@example.com", i)}); err != nil {
 			t.Fatal(err)
@@ -86,5 +89,23 @@ func TestAccountFrameCacheIsBounded(t *testing.T) {
 	f, _ := c.get(accountHeader{Email: "last@example.com"})
 	if !strings.Contains(string(f.Nav), "last@example.com") {
 		t.Errorf("a full cache rendered a wrong header:\n%s", f.Nav)
+	}
+}
+
+// TestLayoutWithoutAccountTemplates: a layout.html written before "account-nav" and
+// "account-banner" existed still renders, from CurrentUser as it always did.
+func TestLayoutWithoutAccountTemplates(t *testing.T) {
+	old := template.Must(template.New("layout.html").Parse(`{{with .CurrentUser}}<span class="who">{{.Email}}</span>{{end}}`))
+	c := newAccountFrameCache(old)
+	f, err := c.get(accountHeader{Email: "ada@example.com"})
+	if err != nil || f != nil {
+		t.Fatalf("get = %v, %v; want no frame and no error", f, err)
+	}
+	var out strings.Builder
+	if err := old.Execute(&out, &layout{CurrentUser: &accounts.User{Email: "ada@example.com"}, Account: f}); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != `<span class="who">ada@example.com</span>` {
+		t.Errorf("old layout rendered %q", out.String())
 	}
 }
