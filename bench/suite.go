@@ -97,13 +97,13 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 	} else {
 		rep.missing(ratioName, ratioTgt, fmt.Errorf("GET %s never answered 200 logged out", comparePage))
 	}
-	// The CPU both processes spend per request does not depend on how much of the cores
-	// other work leaves them, so its ratio is the figure to read on a busy machine: on a quiet
-	// one, where server and harness saturate the cores, it is what the throughput ratio
-	// becomes. Reported, not gated.
+	// The CPU both processes spend per request depends far less on how much of the cores
+	// other work leaves them than throughput does (contention for caches and shared cores
+	// still raises it), so its ratio is a second opinion on a busy machine. Reported, not
+	// gated: the target is the throughput ratio of a quiet run.
 	if out, in := cpuOut.perRequest(unauth.n), cpuIn.perRequest(auth.n); out > 0 && in > 0 {
 		rep.fig("CPU per request (server + load generator)", fmt.Sprintf("logged out %s, logged in %s", us(out), us(in)))
-		rep.fig("  CPU-time ratio, logged out ÷ logged in", fmt.Sprintf("%.2f× (reported: what the throughput ratio is on a quiet machine)", float64(out)/float64(in)))
+		rep.fig("  CPU-time ratio, logged out ÷ logged in", fmt.Sprintf("%.2f× (reported, not gated)", float64(out)/float64(in)))
 	}
 	if ctx.Err() != nil {
 		rep.note("stopped: %v", ctx.Err())
