@@ -17,7 +17,12 @@ const (
 	vNotMet      = "NOT MET"
 	vReported    = "reported"
 	vNotMeasured = "NOT MEASURED"
+	vBusy        = "machine busy: rerun"
 )
+
+// busyShare is the share of the cores that other work may use, measured while the harness is
+// idle, before a section's figures are judged "machine busy: rerun" instead of met or not.
+const busyShare = 0.25
 
 type figure struct {
 	tag, name, value, target, verdict string
@@ -28,6 +33,9 @@ type report struct {
 	w    io.Writer
 	tag  string
 	figs []figure
+	// busy says why the current section's figures cannot be judged (other work on the
+	// cores, runs that disagree); empty while the machine looks quiet. begin resets it.
+	busy string
 }
 
 func newReport(w io.Writer) *report { return &report{w: w} }
@@ -37,21 +45,43 @@ func (r *report) header() {
 	fmt.Fprintf(r.w, "machine: %s/%s, %d cores (GOMAXPROCS %d), %s, %s\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), cpuModel(), memTotal())
 	fmt.Fprintf(r.w, "go: %s\n", runtime.Version())
-	r.background("at start")
 }
 
 // background prints how busy the cores are while the harness itself is idle (1 s sample of
-// /proc/stat): other work on the same cores skews every figure.
+// /proc/stat) and the load average: other work on the same cores skews every figure, so a
+// busy sample marks the section's figures "machine busy: rerun".
 func (r *report) background(when string) {
 	busy, err := backgroundCPU(time.Second)
 	if err != nil {
 		return
 	}
 	note := ""
-	if busy > 0.25 {
-		note = " — WARNING: other work is running on these cores; the figures that follow are skewed by it"
+	if busy > busyShare {
+		note = " — other work is running on these cores: this section's targets are not judged"
+		r.markBusy(fmt.Sprintf("%.0f%% of the cores were busy with other work %s", 100*busy, when))
 	}
-	fmt.Fprintf(r.w, "background CPU use %s: %.0f%% of %d cores%s\n", when, 100*busy, runtime.NumCPU(), note)
+	fmt.Fprintf(r.w, "background CPU use %s: %.0f%% of %d cores, load average %s%s\n", when, 100*busy, runtime.NumCPU(), loadAverage(), note)
+}
+
+// markBusy records why the current section's figures cannot be judged; the first reason
+// stays.
+func (r *report) markBusy(reason string) {
+	if r.busy == "" {
+		r.busy = reason
+	}
+}
+
+// loadAverage is the 1, 5 and 15 minute load average of /proc/loadavg.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // backgroundCPU is the busy fraction of all cores over d, from /proc/stat.
@@ -90,10 +120,13 @@ func backgroundCPU(d time.Duration) (float64, error) {
 	return 1 - (i1-i0)/(t1-t0), nil
 }
 
-// begin starts a section; tag names it in the summary.
+// begin starts a section (tag names it in the summary) and samples the background load
+// before it.
 func (r *report) begin(tag, title string) {
 	r.tag = tag
+	r.busy = ""
 	fmt.Fprintf(r.w, "\n== %s ==\n", title)
+	r.background("before this section")
 }
 
 // fig prints a figure that has no target.
@@ -101,8 +134,26 @@ func (r *report) fig(name, value string) {
 	r.add(figure{name: name, value: value})
 }
 
-// target prints a figure beside its target and whether it is met.
+// target prints a figure beside its target and whether it is met, or "machine busy:
+// rerun" when the section's measurements were disturbed (see markBusy): a figure taken on a
+// busy machine says nothing about the target either way.
 func (r *report) target(name, value, target string, met bool) {
+	v := vNotMet
+	if met {
+		v = vMet
+	}
+	if r.busy != "" {
+		v = vBusy
+	}
+	r.add(figure{name: name, value: value, target: target, verdict: v})
+	if r.busy != "" {
+		r.note("not judged: %s", r.busy)
+	}
+}
+
+// check prints a figure beside its target whatever the background load: for figures that
+// other work on the machine does not move (answers by status, peak memory).
+func (r *report) check(name, value, target string, met bool) {
 	v := vNotMet
 	if met {
 		v = vMet
@@ -154,19 +205,25 @@ func (r *report) raw(text string) {
 // summary lists every figure that has a target.
 func (r *report) summary() {
 	fmt.Fprintf(r.w, "\n== Summary against SPEC §7 ==\n")
-	n, met := 0, 0
+	n, met, busy := 0, 0, 0
 	for _, f := range r.figs {
 		if f.target == "" {
 			continue
 		}
 		n++
-		if f.verdict == vMet || strings.HasSuffix(f.verdict, "within target") {
+		switch {
+		case f.verdict == vMet || strings.HasSuffix(f.verdict, "within target"):
 			met++
+		case f.verdict == vBusy:
+			busy++
 		}
 		fmt.Fprintf(r.w, "  %-10s %-44s %-24s target %s: %s\n",
 			f.tag, f.name, f.value, f.target, f.verdict)
 	}
 	fmt.Fprintf(r.w, "  %d of %d figures with a target are within it.\n", met, n)
+	if busy > 0 {
+		fmt.Fprintf(r.w, "  %d could not be judged (machine busy: rerun on a quiet machine).\n", busy)
+	}
 }
 
 func cpuModel() string {

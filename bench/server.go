@@ -165,6 +165,43 @@ func (s *server) errorLines() (errs, busy int, sample string) {
 	return errs, busy, sample
 }
 
+// cpuTime is the CPU time (user and system) the server process has used, from
+// /proc/PID/stat.
+func (s *server) cpuTime() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.pid()))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces; the fields after its ")" are fixed.
+	i := strings.LastIndexByte(string(data), ')')
+	f := strings.Fields(string(data[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0, errors.New("unexpected /proc/PID/stat")
+	}
+	var ticks int64
+	for _, v := range f[11:13] { // utime, stime (fields 14 and 15), in clock ticks
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, err
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux platform Go
+// supports.
+const clockTicks = 100
+
+// harnessCPU is the CPU time this process (the load generator) has used.
+func harnessCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // RSS from /proc/PID/status, in KiB.
 
 func (s *server) rssKB() (int64, error) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,7 +16,7 @@ import (
 const comparePage = "/"
 
 const (
-	ratioTarget    = 0.6
+	ratioTarget    = 0.85
 	loginTarget    = 0.8
 	burstSize      = 500
 	rssTargetKB    = 256 * 1024
@@ -25,14 +26,9 @@ const (
 // serverSuite measures one running server on one database: GET throughput logged out and in,
 // password-login throughput against the argon2id bound, and the 500-login burst.
 func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label, databaseURL string, hashT time.Duration) {
-	gated := label == "SQLite"
 	ratioName := fmt.Sprintf("auth/unauth GET %s throughput", comparePage)
-	ratioTgt := "≥ 0.6×"
-	if !gated {
-		ratioTgt = "≥ 0.6× (SQLite gated)"
-	}
+	ratioTgt := fmt.Sprintf("≥ %.2g×", ratioTarget)
 
-	rep.background("before this server")
 	s, err := startServer(ctx, e, host.server, databaseURL)
 	if err != nil {
 		rep.missing(ratioName, ratioTgt, err)
@@ -67,17 +63,28 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 	d, warm, conc := e.opts.duration, time.Second, e.opts.concurrency
 	// Logged out and logged in alternate in rounds, so that a change in background load on the
 	// machine shows in both rather than in one.
-	const rounds = 3
+	const rounds = 6
 	rep.note("GET load: %d keep-alive workers, %s warm-up each, then %d alternating rounds of %s logged out / %s logged in, page %s",
 		conc, ms(warm), rounds, ms(d/rounds), ms(d/rounds), comparePage)
 	loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, warm)
 	loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, warm)
-	var outs, ins []loadResult
+	var (
+		outs, ins     []loadResult
+		cpuOut, cpuIn cpuUse
+	)
 	for range rounds {
-		outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
-		ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+		cpuOut.during(s, func() {
+			outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
+		})
+		cpuIn.during(s, func() {
+			ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+		})
 	}
 	unauth, auth := merge(outs...), merge(ins...)
+	if reason := noisyRounds(outs, ins); reason != "" {
+		rep.markBusy(reason)
+	}
+	rep.note("rounds (logged out → logged in, req/s): %s", roundsLine(outs, ins))
 	rep.fig("GET "+comparePage+" logged out", fmt.Sprintf("%.0f req/s", unauth.rps()))
 	rep.fig("  p50 / p99", ms(unauth.pct(0.5))+" / "+ms(unauth.pct(0.99)))
 	noteOdd(rep, unauth)
@@ -89,6 +96,14 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 		rep.target(ratioName, fmt.Sprintf("%.2f×", ratio), ratioTgt, ratio >= ratioTarget && authOK)
 	} else {
 		rep.missing(ratioName, ratioTgt, fmt.Errorf("GET %s never answered 200 logged out", comparePage))
+	}
+	// The CPU both processes spend per request depends far less on how much of the cores
+	// other work leaves them than throughput does (contention for caches and shared cores
+	// still raises it), so its ratio is a second opinion on a busy machine. Reported, not
+	// gated: the target is the throughput ratio of a quiet run.
+	if out, in := cpuOut.perRequest(unauth.n), cpuIn.perRequest(auth.n); out > 0 && in > 0 {
+		rep.fig("CPU per request (server + load generator)", fmt.Sprintf("logged out %s, logged in %s", us(out), us(in)))
+		rep.fig("  CPU-time ratio, logged out ÷ logged in", fmt.Sprintf("%.2f× (reported, not gated)", float64(out)/float64(in)))
 	}
 	if ctx.Err() != nil {
 		rep.note("stopped: %v", ctx.Err())
@@ -144,12 +159,12 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 		return code == badCreds || code == http.StatusServiceUnavailable || code == http.StatusTooManyRequests
 	})
 	validN, wrongN := total(b.byKind["valid"]), total(b.byKind["wrong password"])+total(b.byKind["unknown email"])
-	rep.target("burst, valid credentials: answers other than 2xx/3xx/503/429", fmt.Sprintf("%d of %d", validBad, validN), "= 0", validBad == 0)
+	rep.check("burst, valid credentials: answers other than 2xx/3xx/503/429", fmt.Sprintf("%d of %d", validBad, validN), "= 0", validBad == 0)
 	wrongTgt := "= 0 (allowed: 503, 429)"
 	if badCreds != 0 {
 		wrongTgt = fmt.Sprintf("= 0 (allowed: %d form, 503, 429)", badCreds)
 	}
-	rep.target("burst, wrong credentials: answers other than bad-credentials/503/429", fmt.Sprintf("%d of %d", wrongBad, wrongN), wrongTgt, wrongBad == 0)
+	rep.check("burst, wrong credentials: answers other than bad-credentials/503/429", fmt.Sprintf("%d of %d", wrongBad, wrongN), wrongTgt, wrongBad == 0)
 	if badCreds == 0 {
 		rep.note("a failed log-in on an idle server answered %d, not a 4xx re-rendered form; wrong credentials may only get 503/429 here", idle.status)
 	}
@@ -160,7 +175,7 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 	rep.fig("RSS before burst (VmRSS)", mib(b.baseKB))
 	rep.fig("peak RSS polled every 10 ms (VmRSS)", mib(b.peakKB))
 	peak := max(b.hwmKB, b.peakKB)
-	rep.target(hwmLabel, mib(b.hwmKB), "≤ 256 MiB", peak <= rssTargetKB)
+	rep.check(hwmLabel, mib(b.hwmKB), "≤ 256 MiB", peak <= rssTargetKB)
 	if !b.aliveAfter {
 		rep.note("WARNING: the server died during the burst; log tail:\n%s", s.logTail(15))
 	} else if b.healthAfter != http.StatusOK {
@@ -169,6 +184,91 @@ func serverSuite(ctx context.Context, e *env, rep *report, host *appHost, label,
 	if errs, busy, sample := s.errorLines(); errs > 0 || busy > 0 {
 		rep.note("server log: %d error lines, %d SQLITE_BUSY/locked lines; first: %s", errs, busy, sample)
 	}
+}
+
+// cpuUse adds up the CPU time the server and the harness spend during load runs.
+type cpuUse struct {
+	total time.Duration
+	ok    bool
+}
+
+// during runs f and adds the CPU time both processes spent meanwhile.
+func (u *cpuUse) during(s *server, f func()) {
+	s0, err0 := s.cpuTime()
+	h0 := harnessCPU()
+	f()
+	s1, err1 := s.cpuTime()
+	if err0 != nil || err1 != nil {
+		return
+	}
+	u.total += s1 - s0 + harnessCPU() - h0
+	u.ok = true
+}
+
+// perRequest is the CPU time per answered request, 0 when unknown.
+func (u cpuUse) perRequest(n int64) time.Duration {
+	if !u.ok || n == 0 {
+		return 0
+	}
+	return u.total / time.Duration(n)
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/1e3) }
+
+// Noise limits of the alternating GET rounds: on a quiet machine the logged-out rounds agree
+// within a few per cent and so do the per-round ratios. Beyond these, other work shared the
+// cores during the run and the ratio is not judged.
+const (
+	maxRoundSpread      = 0.15 // (max − min) ÷ median of the logged-out rounds' req/s
+	maxRatioRoundSpread = 0.12 // max − min of the per-round ratios
+)
+
+// noisyRounds says why the rounds look disturbed, or "" when they agree.
+func noisyRounds(outs, ins []loadResult) string {
+	var rps, ratios []float64
+	for i := range outs {
+		rps = append(rps, outs[i].rps())
+		if outs[i].rps() > 0 {
+			ratios = append(ratios, ins[i].rps()/outs[i].rps())
+		}
+	}
+	if len(rps) < 2 {
+		return ""
+	}
+	med := medianFloat(rps)
+	if spread := (slices.Max(rps) - slices.Min(rps)) / med; med > 0 && spread > maxRoundSpread {
+		return fmt.Sprintf("the logged-out rounds spread %.0f%% (%.0f to %.0f req/s; quiet runs stay within %.0f%%)",
+			100*spread, slices.Min(rps), slices.Max(rps), 100*maxRoundSpread)
+	}
+	if len(ratios) >= 2 {
+		if spread := slices.Max(ratios) - slices.Min(ratios); spread > maxRatioRoundSpread {
+			return fmt.Sprintf("the per-round ratios spread %.2f (%.2f× to %.2f×; quiet runs stay within %.2f)",
+				spread, slices.Min(ratios), slices.Max(ratios), maxRatioRoundSpread)
+		}
+	}
+	return ""
+}
+
+// roundsLine renders each round as "out → in (ratio)".
+func roundsLine(outs, ins []loadResult) string {
+	var parts []string
+	for i := range outs {
+		ratio := 0.0
+		if outs[i].rps() > 0 {
+			ratio = ins[i].rps() / outs[i].rps()
+		}
+		parts = append(parts, fmt.Sprintf("%.0f → %.0f (%.2f×)", outs[i].rps(), ins[i].rps(), ratio))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func medianFloat(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 // noteOdd prints the answers of a load run when some were not the expected page.

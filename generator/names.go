@@ -1,6 +1,9 @@
 package generator
 
 import (
+	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -37,9 +40,14 @@ type tmplFile struct {
 	pkgKey  string // which package it belongs to: its folder and package clause
 	pkg     string // the package clause, e.g. "ǂAuthPkgǂ", "main"
 	imports []tmplImport
-	locals  []localDecl // identifiers declared inside functions: parameters, results, :=, var, range
-	quals   []qualUse   // every X of a selector X.Sel, where X may name an imported package
+	shadows []shadow // sorted
 }
+
+// shadow is a selector X.Sel whose X (qual) is written where a local variable of another
+// name (local) is in scope: if the arguments made both the name of an imported package, the
+// local would hide the package there. Only pairs in which a placeholder takes part are kept:
+// two fixed names that differ never become equal.
+type shadow struct{ local, qual string }
 
 // localDecl is a name declared inside a function, and the stretch of the file where it could
 // hide a package: from the declaration (for parameters, from the body) to the function's end.
@@ -76,8 +84,48 @@ type tmplIndex struct {
 	tables []string
 }
 
-// templateIndex scans the embedded templates once.
-var templateIndex = sync.OnceValues(func() (*tmplIndex, error) { return scanTemplates(templates.FS) })
+// templateIndex is the index of the embedded templates. Scanning them parses every Go
+// template, the largest part of a run's start-up, so the index is also kept precomputed in
+// names_index.go (rewritten by `go generate`, i.e. `go test -run TestNameIndexFresh -update`,
+// and checked fresh by that test). The precomputed index is used only when the templates'
+// fingerprint is the one it was built from, so a template edited since is scanned instead:
+// a stale index costs time, never a wrong answer.
+var templateIndex = sync.OnceValues(func() (*tmplIndex, error) {
+	if fp, err := templatesFingerprint(templates.FS); err == nil && fp == prebuiltIndexFingerprint {
+		return prebuiltIndex, nil
+	}
+	return scanTemplates(templates.FS)
+})
+
+//go:generate go test -run TestNameIndexFresh -update .
+
+// templatesFingerprint is the SHA-256 of every template the index is built from: each
+// path, then its contents, in walk order.
+func templatesFingerprint(fsys fs.FS) (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !indexed(p) {
+			return err
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(src))
+		h.Write(src)
+		return nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("fingerprint templates: %w", err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// indexed reports whether the name index reads a template: the Go ones, and the SQL ones
+// for their tables.
+func indexed(p string) bool {
+	return strings.HasSuffix(p, ".go.tmpl") || strings.HasSuffix(p, ".sql.tmpl")
+}
 
 var createTablePattern = regexp.MustCompile(`(?i)\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\pL0-9_]+)`)
 
@@ -194,7 +242,11 @@ func (idx *tmplIndex) add(tmplPath, src string) error {
 			}
 		}
 	}
-	var funcs []ast.Node // every FuncDecl and FuncLit with a body, to find a local's function
+	var (
+		funcs  []ast.Node  // every FuncDecl and FuncLit with a body, to find a local's function
+		locals []localDecl // identifiers declared inside functions: parameters, results, :=, var, range
+		quals  []qualUse   // every X of a selector X.Sel, where X may name an imported package
+	)
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
@@ -203,16 +255,16 @@ func (idx *tmplIndex) add(tmplPath, src string) error {
 			}
 		case *ast.SelectorExpr:
 			if id, ok := n.X.(*ast.Ident); ok {
-				tf.quals = append(tf.quals, qualUse{id.Name, id.Pos()})
+				quals = append(quals, qualUse{id.Name, id.Pos()})
 			}
 		case *ast.FuncDecl:
 			if n.Body != nil {
 				funcs = append(funcs, n)
-				tf.locals = append(tf.locals, params(n.Body, n.Recv, n.Type)...)
+				locals = append(locals, params(n.Body, n.Recv, n.Type)...)
 			}
 		case *ast.FuncLit:
 			funcs = append(funcs, n)
-			tf.locals = append(tf.locals, params(n.Body, nil, n.Type)...)
+			locals = append(locals, params(n.Body, nil, n.Type)...)
 		}
 		return true
 	})
@@ -242,13 +294,30 @@ func (idx *tmplIndex) add(tmplPath, src string) error {
 		if len(names) > 0 {
 			end := innermostEnd(funcs, n.Pos())
 			for _, name := range names {
-				tf.locals = append(tf.locals, localDecl{name, n.Pos(), end})
+				locals = append(locals, localDecl{name, n.Pos(), end})
 			}
 		}
 		return true
 	})
+	tf.shadows = shadows(locals, quals)
 	idx.files = append(idx.files, tf)
 	return nil
+}
+
+// shadows pairs each local with the qualifiers written in its scope under another name,
+// keeping the pairs a placeholder takes part in, once each.
+func shadows(locals []localDecl, quals []qualUse) []shadow {
+	set := map[shadow]bool{}
+	for _, l := range locals {
+		for _, q := range quals {
+			if l.start <= q.pos && q.pos < l.end && q.name != l.name && strings.Contains(l.name+q.name, placeholderMark) {
+				set[shadow{l.name, q.name}] = true
+			}
+		}
+	}
+	return slices.SortedFunc(maps.Keys(set), func(a, b shadow) int {
+		return cmp.Or(strings.Compare(a.local, b.local), strings.Compare(a.qual, b.qual))
+	})
 }
 
 // name is the name an import binds in its file: the alias, or the name its path implies
@@ -462,16 +531,12 @@ func checkNames(m *Model, idx *tmplIndex) error {
 					return argErr(fmt.Sprintf("gives the package name %q, which %s imports while its package declares %s too", name, m.TargetPath(f.rel), name), imp.path, rawName, raw)
 				}
 			}
-			for _, l := range f.locals {
-				if sub.apply(l.name) != name || !involved(l.name) {
-					continue
-				}
-				for _, q := range f.quals {
-					// A qualifier spelled like the local is the local itself (svc.Config());
-					// one spelled otherwise (ǂPkgǂ.Meta) means the package, which is hidden.
-					if l.start <= q.pos && q.pos < l.end && q.name != l.name && sub.apply(q.name) == name {
-						return argErr(fmt.Sprintf("gives the package name %q, which %s imports but hides behind a variable of that name", name, m.TargetPath(f.rel)), imp.path, rawName, l.name)
-					}
+			for _, sh := range f.shadows {
+				// A qualifier spelled like the local is the local itself (svc.Config()) and
+				// makes no pair; one spelled otherwise (ǂPkgǂ.Meta) means the package, which
+				// the local hides once both become the package's name.
+				if sub.apply(sh.local) == name && involved(sh.local) && sub.apply(sh.qual) == name {
+					return argErr(fmt.Sprintf("gives the package name %q, which %s imports but hides behind a variable of that name", name, m.TargetPath(f.rel)), imp.path, rawName, sh.local)
 				}
 			}
 		}

@@ -6,12 +6,15 @@ import (
 	"bytes"
 	"context"
 	"embed"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"example.com/app/internal/accounts"
@@ -116,6 +119,7 @@ type layout struct {
 	CurrentUser *accounts.User // filled in by render: the logged-in user, for the navigation
 	Nav         []navLink      // filled in by render: links features add to the header
 	Header      []fragment     // filled in by render: what features add to the header (headerPart)
+	Account     *accountFrame  // filled in by render for a logged-in user: the header's account part
 	Flash       string         // filled in by render unless set
 	Scripts     []string       // scripts the page loads, paths on this origin (the CSP allows no other)
 }
@@ -140,12 +144,20 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if l.CurrentUser != nil {
 		l.Nav = s.headerLinks(r)
 		l.Header = s.headerParts(r)
+		frame, err := accountFrames.get(accountHeader{Email: l.CurrentUser.Email, Confirmed: l.CurrentUser.Confirmed(), Nav: l.Nav})
+		if err != nil {
+			s.logger.ErrorContext(r.Context(), "render page", "name", name, "error", err)
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+			return
+		}
+		l.Account = frame
 	}
 	if l.Flash == "" {
 		l.Flash = s.takeFlash(w, r)
 	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, v); err != nil {
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer putPageBuffer(buf)
+	if err := t.Execute(buf, v); err != nil {
 		s.logger.ErrorContext(r.Context(), "render page", "name", name, "error", err)
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
@@ -154,6 +166,123 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// pageBuffers recycles render's buffers: a page is rendered whole before it is sent, and a
+// fresh buffer grows through several copies to hold it on every request.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putPageBuffer returns b to pageBuffers, unless an unusually large page grew it: keeping
+// that would pin its memory for every later small page.
+func putPageBuffer(b *bytes.Buffer) {
+	if b.Cap() > 64<<10 {
+		return
+	}
+	b.Reset()
+	pageBuffers.Put(b)
+}
+
+// The account part of the header (the address, the features' links, Settings and Log out)
+// and the confirmation banner are the same on every page a user sees until one of
+// the few things they show changes, yet executing them costs more than the rest of a small
+// page. layout.html therefore keeps them as two templates of their own, "account-nav" and
+// "account-banner", whose only data is an accountHeader; render renders them once per distinct
+// accountHeader and places the HTML.
+
+// accountHeader is all that "account-nav" and "account-banner" are given, so what they show
+// is a function of it, and a copy rendered for an equal value is exact.
+type accountHeader struct {
+	Email     string
+	Confirmed bool
+	Nav       []navLink
+}
+
+// key is an accountHeader as a map key: each string after its length, so that no two
+// headers share a key.
+func (h accountHeader) key() string {
+	var b strings.Builder
+	b.Grow(len(h.Email) + 8 + 16*len(h.Nav))
+	writeKeyField(&b, h.Email)
+	if h.Confirmed {
+		b.WriteByte('c')
+	} else {
+		b.WriteByte('u')
+	}
+	for _, l := range h.Nav {
+		writeKeyField(&b, l.Href)
+		writeKeyField(&b, l.Text)
+	}
+	return b.String()
+}
+
+func writeKeyField(b *strings.Builder, s string) {
+	var n [binary.MaxVarintLen64]byte
+	b.Write(binary.AppendUvarint(n[:0], uint64(len(s))))
+	b.WriteString(s)
+}
+
+// accountFrame is an accountHeader rendered: what layout.html places in the header and above
+// the page.
+type accountFrame struct {
+	Nav    template.HTML
+	Banner template.HTML
+}
+
+// accountFrameCacheSize bounds accountFrames: about 1 KiB of HTML each, so about 1 MiB.
+const accountFrameCacheSize = 1024
+
+// accountFrames is the cache of rendered accountHeaders, shared by every Server of the
+// process (the templates are the embedded ones). An entry never goes stale, since its key is
+// everything it was rendered from; a full cache drops an arbitrary entry.
+var accountFrames = newAccountFrameCache(template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html")))
+
+type accountFrameCache struct {
+	t *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
+
+	mu     sync.Mutex
+	frames map[string]*accountFrame
+}
+
+// newAccountFrameCache returns the cache for the layout t. A layout without the two templates
+// (one written before they existed) gets none: get returns nil, and such a layout shows the
+// account from CurrentUser itself.
+func newAccountFrameCache(t *template.Template) *accountFrameCache {
+	if t.Lookup("account-nav") == nil || t.Lookup("account-banner") == nil {
+		t = nil
+	}
+	return &accountFrameCache{t: t, frames: make(map[string]*accountFrame)}
+}
+
+// get returns h rendered, from the cache when an equal accountHeader was rendered before.
+func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
+	if c.t == nil {
+		return nil, nil
+	}
+	key := h.key()
+	c.mu.Lock()
+	f, ok := c.frames[key]
+	c.mu.Unlock()
+	if ok {
+		return f, nil
+	}
+	var nav, banner strings.Builder
+	if err := c.t.ExecuteTemplate(&nav, "account-nav", h); err != nil {
+		return nil, fmt.Errorf("render account-nav: %w", err)
+	}
+	if err := c.t.ExecuteTemplate(&banner, "account-banner", h); err != nil {
+		return nil, fmt.Errorf("render account-banner: %w", err)
+	}
+	f = &accountFrame{Nav: template.HTML(nav.String()), Banner: template.HTML(banner.String())}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.frames[key]; !ok && len(c.frames) >= accountFrameCacheSize {
+		for k := range c.frames { // map order is unspecified: an arbitrary entry
+			delete(c.frames, k)
+			break
+		}
+	}
+	c.frames[key] = f
+	return f, nil
 }
 
 // renderError writes the error page. It never shows internal details.
