@@ -14,6 +14,7 @@ var combos = []combo{
 	{name: "no-binary-id", args: []string{"Accounts", "User", "users", "--no-binary-id"}, build: true},
 	{name: "no-orgs_no-admin_no-passkeys", args: []string{"Accounts", "User", "users", "--no-orgs", "--no-admin", "--no-passkeys"}, build: true},
 	{name: "identity-member_no-binary-id", args: []string{"Identity", "Member", "members", "--no-binary-id"}, build: true},
+	{name: "oauth", args: []string{"Accounts", "User", "users", "--oauth", "google,github,oidc"}, build: true},
 }
 
 // goldenNow pins the clock so migration versions are stable.

@@ -35,6 +35,14 @@ var pinned = map[string]string{
 	// for the generated app's browserless tests.
 	"github.com/go-webauthn/webauthn":    "v0.18.2",
 	"github.com/descope/virtualwebauthn": "v1.0.3",
+
+	// OAuth / OIDC sign-in (--oauth, gen oauth): the authorization-code flow with PKCE, ID-token
+	// verification against the provider's keys, and, for the generated app's own tests only,
+	// a real OpenID provider run in-process (zitadel's op package).
+	"golang.org/x/oauth2":           "v0.38.0",
+	"github.com/coreos/go-oidc/v3":  "v3.21.0",
+	"github.com/zitadel/oidc/v3":    "v3.52.0",
+	"github.com/go-jose/go-jose/v4": "v4.1.9",
 }
 
 // pinnedGo is the go directive of each pinned module's own go.mod (TestPinnedGoLines reads them
@@ -58,6 +66,10 @@ var pinnedGo = map[string]string{
 	"golang.org/x/text":                                        "1.26.0",
 	"github.com/trustelem/zxcvbn":                              "",
 	"github.com/dlclark/regexp2":                               "1.13",
+	"golang.org/x/oauth2":                                      "1.26.0",
+	"github.com/coreos/go-oidc/v3":                             "1.25.0",
+	"github.com/zitadel/oidc/v3":                               "1.26.0",
+	"github.com/go-jose/go-jose/v4":                            "1.24.0",
 }
 
 // goFloor is the lowest go line a host can have with reqs: the highest go directive among them.

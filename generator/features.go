@@ -92,3 +92,29 @@ func (passkeysFeature) Contribute(b *Builder) error {
 	b.WebFeature("newPasskeys")
 	return nil
 }
+
+// oauthFeature adds sign-in with providers (Google, GitHub, any OpenID Connect issuer): the
+// authorization-code flow with PKCE, the linked identities, the link confirmation and the
+// settings page. On when the Model lists providers (--oauth LIST, gen oauth --providers);
+// each provider adds its own small tree, templates/oauth_<provider>/.
+type oauthFeature struct{}
+
+func (oauthFeature) Name() string                   { return "oauth" }
+func (oauthFeature) Enabled(m *Model, _ *Host) bool { return len(m.OAuth) > 0 }
+
+func (oauthFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("oauth"); err != nil {
+		return err
+	}
+	for _, p := range b.Model.OAuth {
+		if err := b.AddTree("oauth_" + p); err != nil {
+			return err
+		}
+	}
+	b.Require("golang.org/x/oauth2", "github.com/coreos/go-oidc/v3")
+	// Test-only: a real OpenID provider served in-process by the generated tests, and the JOSE
+	// types its signing keys are declared with.
+	b.Require("github.com/zitadel/oidc/v3", "github.com/go-jose/go-jose/v4")
+	b.WebFeature("newOAuth")
+	return nil
+}

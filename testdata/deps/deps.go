@@ -2,9 +2,11 @@
 package deps
 
 import (
+	_ "github.com/coreos/go-oidc/v3/oidc"
 	_ "github.com/descope/virtualwebauthn"
 	_ "github.com/dlclark/regexp2"
 	_ "github.com/emersion/go-smtp"
+	_ "github.com/go-jose/go-jose/v4"
 	_ "github.com/go-webauthn/webauthn/webauthn"
 	_ "github.com/google/uuid"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -16,8 +18,10 @@ import (
 	_ "github.com/riverqueue/river/rivermigrate"
 	_ "github.com/trustelem/zxcvbn"
 	_ "github.com/wneessen/go-mail"
+	_ "github.com/zitadel/oidc/v3/pkg/op"
 	_ "golang.org/x/crypto/argon2"
 	_ "golang.org/x/crypto/bcrypt"
+	_ "golang.org/x/oauth2"
 	_ "golang.org/x/text/unicode/norm"
 	_ "modernc.org/sqlite"
 )
