@@ -116,5 +116,15 @@ func (oauthFeature) Contribute(b *Builder) error {
 	// types its signing keys are declared with.
 	b.Require("github.com/zitadel/oidc/v3", "github.com/go-jose/go-jose/v4")
 	b.WebFeature("newOAuth")
+	for _, p := range b.Model.OAuth {
+		b.Note("%s", oauthNotes[p])
+	}
 	return nil
+}
+
+// oauthNotes say, per provider, what to configure after the run.
+var oauthNotes = map[string]string{
+	"google": "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET  # Google sign-in; redirect URI $BASE_URL/auth/google/callback",
+	"github": "set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET  # GitHub sign-in; callback URL $BASE_URL/auth/github/callback",
+	"oidc":   "set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME  # OpenID Connect; redirect URI $BASE_URL/auth/oidc/callback",
 }

@@ -121,6 +121,8 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
+	cmd.AddCommand(genCommand(&status))
+	cmd.CompletionOptions.DisableDefaultCmd = true
 
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
