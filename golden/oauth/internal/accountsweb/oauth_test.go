@@ -285,3 +285,30 @@ func TestOAuthProvidersFromEnvironment(t *testing.T) {
 		t.Errorf("providers from the environment: %v, want %v", got, want)
 	}
 }
+
+// TestOAuthLogInMeetsMFA checks a provider login goes through completeLogIn: an account with
+// MFA is sent to the challenge, not logged in, unless OAuthPolicy.SkipMFA says the
+// provider's own second factor is enough.
+func TestOAuthLogInMeetsMFA(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		app := newOAuthApp(t, func(p *accounts.OAuthPolicy) { p.SkipMFA = skip })
+		app.op.addUser(opUser{Subject: "mo", Password: opPassword, Email: "mo@example.com", EmailVerified: true})
+		b := app.browser()
+		expectRedirect(t, app.signIn(b, "mo"), "/")
+		enrollMFA(t, b)
+		b.post("/users/log-out", nil)
+
+		res := app.signIn(b, "mo")
+		if skip {
+			expectRedirect(t, res, "/")
+			expectLoggedInAs(t, b, "mo@example.com")
+			continue
+		}
+		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/users/mfa") {
+			t.Fatalf("provider login of an account with MFA: %d %q, want the challenge", res.StatusCode, res.Header.Get("Location"))
+		}
+		if page := b.get("/users/settings"); page.StatusCode == http.StatusOK {
+			t.Fatal("the settings opened before the second factor")
+		}
+	}
+}
