@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -93,6 +94,47 @@ func TestParseOAuthProviders(t *testing.T) {
 	for _, bad := range []string{"", ",", "facebook", "github,github"} {
 		if _, err := ParseOAuthProviders(bad); err == nil {
 			t.Errorf("ParseOAuthProviders(%q) accepted", bad)
+		}
+	}
+}
+
+// TestAddingOAuthOnlyAddsFiles checks that OAuth added to an installed bundle (the default
+// one and the one without passkeys) only adds files and changes the feature registry: every
+// other file is byte-identical, so gen oauth never rewrites a file the owner may have edited.
+func TestAddingOAuthOnlyAddsFiles(t *testing.T) {
+	h := hostWith(t, nil)
+	for _, passkeys := range []bool{true, false} {
+		o := DefaultOptions("Accounts", "User", "users")
+		o.Now = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		o.Passkeys = passkeys
+		before, err := Build(o, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.OAuth = []string{"google", "github", "oidc"}
+		after, err := Build(o, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		with := map[string][]byte{}
+		for _, f := range after.Files {
+			with[f.Path] = f.Data
+		}
+		for _, f := range before.Files {
+			data, ok := with[f.Path]
+			switch {
+			case !ok:
+				t.Errorf("passkeys=%v: %s is gone with OAuth", passkeys, f.Path)
+			case f.Path == "internal/accountsweb/features.go":
+				if !bytes.Contains(data, []byte("newOAuth(s)")) {
+					t.Errorf("passkeys=%v: the registry does not build the OAuth feature", passkeys)
+				}
+			case !bytes.Equal(data, f.Data):
+				t.Errorf("passkeys=%v: %s changes when OAuth is added", passkeys, f.Path)
+			}
+		}
+		if len(after.Files) <= len(before.Files) {
+			t.Errorf("passkeys=%v: OAuth adds no files", passkeys)
 		}
 	}
 }

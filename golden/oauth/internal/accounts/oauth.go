@@ -4,7 +4,6 @@ package accounts
 
 import (
 	"context"
-	"crypto/subtle"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -476,9 +475,4 @@ func removeIdentities(ctx context.Context, tx *sql.Tx, u *User) error {
 		}
 	}
 	return nil
-}
-
-// equalSecret compares two secrets in constant time.
-func equalSecret(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
