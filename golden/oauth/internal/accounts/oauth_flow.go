@@ -159,7 +159,7 @@ func (s *OAuth) ConfirmLink(ctx context.Context, raw string, u *User, sess *Sess
 		return nil, err
 	}
 	if l.UserID != u.ID || sess == nil || sess.UserID != u.ID || sess.MFAPending || sess.AuthenticatedAt.Before(l.CreatedAt) {
-		return nil, ErrLinkNotProven
+		return nil, s.refuse(ctx, ProviderProfile{Provider: l.Provider}, &u.ID, "link_not_proven", ErrLinkNotProven, meta)
 	}
 	if err := s.CanAddCredential(u); err != nil {
 		return nil, err

@@ -87,12 +87,13 @@ func (*oauthFeature) featureName() string { return "oauth" }
 // mount registers the OAuth routes. Starting a flow is a guest form post (counted against the
 // per-IP limit), or a sudo-mode one when a logged-in user links a provider from the
 // settings; the callback and the link page work logged out and in (a link comes back to
-// them); unlinking needs sudo.
+// them); confirming a link and unlinking need sudo (the state-changing routes of this
+// feature all go through s.sudoMember, so whatever that chain refuses, they refuse).
 func (f *oauthFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /auth/{provider}", f.guestPost(f.start))
 	mux.Handle("GET /auth/{provider}/callback", f.public(noReferrer(f.callback)))
 	mux.Handle("GET /auth/link", f.public(f.linkPage))
-	mux.Handle("POST /auth/link", f.member(f.confirmLink))
+	mux.Handle("POST /auth/link", f.sudoMember(f.confirmLink))
 	mux.Handle("GET /users/settings/identities", f.member(f.identitiesPage))
 	mux.Handle("POST /users/settings/identities/{provider}", f.sudoMember(f.start))
 	mux.Handle("POST /users/settings/identities/{id}/unlink", f.sudoMember(f.unlink))

@@ -234,6 +234,10 @@ func TestOAuthLinkConfirmationIsBoundToTheAccount(t *testing.T) {
 		t.Fatal("another account took the link confirmation")
 	}
 
+	if n := countRows(t, app.testApp, `SELECT COUNT(*) FROM audit_events WHERE action = 'oauth.callback' AND metadata LIKE '%link_not_proven%'`); n != 2 {
+		t.Errorf("%d refused link confirmations audited, want 2", n)
+	}
+
 	// Still usable by the owner once she proves the account.
 	fresh := logInWith(t, app.testApp, "owner@example.com", testPassword)
 	fresh.client.Jar.SetCookies(base, []*http.Cookie{&link})

@@ -27,6 +27,7 @@ type oauthIdentitiesPage struct {
 	Linked      []identityRow
 	Available   []providerRow
 	SudoActive  bool // linking and unlinking need a recent log-in
+	NoPassword  bool // the sudo prompt has no password to ask for: a fresh log-in opens sudo mode
 	Unconfirmed bool // nothing can be linked before the address is confirmed
 	Error       string
 }
@@ -48,6 +49,7 @@ func (f *oauthFeature) renderIdentities(w http.ResponseWriter, r *http.Request, 
 		layout:      layout{Title: "Sign-in providers"},
 		SudoActive:  sess.SudoActive(f.svc.Now(), f.svc.Policy()),
 		Unconfirmed: errors.Is(f.svc.CanAddCredential(u), accounts.ErrUnconfirmed),
+		NoPassword:  u.HashedPassword == "",
 		Error:       errMsg,
 	}
 	linked := map[string]bool{}
