@@ -467,12 +467,16 @@ func init() {
 	})
 }
 
-// removeIdentities deletes the identities and flows of u in tx.
+// removeIdentities deletes the identities of u, and the authorization requests started from
+// its settings, in tx. A link confirmation waiting for u stays: it links nothing until a
+// fresh session of the now confirmed account confirms it, and the confirmation that runs this
+// is often the owner's proof for it (an emailed link).
 func removeIdentities(ctx context.Context, tx *sql.Tx, u *User) error {
-	for _, table := range []string{"user_identities", "user_oauth_flows"} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, u.ID); err != nil {
-			return fmt.Errorf("remove identities set up before confirmation: %w", err)
-		}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_identities WHERE user_id = $1`, u.ID); err != nil {
+		return fmt.Errorf("remove identities set up before confirmation: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_oauth_flows WHERE user_id = $1 AND purpose = $2`, u.ID, flowState); err != nil {
+		return fmt.Errorf("remove provider sign-ins started before confirmation: %w", err)
 	}
 	return nil
 }

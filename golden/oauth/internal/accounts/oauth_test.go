@@ -71,6 +71,34 @@ func TestOAuthSignInOutcomes(t *testing.T) {
 	}
 }
 
+// TestFirstConfirmationRemovesIdentitiesSetUpBefore plants an identity on an unconfirmed
+// account (SignIn and Link never do; older code or your own might) and confirms the address:
+// the identity goes, on a Service opened without the OAuth half (the hook is registered at
+// init), and a waiting link confirmation stays.
+func TestFirstConfirmationRemovesIdentitiesSetUpBefore(t *testing.T) {
+	svc, _ := newTestService(t)
+	u := mustRegister(t, svc, "early@example.com", testPassword)
+	if _, err := svc.DB().ExecContext(t.Context(), `INSERT INTO user_identities
+		(user_id, provider, subject, created_at, id) VALUES ($1, 'github', 'planted', $2, $3)`,
+		u.ID, svc.Now(), newID()); err != nil {
+		t.Fatal(err)
+	}
+	oa := NewOAuth(svc, DefaultOAuthPolicy())
+	res, err := oa.SignIn(t.Context(), ProviderProfile{Provider: "oidc", Subject: "o", Email: "early@example.com", EmailVerified: true}, oauthMeta)
+	if err != nil || res.Kind != LinkRequired {
+		t.Fatalf("SignIn: %+v, %v; want a link confirmation", res, err)
+	}
+	if _, err := svc.ConfirmEmail(t.Context(), mailToken(t, sentMail(t, svc, u.Email, "confirm_email")), Confirmer{Password: testPassword}, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := oa.Identities(t.Context(), u.ID); len(list) != 0 {
+		t.Errorf("%d identities set up before the confirmation survived it", len(list))
+	}
+	if _, err := oa.PendingLink(t.Context(), res.LinkToken); err != nil {
+		t.Errorf("the link confirmation did not survive the confirmation: %v", err)
+	}
+}
+
 // TestOAuthProviderTokenIsSealedToItsAccount checks a stored provider token opens only in the
 // row of the account it was sealed for.
 func TestOAuthProviderTokenIsSealedToItsAccount(t *testing.T) {
