@@ -236,7 +236,8 @@ func (s *OAuth) AuditCallbackFailure(ctx context.Context, provider, reason strin
 }
 
 // registerWithIdentity is outcome 3: the account, confirmed by the provider's verified
-// address and without a password, and its identity, in one transaction.
+// address and without a password, and its identity, in one transaction, with the
+// AfterConfirm hooks.
 func (s *OAuth) registerWithIdentity(ctx context.Context, p ProviderProfile, meta Meta) (*User, error) {
 	if msg := s.policy.validateEmail(p.Email); msg != "" {
 		return nil, ErrProviderEmailUnverified
@@ -255,6 +256,13 @@ func (s *OAuth) registerWithIdentity(ctx context.Context, p ProviderProfile, met
 			return ErrEmailTaken
 		}
 		if err != nil {
+			return err
+		}
+		// The provider's verified address is this account's first proof of the mailbox: the
+		// AfterConfirm hooks run as they do for a confirmation (a feature's set-up for
+		// confirmed accounts, such as a personal organization, and the host's own), before the
+		// identity exists, so none of the clean-ups they also do can touch it.
+		if err := s.runHooks(ctx, tx, u, "after confirm", afterConfirm); err != nil {
 			return err
 		}
 		if err := s.insertIdentity(ctx, tx, u.ID, p); err != nil {

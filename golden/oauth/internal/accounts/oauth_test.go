@@ -3,6 +3,8 @@
 package accounts
 
 import (
+	"context"
+	"database/sql"
 	"errors"
 	"testing"
 )
@@ -96,6 +98,35 @@ func TestFirstConfirmationRemovesIdentitiesSetUpBefore(t *testing.T) {
 	}
 	if _, err := oa.PendingLink(t.Context(), res.LinkToken); err != nil {
 		t.Errorf("the link confirmation did not survive the confirmation: %v", err)
+	}
+}
+
+// TestOAuthSignUpRunsAfterConfirm checks a provider sign-up counts as the account's first
+// confirmation: the AfterConfirm hooks run in its transaction (the host's, through WithHooks,
+// here), and a hook's error rolls the sign-up back.
+func TestOAuthSignUpRunsAfterConfirm(t *testing.T) {
+	var confirmed []string
+	fail := false
+	svc, _ := newTestService(t, WithHooks(Hooks{AfterConfirm: func(_ context.Context, _ *sql.Tx, u *User) error {
+		if fail {
+			return errors.New("hook refused")
+		}
+		confirmed = append(confirmed, u.Email)
+		return nil
+	}}))
+	oa := NewOAuth(svc, DefaultOAuthPolicy())
+	if _, err := oa.SignIn(t.Context(), ProviderProfile{Provider: "oidc", Subject: "h", Email: "hook@example.com", EmailVerified: true}, oauthMeta); err != nil {
+		t.Fatal(err)
+	}
+	if len(confirmed) != 1 || confirmed[0] != "hook@example.com" {
+		t.Fatalf("AfterConfirm ran for %v, want the new account", confirmed)
+	}
+	fail = true
+	if _, err := oa.SignIn(t.Context(), ProviderProfile{Provider: "oidc", Subject: "i", Email: "refused@example.com", EmailVerified: true}, oauthMeta); err == nil {
+		t.Fatal("a failing AfterConfirm hook did not fail the sign-up")
+	}
+	if _, err := svc.UserByEmail(t.Context(), "refused@example.com"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the account of a refused sign-up exists: %v", err)
 	}
 }
 
