@@ -16,6 +16,7 @@ var combos = []combo{
 	{name: "identity-member_no-binary-id", args: []string{"Identity", "Member", "members", "--no-binary-id"}, build: true},
 	{name: "no-orgs", args: []string{"Accounts", "User", "users", "--no-orgs"}},
 	{name: "api_jwt", args: []string{"Accounts", "User", "users", "--api", "--jwt"}, build: true},
+	{name: "oauth", args: []string{"Accounts", "User", "users", "--oauth", "google,github,oidc"}, build: true},
 }
 
 // goldenNow pins the clock so migration versions are stable.

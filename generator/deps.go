@@ -38,7 +38,13 @@ var pinned = map[string]string{
 
 	// JWT (--jwt): golang-jwt signs and verifies the access tokens; go-jose, a second and
 	// independent JOSE implementation, checks them in the generated tests against the JWKS.
-	"github.com/golang-jwt/jwt/v5":  "v5.3.1",
+	"github.com/golang-jwt/jwt/v5": "v5.3.1",
+	// OAuth / OIDC sign-in (--oauth, gen oauth): the authorization-code flow with PKCE, ID-token
+	// verification against the provider's keys, and, for the generated app's own tests only,
+	// a real OpenID provider run in-process (zitadel's op package).
+	"golang.org/x/oauth2":           "v0.38.0",
+	"github.com/coreos/go-oidc/v3":  "v3.21.0",
+	"github.com/zitadel/oidc/v3":    "v3.52.0",
 	"github.com/go-jose/go-jose/v4": "v4.1.9",
 }
 
@@ -64,6 +70,9 @@ var pinnedGo = map[string]string{
 	"github.com/trustelem/zxcvbn":                              "",
 	"github.com/dlclark/regexp2":                               "1.13",
 	"github.com/golang-jwt/jwt/v5":                             "1.21",
+	"golang.org/x/oauth2":                                      "1.26.0",
+	"github.com/coreos/go-oidc/v3":                             "1.25.0",
+	"github.com/zitadel/oidc/v3":                               "1.26.0",
 	"github.com/go-jose/go-jose/v4":                            "1.24.0",
 }
 

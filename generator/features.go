@@ -165,3 +165,39 @@ func (jwtFeature) Contribute(b *Builder) error {
 	b.WebFeature("newJWT")
 	return nil
 }
+
+// oauthFeature adds sign-in with providers (Google, GitHub, any OpenID Connect issuer): the
+// authorization-code flow with PKCE, the linked identities, the link confirmation and the
+// settings page. On when the Model lists providers (--oauth LIST, gen oauth --providers);
+// each provider adds its own small tree, templates/oauth_<provider>/.
+type oauthFeature struct{}
+
+func (oauthFeature) Name() string                   { return "oauth" }
+func (oauthFeature) Enabled(m *Model, _ *Host) bool { return len(m.OAuth) > 0 }
+
+func (oauthFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("oauth"); err != nil {
+		return err
+	}
+	for _, p := range b.Model.OAuth {
+		if err := b.AddTree("oauth_" + p); err != nil {
+			return err
+		}
+	}
+	b.Require("golang.org/x/oauth2", "github.com/coreos/go-oidc/v3")
+	// Test-only: a real OpenID provider served in-process by the generated tests, and the JOSE
+	// types its signing keys are declared with.
+	b.Require("github.com/zitadel/oidc/v3", "github.com/go-jose/go-jose/v4")
+	b.WebFeature("newOAuth")
+	for _, p := range b.Model.OAuth {
+		b.Note("%s", oauthNotes[p])
+	}
+	return nil
+}
+
+// oauthNotes say, per provider, what to configure after the run.
+var oauthNotes = map[string]string{
+	"google": "set GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET  # Google sign-in; redirect URI $BASE_URL/auth/google/callback",
+	"github": "set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET  # GitHub sign-in; callback URL $BASE_URL/auth/github/callback",
+	"oidc":   "set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_NAME  # OpenID Connect; redirect URI $BASE_URL/auth/oidc/callback",
+}

@@ -32,7 +32,7 @@ func TestFeaturesInDependencyOrder(t *testing.T) {
 // feature reaches them only through seams. The key type (.BinaryID) is a type choice and may
 // be tested anywhere.
 func TestCoreTemplatesTestNoFeatureFlag(t *testing.T) {
-	flag := regexp.MustCompile(`\.(Passkeys|Orgs|Admin|API|JWT)\b`)
+	flag := regexp.MustCompile(`\.(Passkeys|Orgs|Admin|API|JWT|OAuth)\b`)
 	for _, dir := range []string{"core", "mfa", "server"} {
 		err := fs.WalkDir(templates.FS, dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {

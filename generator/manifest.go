@@ -41,6 +41,9 @@ type ManifestOptions struct {
 	Passkeys bool   `json:"passkeys"`
 	API      bool   `json:"api"`
 	JWT      bool   `json:"jwt"`
+	// OAuth is the sign-in provider list, comma-separated in offering order ("google,github");
+	// gen oauth adds to it. A string keeps the options comparable.
+	OAuth string `json:"oauth,omitempty"`
 }
 
 // ManifestFile is one recorded file: the hash of the bytes sigra-install wrote and the feature
@@ -60,6 +63,7 @@ func NewManifest(p *Plan, version string) *Manifest {
 		Options: ManifestOptions{
 			Context: o.Context, Schema: o.Schema, Table: o.Table,
 			BinaryID: o.BinaryID, Orgs: o.Orgs, Admin: o.Admin, Passkeys: o.Passkeys, API: o.API, JWT: o.JWT,
+			OAuth: strings.Join(o.OAuth, ","),
 		},
 		Features: append([]string{}, p.Features...),
 		Files:    make(map[string]ManifestFile, len(p.Files)),

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,6 +23,10 @@ type Options struct {
 	Passkeys bool // WebAuthn passkeys (default on; --no-passkeys)
 	API      bool // personal access tokens (--api)
 	JWT      bool // JWT access + rotating refresh tokens (--jwt)
+
+	// OAuth lists the sign-in providers (--oauth LIST at install, gen oauth --providers LIST
+	// later), in OAuthProviders order; empty leaves OAuth out.
+	OAuth []string
 
 	// BumpGo lets the plan raise the host's go line to the generated code's floor (--bump-go)
 	// instead of refusing a host whose go line is lower. It is an operation flag: it changes
@@ -89,6 +95,43 @@ func (o Options) Validate() error {
 		return err
 	}
 	return checkTable(m, idx)
+}
+
+// OAuthProviders are the sign-in providers sigra-install knows, in the order they are offered.
+var OAuthProviders = []string{"google", "github", "oidc"}
+
+// ParseOAuthProviders reads a comma-separated provider list ("github,google"): each name
+// known, none twice; the result is in OAuthProviders order.
+func ParseOAuthProviders(list string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, name := range strings.Split(list, ",") {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		if !slices.Contains(OAuthProviders, name) {
+			return nil, fmt.Errorf("unknown OAuth provider %q (known: %s)", name, strings.Join(OAuthProviders, ", "))
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("OAuth provider %q is listed twice", name)
+		}
+		seen[name] = true
+	}
+	if len(seen) == 0 {
+		return nil, fmt.Errorf("no OAuth provider named (known: %s)", strings.Join(OAuthProviders, ", "))
+	}
+	return MergeOAuthProviders(nil, seen), nil
+}
+
+// MergeOAuthProviders returns the providers of have and of add, in OAuthProviders order.
+func MergeOAuthProviders(have []string, add map[string]bool) []string {
+	var out []string
+	for _, p := range OAuthProviders {
+		if add[p] || slices.Contains(have, p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func validateGoName(arg, value, example string) error {

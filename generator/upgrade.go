@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 	"sort"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/semver"
@@ -31,10 +32,15 @@ func BuildFrom(opts Options, host *Host, templates fs.FS) (*Plan, error) {
 // that a later release adds, and that an older manifest therefore does not name, stays off.
 func (m *Manifest) InstallOptions(now time.Time) Options {
 	o := m.Options
+	var providers []string
+	if o.OAuth != "" {
+		providers = strings.Split(o.OAuth, ",")
+	}
 	return Options{
 		Context: o.Context, Schema: o.Schema, Table: o.Table,
 		BinaryID: o.BinaryID, Orgs: o.Orgs, Admin: o.Admin, Passkeys: o.Passkeys, API: o.API, JWT: o.JWT,
-		Now: now,
+		OAuth: providers,
+		Now:   now,
 	}
 }
 

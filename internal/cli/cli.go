@@ -38,6 +38,7 @@ type flags struct {
 	dryRun, force, noTidy, yes  bool
 	diff, bumpGo                bool
 	main                        string
+	oauth                       string // --oauth LIST
 }
 
 // Main runs the CLI with args (without the program name) and returns the exit status.
@@ -86,7 +87,10 @@ written for it keep working, and changes nothing in the output.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := f.options(args)
+			opts, err := f.options(args)
+			if err != nil {
+				return usageError{err}
+			}
 			now, err := clock()
 			if err != nil {
 				return usageError{err}
@@ -114,6 +118,7 @@ written for it keep working, and changes nothing in the output.`,
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
 	fl.BoolVar(&f.api, "api", false, "personal access tokens for a bearer-token API (GET /api/v1/me, /users/settings/api-tokens)")
 	fl.BoolVar(&f.jwt, "jwt", false, "JWT access tokens with rotating refresh tokens (POST /api/v1/auth/token, /.well-known/jwks.json)")
+	fl.StringVar(&f.oauth, "oauth", "", "sign-in providers to offer, comma-separated: google, github, oidc (add them later with `gen oauth`)")
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
@@ -123,6 +128,8 @@ written for it keep working, and changes nothing in the output.`,
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
+	cmd.AddCommand(genCommand(&status))
+	cmd.CompletionOptions.DisableDefaultCmd = true
 
 	// sigra-install doctor and sigra-install upgrade (doctor.go, upgrade.go).
 	cmd.AddCommand(doctorCommand(&status), upgradeCommand(&status))
@@ -142,14 +149,21 @@ written for it keep working, and changes nothing in the output.`,
 // options turns the positional arguments and feature flags into generator options. UUID keys
 // are the default; either --no-binary-id or --binary-id=false asks for int64 keys (cobra
 // refuses the two flags together).
-func (f flags) options(args []string) generator.Options {
+func (f flags) options(args []string) (generator.Options, error) {
 	opts := generator.DefaultOptions(args[0], args[1], args[2])
 	opts.BinaryID = f.binaryID && !f.noBinaryID
 	opts.Orgs, opts.Admin, opts.Passkeys = !f.noOrgs, !f.noAdmin, !f.noPasskeys
 	opts.API, opts.JWT = f.api, f.jwt
 	opts.BumpGo = f.bumpGo
 	opts.Main = f.main
-	return opts
+	if f.oauth != "" {
+		providers, err := generator.ParseOAuthProviders(f.oauth)
+		if err != nil {
+			return opts, fmt.Errorf("--oauth: %w", err)
+		}
+		opts.OAuth = providers
+	}
+	return opts, nil
 }
 
 // isCobraUsage recognises cobra's own usage errors (unknown command, flag groups).

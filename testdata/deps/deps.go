@@ -2,6 +2,7 @@
 package deps
 
 import (
+	_ "github.com/coreos/go-oidc/v3/oidc"
 	_ "github.com/descope/virtualwebauthn"
 	_ "github.com/dlclark/regexp2"
 	_ "github.com/emersion/go-smtp"
@@ -18,8 +19,10 @@ import (
 	_ "github.com/riverqueue/river/rivermigrate"
 	_ "github.com/trustelem/zxcvbn"
 	_ "github.com/wneessen/go-mail"
+	_ "github.com/zitadel/oidc/v3/pkg/op"
 	_ "golang.org/x/crypto/argon2"
 	_ "golang.org/x/crypto/bcrypt"
+	_ "golang.org/x/oauth2"
 	_ "golang.org/x/text/unicode/norm"
 	_ "modernc.org/sqlite"
 )

@@ -71,8 +71,6 @@ var (
 	ErrPasskeyExists = errors.New("accounts: passkey already registered")
 	// ErrPasskeyLimit means the user already has PasskeyPolicy.MaxPasskeys passkeys.
 	ErrPasskeyLimit = errors.New("accounts: passkey limit reached")
-	// ErrLastSignInMethod refuses to delete the only way left to log in to an account.
-	ErrLastSignInMethod = errors.New("accounts: cannot remove the last way to log in")
 )
 
 // maxPasskeyName bounds a passkey's nickname, in characters.
@@ -176,8 +174,9 @@ func (s *Passkeys) RenamePasskey(ctx context.Context, u *User, id ID, name strin
 }
 
 // DeletePasskey removes one of u's passkeys and emails the account holder. It refuses to
-// remove the last passkey of an account without a password (ErrLastSignInMethod), so nobody
-// locks themselves out. Call it only in sudo mode.
+// remove the last passkey of an account without a password or another way to log in that a
+// feature keeps (ErrLastSignInMethod), so nobody locks themselves out. Call it only in sudo
+// mode.
 func (s *Passkeys) DeletePasskey(ctx context.Context, u *User, id ID, meta Meta) error {
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := s.lockUser(ctx, tx, u.ID); err != nil {
@@ -196,12 +195,10 @@ func (s *Passkeys) DeletePasskey(ctx context.Context, u *User, id ID, meta Meta)
 		if target == nil {
 			return ErrNotFound
 		}
-		var hasPassword bool
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(hashed_password, '') <> '' FROM users WHERE id = $1`, u.ID).Scan(&hasPassword); err != nil {
-			return err
-		}
-		if !hasPassword && len(list) == 1 {
-			return ErrLastSignInMethod
+		if len(list) == 1 {
+			if err := lastPasskeyMayGo(ctx, tx, u.ID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM user_passkeys WHERE id = $1`, id); err != nil {
 			return err

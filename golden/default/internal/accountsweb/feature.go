@@ -135,3 +135,32 @@ func (s *Server) headerParts(r *http.Request) []fragment {
 	}
 	return out
 }
+
+// Registration page: a feature that creates accounts its own way (signing up with another
+// service) offers it on the registration page too.
+
+// registerView is register.html: the form, and every feature's fragment shown below it.
+type registerView struct {
+	layout
+	Form    form
+	Methods []fragment
+}
+
+// registerMethod adds a way to create an account to the registration page: a fragment in
+// p.Methods.
+type registerMethod interface {
+	addToRegister(r *http.Request, p *registerView) error
+}
+
+// renderRegister shows the registration page with f, and every feature's way to create an
+// account below the form.
+func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status int, f form) {
+	p := &registerView{layout: layout{Title: "Create an account"}, Form: f}
+	for _, m := range featuresOf[registerMethod](s.features) {
+		if err := m.addToRegister(r, p); err != nil {
+			s.serverError(w, r, featureError(m, err))
+			return
+		}
+	}
+	s.render(w, r, status, "register.html", p)
+}

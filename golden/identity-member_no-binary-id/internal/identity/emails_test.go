@@ -36,6 +36,8 @@ var emailExamples = map[string]any{
 	"Minutes":   45,
 	"Left":      7,
 	"Total":     12,
+	"Provider":  "GitHub",
+	"Account":   "octo@example.org",
 }
 
 // fillEmail sets every field of the email struct v (but the header, which the Notifier

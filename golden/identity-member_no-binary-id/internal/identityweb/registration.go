@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "register.html", &formPage{layout: layout{Title: "Create an account"}})
+	s.renderRegister(w, r, http.StatusOK, form{})
 }
 
 // register creates the account and shows the "check your email" page; nobody is logged in
@@ -24,7 +24,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	var invalid *identity.ValidationError
 	switch {
 	case errors.As(err, &invalid):
-		s.render(w, r, http.StatusUnprocessableEntity, "register.html", &formPage{layout: layout{Title: "Create an account"}, Form: form{Email: clip(email), Errors: invalid.Fields}})
+		s.renderRegister(w, r, http.StatusUnprocessableEntity, form{Email: clip(email), Errors: invalid.Fields})
 		return
 	case errors.Is(err, identity.ErrEmailTaken):
 		// Same answer as success below.

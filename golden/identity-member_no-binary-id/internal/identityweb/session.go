@@ -58,8 +58,8 @@ func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
 	s.completeLogIn(w, r, u, rememberMe, back)
 }
 
-// completeLogIn finishes a first-factor login (password here; the magic link and OAuth
-// callbacks call it too): a feature may hold it for another step (MFA asks for the second
+// completeLogIn finishes a first-factor login (password here; the magic link and the
+// features' own ways to log in call it too): a feature may hold it for another step (MFA asks for the second
 // factor when the account uses it), otherwise the session starts now. back is a return path
 // already checked with returnTo ("" for the home page).
 func (s *Server) completeLogIn(w http.ResponseWriter, r *http.Request, u *identity.Member, rememberMe bool, back string) {
