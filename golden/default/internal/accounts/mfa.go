@@ -342,6 +342,9 @@ func (s *Service) verifyFactor(ctx context.Context, u *User, totpCode, backupCod
 // mfaFailed once its transaction (if any) is over.
 var errWrongFactor = errors.New("accounts: wrong second factor")
 
+// errReusedTOTP is errWrongFactor for a right TOTP code whose time step was accepted before.
+var errReusedTOTP = fmt.Errorf("%w: code already used", errWrongFactor)
+
 // checkFactor checks a TOTP code, or else a backup code, through q (the caller's
 // transaction when the check must commit or roll back with what it unlocks) and returns the
 // method used. A locked account is refused without looking at the code. Nothing is written
@@ -383,7 +386,12 @@ func (s *Service) checkFactor(ctx context.Context, q querier, u *User, totpCode,
 			if err != nil {
 				return method, fmt.Errorf("accounts: record totp step: %w", err)
 			}
-			ok = n == 1
+			if n == 0 {
+				// The code is right but its step was used already: a replay, or the same code
+				// typed twice. It counts as a wrong code; the holder is told why.
+				return method, errReusedTOTP
+			}
+			ok = true
 		}
 	}
 	if !ok {

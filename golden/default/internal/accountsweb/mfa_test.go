@@ -357,3 +357,50 @@ func TestMFALockAtTheCeilingOverHTTP(t *testing.T) {
 		t.Fatalf("right code at the ceiling: %d Retry-After=%q\n%s", res.StatusCode, res.Header.Get("Retry-After"), res.Body)
 	}
 }
+
+// TestMFAChallengeAsksOnce: the challenge page has one "Trust this browser" box, which the
+// backup code honours as the authenticator code does; its header offers neither log-in nor
+// registration while the login waits; and a right code used a second time is named as such.
+func TestMFAChallengeAsksOnce(t *testing.T) {
+	app := newTestApp(t)
+	secret, codes := enrollMFA(t, loggedIn(t, app, "once@example.com"))
+
+	b := app.browser()
+	passwordStep(t, b, "once@example.com", nil)
+	page := b.get("/users/mfa")
+	if n := strings.Count(page.Body, `name="trust_browser"`); n != 1 {
+		t.Errorf("the challenge has %d trust_browser boxes, want one for every way to answer", n)
+	}
+	for _, link := range []string{`href="/users/log-in"`, `href="/users/register"`} {
+		if strings.Contains(page.Body, link) {
+			t.Errorf("the challenge page links %s while the login is pending", link)
+		}
+	}
+	if !strings.Contains(page.Body, `value="backup_code"`) {
+		t.Errorf("no backup-code button in the challenge's form:\n%s", page.Body)
+	}
+
+	// The backup-code button of the shared form, with the one box ticked and a stale
+	// authenticator code left in its field: the backup code is used, and the browser trusted.
+	res := b.post("/users/mfa", url.Values{"code": {"123456"}, "backup_code": {codes[0]}, "method": {"backup_code"}, "trust_browser": {"true"}})
+	expectRedirect(t, res, "/users/settings/mfa")
+	if trust := setCookie(res, app.web.auth.TrustCookieName()); trust == nil || trust.MaxAge <= 0 {
+		t.Errorf("trust cookie after a backup code with the box ticked = %v", trust)
+	}
+
+	// A right code, accepted once, then typed again in another login.
+	code := app.code(secret)
+	first := app.browser()
+	passwordStep(t, first, "once@example.com", nil)
+	expectRedirect(t, first.post("/users/mfa", url.Values{"code": {code}}), "/")
+	again := app.browser()
+	passwordStep(t, again, "once@example.com", nil)
+	reused := again.post("/users/mfa", url.Values{"code": {code}})
+	if reused.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(reused.Body, "That code was already used") ||
+		!strings.Contains(reused.Body, "<title>Error: Two-factor authentication") || !strings.Contains(reused.Body, `aria-describedby="mfa-error"`) {
+		t.Fatalf("reused code: %d\n%s", reused.StatusCode, reused.Body)
+	}
+	if wrong := again.post("/users/mfa", url.Values{"code": {"000000"}}); strings.Contains(wrong.Body, "already used") {
+		t.Error("a wrong code is called reused")
+	}
+}

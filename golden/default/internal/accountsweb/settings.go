@@ -85,15 +85,12 @@ func (s *Server) settingsFormPage(only string) http.HandlerFunc {
 }
 
 // renderSettings shows the hub, or with v.Only one form of it. A rejected submission
-// (status 422) is titled "Error: ..." so a screen reader says so before anything else.
+// (status 422) is titled "Error: ..." by render.
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v settingsView) {
 	v.GraceDays = int(s.svc.Policy().AccountDeletionGrace / (24 * time.Hour))
 	title := settingsTitles[v.Only]
 	if v.Only == "" {
 		v.Cards = s.featureCards(r)
-	}
-	if status == http.StatusUnprocessableEntity {
-		title = "Error: " + title
 	}
 	s.render(w, r, status, "settings.html", &dataPage[settingsView]{layout: layout{Title: title}, Data: v})
 }

@@ -62,7 +62,7 @@ func TestPasskeyAsSecondFactor(t *testing.T) {
 	page := b.get("/users/mfa?return_to=/users/settings")
 	for _, want := range []string{
 		`data-passkey-login data-options="/users/mfa/passkey/options" data-finish="/users/mfa/passkey" data-return-to="/users/settings" hidden`,
-		`data-passkey-button`, `data-passkey-error`, `data-passkey-trust`, `<script src="/assets/passkeys.js" defer></script>`, `name="code"`,
+		`data-passkey-button`, `data-passkey-error`, `data-trust-browser`, `<script src="/assets/passkeys.js" defer></script>`, `name="code"`,
 	} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("challenge page lacks %s", want)

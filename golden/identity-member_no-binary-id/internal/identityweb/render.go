@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"example.com/app/internal/identity"
@@ -117,6 +118,10 @@ type layout struct {
 	Nav           []navLink        // filled in by render: links features add to the header
 	Flash         string           // filled in by render unless set
 	Scripts       []string         // scripts the page loads, paths on this origin (the CSP allows no other)
+
+	// LoginPending is filled in by render: this browser's login waits for its second factor,
+	// so the header offers neither "Log in" nor "Register".
+	LoginPending bool
 }
 
 func (l *layout) frame() *layout { return l }
@@ -138,6 +143,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	l.CurrentMember, _ = memberauth.CurrentMember(r.Context())
 	if l.CurrentMember != nil {
 		l.Nav = s.headerLinks(r)
+	}
+	_, _, l.LoginPending = memberauth.PendingMFA(r.Context())
+	if status == http.StatusUnprocessableEntity && !strings.HasPrefix(l.Title, "Error: ") {
+		// A form came back with errors: a screen reader says so before anything else.
+		l.Title = "Error: " + l.Title
 	}
 	if l.Flash == "" {
 		l.Flash = s.takeFlash(w, r)
