@@ -324,6 +324,21 @@ func (s *Service) VerifyTOTP(ctx context.Context, u *User, code string, meta Met
 	return s.verifyFactor(ctx, u, code, "", meta)
 }
 
+// ReauthenticateWithTOTP restarts the sudo window of sess, u's session, with a code from
+// the authenticator app in place of the password: for a user who signs in without one
+// (by email link, say) or forgot it. The code is checked as VerifyTOTP does: once
+// only, and wrong codes count towards the MFA lock (ErrMFAInvalidCode, *MFALockedError), so
+// a stolen session cookie gets no more guesses here than at the log-in challenge.
+func (s *Service) ReauthenticateWithTOTP(ctx context.Context, sess *Session, u *User, code string, meta Meta) error {
+	if sess.UserID != u.ID {
+		return fmt.Errorf("accounts: reauthenticate: session belongs to another user")
+	}
+	if err := s.VerifyTOTP(ctx, u, code, meta); err != nil {
+		return err
+	}
+	return s.openSudo(ctx, sess, u, "totp", meta)
+}
+
 // verifyBackupCode uses up one backup code as proof of the second factor.
 func (s *Service) verifyBackupCode(ctx context.Context, u *User, code string, meta Meta) error {
 	return s.verifyFactor(ctx, u, "", code, meta)

@@ -117,3 +117,12 @@ func (s *Server) featureCards(r *http.Request) []settingsCard {
 	}
 	return out
 }
+
+// sudoMethod offers, at the sudo prompt, a way to confirm it is them other than the password
+// (for someone who signs in without one, or forgot it). addToSudo adds a fragment to
+// p.Methods, and any scripts, when u can use the method; the feature serves the routes its
+// fragment posts to, behind the member chain, and reopens the window through the context
+// (a Reauthenticate... method) before sudoDone.
+type sudoMethod interface {
+	addToSudo(r *http.Request, u *accounts.User, p *sudoView) error
+}

@@ -404,3 +404,51 @@ func TestMFAChallengeAsksOnce(t *testing.T) {
 		t.Error("a wrong code is called reused")
 	}
 }
+
+// TestSudoWithAnAuthenticatorCode: with two-factor authentication on, the sudo prompt also
+// takes a code from the app. A right code reopens the window once (the same code again is
+// refused); wrong codes count towards the MFA lock, so a stolen session cookie gets no more
+// guesses here than at the log-in challenge. Without MFA the form is not offered.
+func TestSudoWithAnAuthenticatorCode(t *testing.T) {
+	app := newTestApp(t)
+	plain := loggedIn(t, app, "plain@example.com")
+	if page := plain.get("/users/sudo"); strings.Contains(page.Body, `action="/users/sudo/totp"`) {
+		t.Error("the code form is offered without two-factor authentication")
+	}
+	if res := plain.post("/users/sudo/totp", url.Values{"code": {"123456"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a code without MFA: %d, want 422", res.StatusCode)
+	}
+
+	b := loggedIn(t, app, "coded@example.com")
+	secret, _ := enrollMFA(t, b)
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sudo")
+	page := b.get("/users/sudo?return_to=/users/sessions")
+	if !strings.Contains(page.Body, `action="/users/sudo/totp"`) || !strings.Contains(page.Body, `id="sudo_code"`) {
+		t.Fatalf("sudo prompt lacks the code form:\n%s", page.Body)
+	}
+
+	wrong := b.post("/users/sudo/totp", url.Values{"code": {"000000"}, "return_to": {"/users/sessions"}})
+	if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, `aria-describedby="sudo-code-error" autofocus`) ||
+		!strings.Contains(wrong.Body, "<title>Error: ") {
+		t.Fatalf("wrong code at sudo: %d\n%s", wrong.StatusCode, wrong.Body)
+	}
+	code := app.code(secret)
+	expectRedirect(t, b.post("/users/sudo/totp", url.Values{"code": {code}, "return_to": {"/users/sessions"}}), "/users/sessions")
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
+
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	if res := b.post("/users/sudo/totp", url.Values{"code": {code}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a used code reopened sudo: %d", res.StatusCode)
+	}
+	var last response
+	for range app.svc.Policy().MFAMaxFailures {
+		last = b.post("/users/sudo/totp", url.Values{"code": {"000000"}})
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("wrong codes at sudo did not lock MFA: %d\n%s", last.StatusCode, last.Body)
+	}
+	if res := b.post("/users/sudo/totp", url.Values{"code": {app.code(secret)}}); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a right code while MFA is locked: %d, want 429", res.StatusCode)
+	}
+}

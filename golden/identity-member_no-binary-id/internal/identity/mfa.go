@@ -324,6 +324,21 @@ func (s *Service) VerifyTOTP(ctx context.Context, u *Member, code string, meta M
 	return s.verifyFactor(ctx, u, code, "", meta)
 }
 
+// ReauthenticateWithTOTP restarts the sudo window of sess, u's session, with a code from
+// the authenticator app in place of the password: for a member who signs in without one
+// (by email link, say) or forgot it. The code is checked as VerifyTOTP does: once
+// only, and wrong codes count towards the MFA lock (ErrMFAInvalidCode, *MFALockedError), so
+// a stolen session cookie gets no more guesses here than at the log-in challenge.
+func (s *Service) ReauthenticateWithTOTP(ctx context.Context, sess *Session, u *Member, code string, meta Meta) error {
+	if sess.MemberID != u.ID {
+		return fmt.Errorf("identity: reauthenticate: session belongs to another member")
+	}
+	if err := s.VerifyTOTP(ctx, u, code, meta); err != nil {
+		return err
+	}
+	return s.openSudo(ctx, sess, u, "totp", meta)
+}
+
 // verifyBackupCode uses up one backup code as proof of the second factor.
 func (s *Service) verifyBackupCode(ctx context.Context, u *Member, code string, meta Meta) error {
 	return s.verifyFactor(ctx, u, "", code, meta)

@@ -93,6 +93,8 @@ func (s *passkeysFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/log-in/passkey", s.guestPost(s.logInWithPasskey))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey/options", s.pendingMFA(s.mfaPasskeyOptions))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey", s.pendingMFA(s.mfaWithPasskey))
+	mux.Handle("POST /users/sudo/passkey/options", s.member(s.sudoPasskeyOptions))
+	mux.Handle("POST /users/sudo/passkey", s.member(s.sudoWithPasskey))
 }
 
 // passkeysScript is the browser side of the ceremonies, served from this origin.

@@ -74,6 +74,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /users/settings", s.member(s.settingsPage))
 	mux.Handle("GET /users/sudo", s.member(s.sudoPage))
 	mux.Handle("POST /users/sudo", s.member(s.sudo))
+	mux.Handle("POST /users/sudo/email", s.member(s.limitIP(s.sudoByEmail)))
 	s.mountSettings(mux)
 	for _, f := range featuresOf[routeMounter](s.features) {
 		f.mount(mux)
