@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	e2eSecretRE     = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+	e2eSecretRE     = regexp.MustCompile(`id="totp-secret" data-secret="([A-Z2-7]+)"`)
 	e2eBackupCodeRE = regexp.MustCompile(`<li><code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code></li>`)
 )
 

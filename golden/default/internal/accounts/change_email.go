@@ -100,6 +100,20 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *User, newEmail, cur
 	return nil
 }
 
+// EmailChangePending reports whether u asked to change their email and neither followed
+// nor cancelled the link yet (and it has not expired), for the settings page. It looks at
+// the cancel link mailed to the current address, which every request makes whether or not
+// the new address is free, so the answer tells nothing about who else has an account.
+func (s *Service) EmailChangePending(ctx context.Context, u *User) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND expires_at > $3`,
+		u.ID, string(TokenCancelEmailChange), s.Now()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("accounts: pending email change: %w", err)
+	}
+	return n > 0, nil
+}
+
 // ConfirmEmailChange applies the email change whose link was mailed to the new address. It
 // must be called for the logged-in account the link was issued to (sess and u): a link
 // opened by anyone else is ErrInvalidToken and stays usable by its owner.

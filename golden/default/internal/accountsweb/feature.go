@@ -50,7 +50,13 @@ type settingsCard struct {
 }
 
 // settingsLink is one entry of a settings card: what it is, one sentence, and a button.
-type settingsLink struct{ Title, Text, Href, Action string }
+// Status, when set, is its state at a glance beside the title ("On", "3 keys"); On
+// shows it as switched on.
+type settingsLink struct {
+	Title, Text, Href, Action string
+	Status                    string
+	On                        bool
+}
 
 // settingsCarder adds cards to the settings hub.
 type settingsCarder interface {

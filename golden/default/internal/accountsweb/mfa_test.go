@@ -24,7 +24,7 @@ import (
 var testSecretKeyBase = rand.Text() + rand.Text() + rand.Text()
 
 var (
-	secretRE     = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+	secretRE     = regexp.MustCompile(`id="totp-secret" data-secret="([A-Z2-7]+)"`)
 	backupCodeRE = regexp.MustCompile(`<li><code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code></li>`)
 )
 
@@ -450,5 +450,37 @@ func TestSudoWithAnAuthenticatorCode(t *testing.T) {
 	}
 	if res := b.post("/users/sudo/totp", url.Values{"code": {app.code(secret)}}); res.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("a right code while MFA is locked: %d, want 429", res.StatusCode)
+	}
+}
+
+// TestMFAStateAtAGlance: the settings hub says whether two-factor authentication is on; the
+// enrolment page shows the setup key in groups of four, with a Copy button (shown by the
+// page's script) that copies it without the spaces, and does not claim it is on already.
+func TestMFAStateAtAGlance(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "glance@example.com"))
+	if hub := b.get("/users/settings"); !strings.Contains(hub.Body, `Two-factor authentication <span class="badge">Off</span>`) {
+		t.Errorf("hub before enrolling:\n%s", hub.Body)
+	}
+	page := b.get("/users/settings/mfa")
+	m := secretRE.FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("no setup key:\n%s", page.Body)
+	}
+	if want := `data-secret="` + m[1] + `">` + inFours(m[1]) + `</code>`; !strings.Contains(page.Body, want) || !strings.Contains(inFours(m[1]), " ") {
+		t.Errorf("setup key not shown in groups of four (%s):\n%s", want, page.Body)
+	}
+	if !strings.Contains(page.Body, `data-copy-secret="totp-secret" hidden>Copy</button>`) || !strings.Contains(page.Body, `<script src="/assets/backup_codes.js" defer></script>`) {
+		t.Errorf("no Copy button for the setup key, or not its script:\n%s", page.Body)
+	}
+	if strings.Contains(page.Body, "is turned on") {
+		t.Errorf("the enrolment page says two-factor authentication is turned on while it is off:\n%s", page.Body)
+	}
+	if got := inFours("ABCDEFGHIJ"); got != "ABCD EFGH IJ" {
+		t.Errorf("inFours = %q", got)
+	}
+	enrollMFA(t, b)
+	if hub := b.get("/users/settings"); !strings.Contains(hub.Body, `Two-factor authentication <span class="badge badge-on">On</span>`) {
+		t.Errorf("hub after enrolling:\n%s", hub.Body)
 	}
 }

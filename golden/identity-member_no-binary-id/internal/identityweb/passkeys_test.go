@@ -300,3 +300,18 @@ func TestPasskeyLogInCountsAgainstTheIPLimit(t *testing.T) {
 	app.clock.Advance(time.Minute)
 	expectJSON(t, b.postJSON("/users/log-in/passkey/options", []byte(`{}`)), http.StatusOK)
 }
+
+// TestSettingsHubCountsPasskeys: the hub's passkeys entry says how many the account has.
+func TestSettingsHubCountsPasskeys(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "counted@example.com"))
+	for i, want := range []string{`Passkeys <span class="badge">None yet</span>`, `Passkeys <span class="badge badge-on">1 passkey</span>`,
+		`Passkeys <span class="badge badge-on">2 passkeys</span>`} {
+		if i > 0 {
+			expectJSON(t, addPasskey(t, b, newWebDevice(), fmt.Sprintf("Key %d", i)), http.StatusOK)
+		}
+		if hub := b.get("/users/settings"); !strings.Contains(hub.Body, want) {
+			t.Errorf("hub with %d passkeys lacks %s", i, want)
+		}
+	}
+}

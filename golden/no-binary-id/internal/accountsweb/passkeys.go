@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"mime"
@@ -109,16 +110,28 @@ func (s *passkeysFeature) addToLogIn(r *http.Request, p *logInView) error {
 	return nil
 }
 
-func (s *passkeysFeature) settingsCards(*http.Request) []settingsCard {
-	return []settingsCard{{
-		ID: "security", Heading: "Sign-in security",
-		Links: []settingsLink{{
-			Title:  "Passkeys",
-			Text:   "Log in with your fingerprint, face or security key instead of a password.",
-			Href:   "/users/settings/passkeys",
-			Action: "Manage passkeys",
-		}},
-	}}
+// settingsCards links the passkeys page from the hub, with how many the account has. The
+// count is only a label: when it cannot be read the card is shown without it (and the
+// failure logged) rather than failing the whole hub.
+func (s *passkeysFeature) settingsCards(r *http.Request) []settingsCard {
+	link := settingsLink{
+		Title:  "Passkeys",
+		Text:   "Log in with your fingerprint, face or security key instead of a password.",
+		Href:   "/users/settings/passkeys",
+		Action: "Manage passkeys",
+	}
+	u, _ := userauth.CurrentUser(r.Context())
+	switch list, err := s.pk.Passkeys(r.Context(), u.ID); {
+	case err != nil:
+		s.logger.WarnContext(r.Context(), "passkeys for the settings hub", "error", err)
+	case len(list) == 0:
+		link.Status = "None yet"
+	case len(list) == 1:
+		link.Status, link.On = "1 passkey", true
+	default:
+		link.Status, link.On = fmt.Sprintf("%d passkeys", len(list)), true
+	}
+	return []settingsCard{{ID: "security", Heading: "Sign-in security", Links: []settingsLink{link}}}
 }
 
 // passkeysPage lists the account's passkeys with the form to add one.
