@@ -48,6 +48,11 @@ func (s *Server) sessionsPage(w http.ResponseWriter, r *http.Request) {
 		if !row.Current {
 			v.Others++
 		}
+		if row.Current {
+			// This browser first: it is the one people look for, and the one they keep.
+			v.Sessions = append([]sessionRow{row}, v.Sessions...)
+			continue
+		}
 		v.Sessions = append(v.Sessions, row)
 	}
 	s.render(w, r, http.StatusOK, "sessions.html", &dataPage[sessionsView]{layout: layout{Title: "Your sessions"}, Data: v})

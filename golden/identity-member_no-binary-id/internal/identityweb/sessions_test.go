@@ -32,6 +32,13 @@ func TestSessionsPage(t *testing.T) {
 			t.Errorf("session %s not listed", id)
 		}
 	}
+	// The browser looking is listed first, whichever session is older.
+	if first := strings.Index(page.Body, `action="/users/sessions/`); first < 0 || !strings.HasPrefix(page.Body[first:], `action="/users/sessions/`+aID+`/revoke"`) {
+		t.Errorf("the current session is not listed first:\n%s", page.Body)
+	}
+	if other := b.get("/users/sessions"); strings.Index(other.Body, bID+`/revoke"`) > strings.Index(other.Body, aID+`/revoke"`) {
+		t.Errorf("the second browser's session is not listed first on its page:\n%s", other.Body)
+	}
 	if strings.Contains(page.Body, "/users/sessions/"+bobID+"/") || !strings.Contains(page.Body, "Go HTTP client") || !strings.Contains(page.Body, "IP address 198.51.100.") {
 		t.Errorf("sessions page:\n%s", page.Body)
 	}
