@@ -113,7 +113,7 @@ func (s *Server) mfaQRCode(w http.ResponseWriter, r *http.Request) {
 	u, _ := userauth.CurrentUser(r.Context())
 	key, err := s.svc.PendingTOTPKey(r.Context(), u)
 	if errors.Is(err, accounts.ErrMFANoEnrollment) {
-		http.NotFound(w, r)
+		s.renderError(w, r, http.StatusNotFound, "No QR code", "There is no two-factor setup in progress. Open the two-factor page to start one.")
 		return
 	}
 	if err != nil {

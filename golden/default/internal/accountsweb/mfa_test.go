@@ -151,8 +151,9 @@ func TestMFAEnrollmentPages(t *testing.T) {
 	if !strings.Contains(again.Body, "Backup codes left") || strings.Contains(again.Body, codes[0][1]) || secretRE.MatchString(again.Body) {
 		t.Fatalf("settings page after enrolling:\n%s", again.Body)
 	}
-	if b.get("/users/settings/mfa/qr.png").StatusCode != http.StatusNotFound {
-		t.Error("QR code still served after enrolling")
+	if qr := b.get("/users/settings/mfa/qr.png"); qr.StatusCode != http.StatusNotFound || !strings.Contains(qr.Body, "<h1>No QR code</h1>") ||
+		qr.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("QR code after enrolling: %d, want 404 and the app's error page\n%s", qr.StatusCode, qr.Body)
 	}
 	if !strings.Contains(b.get("/users/settings").Body, `href="/users/settings/mfa"`) {
 		t.Error("settings page does not link to the MFA page")
