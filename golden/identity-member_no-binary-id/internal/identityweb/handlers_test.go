@@ -32,7 +32,7 @@ func TestRegisterShowsCheckEmail(t *testing.T) {
 	expectRedirect(t, b.get("/users/settings"), "/users/log-in?return_to=%2Fusers%2Fsettings")
 
 	msg := app.lastMail("alice@example.com", "confirm_email")
-	if msg.Subject != "Confirm your email" || !strings.HasPrefix(linkPath(t, msg), "/users/confirm/") || mailCode(t, msg) == "" {
+	if msg.Subject != "Acme: Confirm your email" || !strings.HasPrefix(linkPath(t, msg), "/users/confirm/") || mailCode(t, msg) == "" {
 		t.Errorf("confirmation email: %+v", msg)
 	}
 	for _, part := range []string{msg.Text, msg.HTML} {
