@@ -52,3 +52,19 @@ func TestNoticesSayWhatHappened(t *testing.T) {
 		t.Errorf("registration attempt mail: %q\n%s", msg.Subject, msg.Text)
 	}
 }
+
+// TestEmailChangeConfirmPageNamesTheAddresses: the page an email-change link opens says
+// from which address to which the email changes; to any other account the link is invalid.
+func TestEmailChangeConfirmPageNamesTheAddresses(t *testing.T) {
+	app := newTestApp(t)
+	b := loggedIn(t, app, "before@example.com")
+	expectRedirect(t, b.post("/users/settings/email", url.Values{"email": {"after@example.com"}, "current_password": {testPassword}}), "/users/settings")
+	link := linkPath(t, app.mail("after@example.com", "change_email"))
+	page := b.get(link)
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "from <strong>before@example.com</strong> to <strong>after@example.com</strong>") {
+		t.Errorf("confirm page: %d\n%s", page.StatusCode, page.Body)
+	}
+	if other := loggedIn(t, app, "other@example.com").get(link); other.StatusCode != http.StatusNotFound || strings.Contains(other.Body, "after@example.com") {
+		t.Errorf("another account's view of the link: %d\n%s", other.StatusCode, other.Body)
+	}
+}

@@ -315,3 +315,29 @@ func TestSettingsHubCountsPasskeys(t *testing.T) {
 		}
 	}
 }
+
+// TestPasskeyWithoutANameIsNamedAfterItsAuthenticator: a passkey added with the name left
+// empty takes the name of its provider when its AAGUID is a known one, else of the browser
+// that added it (this test's client is Go's), else "Passkey".
+func TestPasskeyWithoutANameIsNamedAfterItsAuthenticator(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "unnamed@example.com"))
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "  "), http.StatusOK)
+	if page := b.get("/users/settings/passkeys"); !strings.Contains(page.Body, "<strong>Go HTTP client</strong>") {
+		t.Errorf("a passkey added without a name:\n%s", page.Body)
+	}
+	icloud := []byte{0xfb, 0xfc, 0x30, 0x07, 0x15, 0x4e, 0x4e, 0xcc, 0x8c, 0x0b, 0x6e, 0x02, 0x05, 0x57, 0xd7, 0xbd}
+	for _, tt := range []struct {
+		aaguid    []byte
+		userAgent string
+		want      string
+	}{
+		{icloud, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15", "iCloud Keychain"},
+		{make([]byte, 16), "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox on Linux"},
+		{nil, "", "Passkey"},
+	} {
+		if got := accounts.DefaultPasskeyName(tt.aaguid, tt.userAgent); got != tt.want {
+			t.Errorf("DefaultPasskeyName(%x, %q) = %q, want %q", tt.aaguid, tt.userAgent, got, tt.want)
+		}
+	}
+}

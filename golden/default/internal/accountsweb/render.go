@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -202,11 +203,39 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 }
 
 // tooManyRequests answers a request refused by a rate limit: 429 with Retry-After in whole
-// seconds.
+// seconds, a page that says how long that is, and a link back to the page the form was on.
 func (s *Server) tooManyRequests(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(retryAfter)))
-	s.renderError(w, r, http.StatusTooManyRequests, "Too many requests",
-		"You have sent too many requests in a short time. Wait a minute, then try again.")
+	wait := retryAfterSeconds(retryAfter)
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusTooManyRequests, "error.html", &errorPage{
+		layout:  layout{Title: "Too many requests"},
+		Message: "You have sent too many requests in a short time. Wait " + waitWords(wait) + ", then try again.",
+		Back:    backLink(r),
+	})
+}
+
+// waitWords says a wait of seconds in words: "1 second", "40 seconds", "2 minutes" (rounded up).
+func waitWords(seconds int) string {
+	switch {
+	case seconds == 1:
+		return "1 second"
+	case seconds < 60:
+		return strconv.Itoa(seconds) + " seconds"
+	case seconds <= 60:
+		return "1 minute"
+	}
+	return strconv.Itoa((seconds+59)/60) + " minutes"
+}
+
+// backLink is the page a form was posted from, when the Referer names a page of this site
+// (and not the home page, which the error page links anyway); "" otherwise.
+func backLink(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host {
+		return ""
+	}
+	return returnTo(ref.RequestURI())
 }
 
 // retryAfterSeconds rounds a wait up to whole seconds, at least one.
