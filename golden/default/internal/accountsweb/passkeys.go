@@ -90,6 +90,7 @@ func (s *passkeysFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/settings/passkeys/options", s.sudoMember(s.passkeyRegistrationOptions))
 	mux.Handle("POST /users/settings/passkeys", s.sudoMember(s.registerPasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/rename", s.member(s.renamePasskey))
+	mux.Handle("GET /users/settings/passkeys/{id}/delete", s.sudoMember(s.confirmDeletePasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/delete", s.sudoMember(s.deletePasskey))
 	mux.Handle("POST /users/log-in/passkey/options", s.guestPost(s.passkeyLogInOptions))
 	mux.Handle("POST /users/log-in/passkey", s.guestPost(s.logInWithPasskey))
@@ -238,6 +239,35 @@ func (s *passkeysFeature) renamePasskey(w http.ResponseWriter, r *http.Request) 
 		s.setFlash(w, "passkey_renamed")
 		http.Redirect(w, r, "/users/settings/passkeys", http.StatusSeeOther)
 	}
+}
+
+// passkeyDeletePage is passkey_delete.html: the passkey to delete, before it is.
+type passkeyDeletePage struct {
+	layout
+	Passkey *accounts.Passkey
+}
+
+// confirmDeletePasskey asks before a passkey is deleted: the list's Delete opens this page,
+// whose button posts the deletion.
+func (s *passkeysFeature) confirmDeletePasskey(w http.ResponseWriter, r *http.Request) {
+	id, ok := parsePasskeyID(r.PathValue("id"))
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
+		return
+	}
+	u, _ := userauth.CurrentUser(r.Context())
+	list, err := s.pk.Passkeys(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, pk := range list {
+		if pk.ID == id {
+			s.render(w, r, http.StatusOK, "passkey_delete.html", &passkeyDeletePage{layout: layout{Title: "Delete passkey"}, Passkey: pk})
+			return
+		}
+	}
+	s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
 }
 
 // deletePasskey removes a passkey; the account holder is emailed.

@@ -341,3 +341,38 @@ func TestPasskeyWithoutANameIsNamedAfterItsAuthenticator(t *testing.T) {
 		}
 	}
 }
+
+// TestPasskeyDeleteAsksFirst: the list's Delete opens a page that names the passkey and
+// whose button deletes it; that page shows only the account's own passkeys.
+func TestPasskeyDeleteAsksFirst(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "careful@example.com"))
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "Old phone"), http.StatusOK)
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "Laptop"), http.StatusOK)
+	u, _ := app.svc.UserByEmail(t.Context(), "careful@example.com")
+	pk := accounts.NewPasskeys(app.svc, accounts.DefaultPasskeyPolicy())
+	list, err := pk.Passkeys(t.Context(), u.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("passkeys: %v, %v", list, err)
+	}
+	path := "/users/settings/passkeys/" + idString(list[0].ID) + "/delete"
+	if page := b.get("/users/settings/passkeys"); !strings.Contains(page.Body, `<a class="button button-small button-danger" href="`+path+`">Delete</a>`) ||
+		strings.Contains(page.Body, `<form class="inline" method="post" action="`+path+`"`) {
+		t.Errorf("the list deletes without asking:\n%s", page.Body)
+	}
+	confirm := b.get(path)
+	if confirm.StatusCode != http.StatusOK || !strings.Contains(confirm.Body, "<strong>Old phone</strong>") ||
+		!strings.Contains(confirm.Body, `action="`+path+`"`) || !strings.Contains(confirm.Body, `<a href="/users/settings/passkeys">Cancel</a>`) {
+		t.Fatalf("delete confirmation: %d\n%s", confirm.StatusCode, confirm.Body)
+	}
+	if list, _ := pk.Passkeys(t.Context(), u.ID); len(list) != 2 {
+		t.Error("opening the confirmation deleted the passkey")
+	}
+	if other := confirmAccountOf(t, loggedIn(t, app, "nosy@example.com")).get(path); other.StatusCode != http.StatusNotFound || strings.Contains(other.Body, "Old phone") {
+		t.Errorf("another account's passkey: %d\n%s", other.StatusCode, other.Body)
+	}
+	expectRedirect(t, b.post(path, nil), "/users/settings/passkeys")
+	if page := b.get("/users/settings/passkeys"); strings.Contains(page.Body, "Old phone") {
+		t.Error("the passkey is still listed after the deletion")
+	}
+}
