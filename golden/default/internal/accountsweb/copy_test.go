@@ -68,3 +68,27 @@ func TestEmailChangeConfirmPageNamesTheAddresses(t *testing.T) {
 		t.Errorf("another account's view of the link: %d\n%s", other.StatusCode, other.Body)
 	}
 }
+
+// TestPasswordFormsReportEveryErrorAtOnce: a change or reset with several problems names
+// them all, so the next submit can fix them in one go.
+func TestPasswordFormsReportEveryErrorAtOnce(t *testing.T) {
+	app := newTestApp(t)
+	b := loggedIn(t, app, "several@example.com")
+	res := b.post("/users/settings/password", url.Values{"current_password": {"not my password"}, "password": {"short"}, "password_confirmation": {"other"}})
+	for _, want := range []string{`href="#password_current_password"`, `href="#new_password"`, `href="#password_confirmation"`} {
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, want) {
+			t.Errorf("change password: %d, the summary lacks %s\n%s", res.StatusCode, want, res.Body)
+		}
+	}
+
+	if res := app.browser().post("/users/reset-password", url.Values{"email": {"several@example.com"}}); res.StatusCode >= 400 {
+		t.Fatalf("reset request: %d", res.StatusCode)
+	}
+	path := linkPath(t, app.lastMail("several@example.com", "reset_password"))
+	reset := app.browser().post(path, url.Values{"password": {"short"}, "password_confirmation": {"other"}})
+	for _, want := range []string{`id="password-error"`, `id="password-confirmation-error"`} {
+		if !strings.Contains(reset.Body, want) {
+			t.Errorf("reset: lacks %s\n%s", want, reset.Body)
+		}
+	}
+}
