@@ -247,6 +247,17 @@ func TestBrowserAccessibility(t *testing.T) {
 	require.True(t, summaryFocused, "the error summary is not focused after a failed password change")
 	audit("settings-password-failed")
 	visit("sessions", "/users/sessions", `//h1`)
+	// The sessions list shows its times in the reader's time zone, the UTC text as a tooltip.
+	localTimes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`new Promise((done) => {
+		if (document.readyState === "complete") done(); else addEventListener("load", () => done());
+	}).then(() => Array.from(document.querySelectorAll("time[data-local]"), (el) => el.textContent + " | " + el.title))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.NotEmpty(t, localTimes, "no local times on the sessions page")
+	for _, lt := range localTimes {
+		shown, tooltip, _ := strings.Cut(lt, " | ")
+		require.False(t, strings.HasSuffix(shown, "UTC"), "a session time is still shown in UTC: %q", lt)
+		require.True(t, strings.HasSuffix(tooltip, "UTC"), "a session time lost its UTC tooltip: %q", lt)
+	}
 	visit("passkeys", "/users/settings/passkeys", `//h1`)
 	visit("sudo", "/users/sudo?return_to=/users/settings", `//input[@id="password"]`)
 

@@ -196,6 +196,19 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		"Something went wrong on our side. Please try again in a moment.")
 }
 
+// localTimeScript shows a page's <time data-local> in the reader's time zone (the sessions
+// list); served from this origin, as the Content-Security-Policy wants.
+const localTimeScript = "/assets/local_time.js"
+
+//go:embed assets/local_time.js
+var localTimeJS []byte
+
+func serveLocalTimeJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(localTimeJS)
+}
+
 func serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")

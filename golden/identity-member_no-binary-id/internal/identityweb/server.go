@@ -54,6 +54,7 @@ func (s *Server) Auth() *memberauth.Auth { return s.auth }
 // others require a login.
 func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /assets/app.css", s.securityHeaders(http.HandlerFunc(serveCSS)))
+	mux.Handle("GET "+localTimeScript, s.securityHeaders(http.HandlerFunc(serveLocalTimeJS)))
 
 	mux.Handle("GET /users/register", s.guest(s.registerPage))
 	mux.Handle("POST /users/register", s.guestPost(s.register))

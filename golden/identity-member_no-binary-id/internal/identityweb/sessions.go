@@ -55,7 +55,7 @@ func (s *Server) sessionsPage(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Sessions = append(v.Sessions, row)
 	}
-	s.render(w, r, http.StatusOK, "sessions.html", &dataPage[sessionsView]{layout: layout{Title: "Your sessions"}, Data: v})
+	s.render(w, r, http.StatusOK, "sessions.html", &dataPage[sessionsView]{layout: layout{Title: "Your sessions", Scripts: []string{localTimeScript}}, Data: v})
 }
 
 // revokeSession ends one of the account's sessions. Another account's session, or a made-up

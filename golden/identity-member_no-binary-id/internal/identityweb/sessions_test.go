@@ -23,6 +23,14 @@ func TestSessionsPage(t *testing.T) {
 	if cc := page.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
+	// Times go out in UTC, marked for the script that shows them in the reader's time zone.
+	if !strings.Contains(page.Body, `<script src="/assets/local_time.js" defer></script>`) || strings.Count(page.Body, " data-local>") < 2 {
+		t.Errorf("sessions page does not load the local-time script, or marks no time:\n%s", page.Body)
+	}
+	if js := a.get("/assets/local_time.js"); js.StatusCode != http.StatusOK || js.Header.Get("Content-Type") != "text/javascript; charset=utf-8" ||
+		!strings.Contains(js.Body, "time[data-local]") {
+		t.Errorf("local-time script: %d %q", js.StatusCode, js.Header.Get("Content-Type"))
+	}
 	if n := strings.Count(page.Body, "This device"); n != 1 {
 		t.Errorf(`"This device" shown %d times`, n)
 	}
