@@ -238,7 +238,7 @@ func TestBuild(t *testing.T) {
 		goCmd(t, dir, nil, "build", "-o", bin, ".")
 		srv := startServer(t, bin, t.TempDir())
 		b := newBrowser(t, srv.base)
-		res := b.post("/users/register", url.Values{"email": {"ada@example.com"}, "password": {"violet-harbor-lantern-42"}})
+		res := b.register(url.Values{"email": {"ada@example.com"}, "password": {"violet-harbor-lantern-42"}})
 		require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
 		require.Contains(t, res.body, "Check your email")
 		require.Contains(t, b.get("/hello").body, "hello from the host")
@@ -289,7 +289,7 @@ func driveRouterHost(t *testing.T, key, fixture string, wants ...string) {
 	b := newBrowser(t, srv.base)
 	email, password := "ada@example.com", "violet-harbor-lantern-42"
 	require.Equal(t, "hello from the host\n", b.get("/hello").body, "the host's page before a log-in")
-	res := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	res := b.register(url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
 	require.Contains(t, res.body, "Check your email")
 	confirmed := b.post(mailedPath(t, b, email, "confirm_email"), url.Values{"password": {password}})

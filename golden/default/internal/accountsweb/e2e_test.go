@@ -46,7 +46,7 @@ func TestEndToEnd(t *testing.T) {
 	creds := url.Values{"email": {email}, "password": {testPassword}}
 
 	path, body := page(client.PostForm(app.url+"/users/register", creds))
-	if path != "/users/register" || !strings.Contains(body, "Check your email") || strings.Contains(body, "Log out") {
+	if path != "/users/register/check-email" || !strings.Contains(body, "Check your email") || strings.Contains(body, "Log out") {
 		t.Fatalf("after register: %s\n%s", path, body)
 	}
 

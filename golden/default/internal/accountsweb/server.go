@@ -58,6 +58,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 
 	mux.Handle("GET /users/register", s.guest(s.registerPage))
 	mux.Handle("POST /users/register", s.guestPost(s.register))
+	mux.Handle("GET "+checkEmailPath, s.guest(s.checkEmailPage))
 	mux.Handle("GET /users/log-in", s.guest(s.logInPage))
 	mux.Handle("POST /users/log-in", s.guestPost(s.logIn))
 	mux.Handle("POST /users/log-in/magic-link", s.guestPost(s.requestMagicLink))
