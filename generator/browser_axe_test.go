@@ -283,6 +283,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		require.Zero(t, wrapped, "backup codes wrap or overflow at %d px", width)
 	}
 	audit("backup-codes")
+	// With two-factor on, the sudo prompt also takes a code; and the app's own 404 page.
+	visit("sudo-with-code", "/users/sudo?return_to=/users/sessions", `//input[@id="sudo_code"]`)
+	visit("not-found", "/no/such/page", `//h1[.="Page not found"]`)
 	run(t, ctx, "log out", chromedp.Click(chromedp.CSS(`header form[action="/users/log-out"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`main a[href="/users/register"]`)))
 	logIn()
