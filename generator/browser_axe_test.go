@@ -34,6 +34,45 @@ const axeRun = `axe.run(document, {
 	nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " — " + (n.failureSummary || "").replace(/\s+/g, " ")),
 })))`
 
+// layoutProblems lists what is wrong with the layout of the page as shown: a page that
+// scrolls sideways and the elements that stick out of the window, a header that takes more
+// than one row, and buttons with a short label (24 characters or fewer: "Log out", "Rename")
+// that wraps onto a second line.
+const layoutProblems = `(() => {
+	const problems = [];
+	const width = document.documentElement.clientWidth;
+	const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+	if (document.documentElement.scrollWidth > width + 1) {
+		problems.push("the page scrolls sideways: " + document.documentElement.scrollWidth + " px wide in " + width);
+	}
+	for (const el of document.querySelectorAll("main *, header *")) {
+		const r = el.getBoundingClientRect();
+		if (shown(el) && r.width > 1 && r.right > width + 1) {
+			problems.push("sticks out of the window: " + el.outerHTML.slice(0, 80));
+		}
+	}
+	const header = document.querySelector(".site-header");
+	if (header) {
+		const middles = Array.from(header.querySelectorAll(".brand, nav > *")).filter(shown).map((el) => {
+			const r = el.getBoundingClientRect();
+			return r.top + r.height / 2;
+		});
+		if (Math.max(...middles) - Math.min(...middles) > 8) {
+			problems.push("the header takes more than one row");
+		}
+	}
+	for (const el of document.querySelectorAll("button, .button")) {
+		if (!shown(el)) continue;
+		const range = document.createRange();
+		range.selectNodeContents(el);
+		const lines = new Set(Array.from(range.getClientRects(), (r) => Math.round(r.top))).size;
+		if (lines > 1 && el.textContent.trim().length <= 24) {
+			problems.push("a button's label wraps: " + el.textContent.trim());
+		}
+	}
+	return problems.slice(0, 10);
+})()`
+
 // axeSource is axe-core's minified script: $AXE_CORE_JS, or where .ci/run installs it.
 func axeSource(t *testing.T) string {
 	t.Helper()
@@ -104,6 +143,11 @@ func TestBrowserAccessibility(t *testing.T) {
 					t.Log(msg)
 				}
 			}
+			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutProblems))
+			require.NoError(t, err, "layout of %s", label)
+			for _, p := range problems {
+				t.Errorf("%s: %s", label, p)
+			}
 			screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
 		}
 		run(t, ctx, "reset the emulation", chromedp.EmulateReset())
@@ -132,6 +176,17 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	require.Equal(t, "serious", planted["color-contrast"], "axe-core missed a planted contrast failure: %v", planted)
 	require.Equal(t, "critical", planted["label"], "axe-core missed a planted unlabelled field: %v", planted)
+	// So can the layout check: a block wider than the window and a button too narrow for its label.
+	_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](`{
+		document.querySelector("main").insertAdjacentHTML("beforeend", '<div id="planted-wide">wide</div><button id="planted-wrap">Log out everywhere</button>');
+		document.getElementById("planted-wide").style.width = "3000px";
+		document.getElementById("planted-wrap").style.width = "4rem";
+	}`))
+	require.NoError(t, err)
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutProblems))
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(problems, "\n"), "the page scrolls sideways", "the layout check missed a planted overflow: %v", problems)
+	require.Contains(t, strings.Join(problems, "\n"), "a button's label wraps: Log out everywhere", "the layout check missed a planted wrap: %v", problems)
 
 	visit("register", "/users/register", `//h1`)
 	visit("reset-password", "/users/reset-password", `//h1`)
@@ -142,6 +197,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		chromedp.Submit(chromedp.ID("password")),
 		chromedp.WaitVisible(chromedp.ID("log-in-error")),
 	)
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	require.NoError(t, err)
+	require.Equal(t, "log-in-error", focused, "after a failed log-in the focus is not on its error")
 	audit("log-in-failed")
 
 	// Register, see the check-your-email page, log in and confirm with the emailed code.
@@ -184,11 +242,22 @@ func TestBrowserAccessibility(t *testing.T) {
 		chromedp.Submit(chromedp.ID("new_password")),
 		chromedp.WaitVisible(chromedp.CSS(".error-summary")),
 	)
-	focused, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains("error-summary")`))
+	summaryFocused, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.activeElement.classList.contains("error-summary")`))
 	require.NoError(t, err)
-	require.True(t, focused, "the error summary is not focused after a failed password change")
+	require.True(t, summaryFocused, "the error summary is not focused after a failed password change")
 	audit("settings-password-failed")
 	visit("sessions", "/users/sessions", `//h1`)
+	// The sessions list shows its times in the reader's time zone, the UTC text as a tooltip.
+	localTimes, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`new Promise((done) => {
+		if (document.readyState === "complete") done(); else addEventListener("load", () => done());
+	}).then(() => Array.from(document.querySelectorAll("time[data-local]"), (el) => el.textContent + " | " + el.title))`, chromedp.EvalAwaitPromise))
+	require.NoError(t, err)
+	require.NotEmpty(t, localTimes, "no local times on the sessions page")
+	for _, lt := range localTimes {
+		shown, tooltip, _ := strings.Cut(lt, " | ")
+		require.False(t, strings.HasSuffix(shown, "UTC"), "a session time is still shown in UTC: %q", lt)
+		require.True(t, strings.HasSuffix(tooltip, "UTC"), "a session time lost its UTC tooltip: %q", lt)
+	}
 	visit("passkeys", "/users/settings/passkeys", `//h1`)
 	visit("sudo", "/users/sudo?return_to=/users/settings", `//input[@id="password"]`)
 
@@ -197,7 +266,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	visit("mfa-settings", "/users/settings/mfa", `//*[@id="totp-secret"]`)
 	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("totp-secret")))
 	require.NoError(t, err)
-	code, err := totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	code, err := totp.GenerateCode(strings.Join(strings.Fields(secret), ""), time.Now()) // shown in groups of four
 	require.NoError(t, err)
 	run(t, ctx, "turn on two-factor authentication",
 		chromedp.SendKeys(chromedp.ID("code"), code),
@@ -214,6 +283,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		require.Zero(t, wrapped, "backup codes wrap or overflow at %d px", width)
 	}
 	audit("backup-codes")
+	// With two-factor on, the sudo prompt also takes a code; and the app's own 404 page.
+	visit("sudo-with-code", "/users/sudo?return_to=/users/sessions", `//input[@id="sudo_code"]`)
+	visit("not-found", "/no/such/page", `//h1[.="Page not found"]`)
 	run(t, ctx, "log out", chromedp.Click(chromedp.CSS(`header form[action="/users/log-out"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`main a[href="/users/register"]`)))
 	logIn()

@@ -101,6 +101,13 @@ func TestBrowserPasskeys(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, listed, "Headless Chromium")
 	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-settings.png"))
+	// On a phone the list still fits: the Rename form gives way instead of sticking out.
+	run(t, ctx, "phone width", chromedp.EmulateViewport(390, 900))
+	problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutProblems))
+	require.NoError(t, err)
+	require.Empty(t, problems, "the passkeys list at 390 px")
+	screenshot(t, ctx, filepath.Join(artifacts, "passkeys-settings-390.png"))
+	run(t, ctx, "desktop width", chromedp.EmulateReset())
 
 	creds, err := chromedp.Call(ctx, webauthn.GetCredentials, webauthn.GetCredentialsParams{AuthenticatorID: auth.AuthenticatorID})
 	require.NoError(t, err)
@@ -153,7 +160,7 @@ func TestBrowserPasskeys(t *testing.T) {
 	)
 	secret, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("totp-secret")))
 	require.NoError(t, err)
-	code, err := totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	code, err := totp.GenerateCode(strings.Join(strings.Fields(secret), ""), time.Now()) // shown in groups of four
 	require.NoError(t, err)
 	run(t, ctx, "turn on two-factor authentication",
 		chromedp.SendKeys(chromedp.ID("code"), code),

@@ -19,7 +19,7 @@ import (
 )
 
 var (
-	e2eSecretRE     = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+	e2eSecretRE     = regexp.MustCompile(`id="totp-secret" data-secret="([A-Z2-7]+)"`)
 	e2eBackupCodeRE = regexp.MustCompile(`<li><code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code></li>`)
 )
 
@@ -84,7 +84,7 @@ func driveMFAFlow(t *testing.T, srv *server, stored storedSecrets) {
 
 	// Registering does not log in (a taken address must look the same); log in with the
 	// password, which an unconfirmed account may do.
-	reg := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	reg := b.register(url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, reg.status, reg.body)
 	logIn(b, "/")
 	// Only a confirmed account may enroll: confirm with the emailed code, logged in.
@@ -134,7 +134,7 @@ func driveMFAFlow(t *testing.T, srv *server, stored storedSecrets) {
 	require.True(t, strings.HasPrefix(blocked.location, "/users/mfa"), "pending login reached %s", blocked.location)
 	replay := b.post("/users/mfa", url.Values{"code": {enrollCode}})
 	require.Equal(t, http.StatusUnprocessableEntity, replay.status, "the enrollment code was accepted again")
-	require.Contains(t, replay.body, "Invalid verification code")
+	require.Contains(t, replay.body, "That code was already used")
 	ok := b.post("/users/mfa", url.Values{"code": {totpAt(t, secret, time.Now().Add(30*time.Second))}})
 	require.Equal(t, http.StatusSeeOther, ok.status, ok.body)
 	require.Equal(t, "/", ok.location)

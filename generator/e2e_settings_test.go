@@ -23,7 +23,7 @@ func driveSettingsFlow(t *testing.T, srv *server) {
 	password := "correct horse battery staple"
 
 	b := newBrowser(t, srv.base)
-	require.Equal(t, http.StatusOK, b.post("/users/register", url.Values{"email": {email}, "password": {password}}).status)
+	require.Equal(t, http.StatusOK, b.register(url.Values{"email": {email}, "password": {password}}).status)
 
 	// Confirm with the code from the same email, entered on the confirmation page with the
 	// account's password (this browser is not logged in to it).

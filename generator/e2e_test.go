@@ -172,6 +172,20 @@ func (b *browser) post(path string, form url.Values, header ...string) page {
 	return b.do(req)
 }
 
+// register posts the registration form as a browser does and follows its answer, a redirect
+// to the check-email page (so a reload does not post the form again), which it returns. The
+// redirect must set no cookie: registering does not log in. A refusal (422) is returned as it is.
+func (b *browser) register(form url.Values) page {
+	b.t.Helper()
+	res := b.post("/users/register", form)
+	if res.status != http.StatusSeeOther {
+		return res
+	}
+	require.True(b.t, strings.HasPrefix(res.location, "/users/register/check-email?"), "registration redirected to %q", res.location)
+	require.Empty(b.t, res.header.Values("Set-Cookie"), "registering set a cookie")
+	return b.get(res.location)
+}
+
 // mailboxRow matches one message in the dev mailbox list (newest first).
 var mailboxRow = regexp.MustCompile(`<tr data-to="([^"]*)" data-kind="([^"]*)">[\s\S]*?href="/dev/mailbox/(\d+)"`)
 
@@ -235,14 +249,14 @@ func driveAccountFlow(t *testing.T, srv *server) {
 	require.Equal(t, http.StatusOK, form.status)
 	require.Contains(t, form.body, `name="email"`)
 	require.Contains(t, form.body, `name="password"`)
-	reg := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	reg := b.register(url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, reg.status, reg.body)
 	require.Contains(t, reg.body, "Check your email")
 	require.Empty(t, reg.header.Values("Set-Cookie"))
 	require.Equal(t, http.StatusSeeOther, b.get("/users/settings").status, "registering must not log in")
 
 	// The same address again gets the very same page; its holder is mailed instead.
-	again := newBrowser(t, srv.base).post("/users/register", url.Values{"email": {email}, "password": {"another long password"}})
+	again := newBrowser(t, srv.base).register(url.Values{"email": {email}, "password": {"another long password"}})
 	require.Equal(t, reg.status, again.status)
 	require.Equal(t, reg.body, again.body, "a taken email must look like a new one")
 	require.Contains(t, mailbox(t, b, email, "registration_attempt"), "/users/log-in")
@@ -260,7 +274,7 @@ func driveAccountFlow(t *testing.T, srv *server) {
 	require.Equal(t, http.StatusUnprocessableEntity, b.post(confirm, url.Values{}).status, "the link alone confirms nothing")
 	done := b.post(confirm, url.Values{"password": {password}})
 	require.Equal(t, http.StatusSeeOther, done.status, done.body)
-	require.Equal(t, "/users/log-in", done.location)
+	require.Equal(t, "/users/log-in?email="+url.QueryEscape(email), done.location)
 	require.Equal(t, http.StatusNotFound, b.post(confirm, url.Values{}).status, "a confirmation link works once")
 
 	// A wrong password gets the generic message and the form back, not a session.

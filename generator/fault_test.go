@@ -52,7 +52,7 @@ func testPostgresDown(t *testing.T, bin string) {
 
 	email, password := "fault-pg@example.com", "correct horse battery staple"
 	member := newBrowser(t, srv.base)
-	reg := member.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	reg := member.register(url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, reg.status, reg.body) // "check your email"; registering does not log in
 	first := member.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusSeeOther, first.status, first.body)
@@ -112,7 +112,7 @@ func testSigtermInFlight(t *testing.T, bin string) {
 	srv := startProc(t, bin, work, "DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
 	email, password := "fault-term@example.com", "correct horse battery staple"
 	b := newBrowser(t, srv.base)
-	require.Equal(t, http.StatusOK, b.post("/users/register", url.Values{"email": {email}, "password": {password}}).status)
+	require.Equal(t, http.StatusOK, b.register(url.Values{"email": {email}, "password": {password}}).status)
 
 	host := strings.TrimPrefix(srv.base, "http://")
 	conn, err := net.DialTimeout("tcp", host, 5*time.Second)

@@ -100,6 +100,42 @@ func (s *Service) RequestEmailChange(ctx context.Context, u *User, newEmail, cur
 	return nil
 }
 
+// EmailChangePending reports whether u asked to change their email and neither followed
+// nor cancelled the link yet (and it has not expired), for the settings page. It looks at
+// the cancel link mailed to the current address, which every request makes whether or not
+// the new address is free, so the answer tells nothing about who else has an account.
+func (s *Service) EmailChangePending(ctx context.Context, u *User) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND expires_at > $3`,
+		u.ID, string(TokenCancelEmailChange), s.Now()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("accounts: pending email change: %w", err)
+	}
+	return n > 0, nil
+}
+
+// EmailChangeTarget returns the new address of the email change whose link raw is, for
+// the page the link opens (it names the address before the button is pressed). Like
+// ConfirmEmailChange it answers only the account the link was issued to: any other, or an
+// unknown, used or expired link, is ErrInvalidToken.
+func (s *Service) EmailChangeTarget(ctx context.Context, u *User, raw string) (string, error) {
+	hash, ok := hashToken(raw)
+	if !ok {
+		return "", ErrInvalidToken
+	}
+	var to string
+	err := s.db.QueryRowContext(ctx, `SELECT sent_to FROM user_tokens
+		WHERE token_hash = $1 AND purpose = $2 AND user_id = $3 AND expires_at > $4`,
+		hash, string(TokenChangeEmail), u.ID, s.Now()).Scan(&to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrInvalidToken
+	}
+	if err != nil {
+		return "", fmt.Errorf("accounts: email change target: %w", err)
+	}
+	return to, nil
+}
+
 // ConfirmEmailChange applies the email change whose link was mailed to the new address. It
 // must be called for the logged-in account the link was issued to (sess and u): a link
 // opened by anyone else is ErrInvalidToken and stays usable by its owner.

@@ -39,7 +39,9 @@ func (s *Service) ChangePassword(ctx context.Context, sess *Session, u *User, cu
 	local, _, _ := strings.Cut(u.Email, "@")
 	if msg := s.policy.validatePassword(password, local, s.config.AppName); msg != "" {
 		fields["password"] = msg
-	} else if password != confirmation {
+	}
+	// Every problem at once, so one more submit fixes them all.
+	if password != confirmation {
 		fields["password_confirmation"] = "does not match the new password"
 	}
 	if len(fields) > 0 {

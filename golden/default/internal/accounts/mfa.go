@@ -324,6 +324,21 @@ func (s *Service) VerifyTOTP(ctx context.Context, u *User, code string, meta Met
 	return s.verifyFactor(ctx, u, code, "", meta)
 }
 
+// ReauthenticateWithTOTP restarts the sudo window of sess, u's session, with a code from
+// the authenticator app in place of the password: for a user who signs in without one
+// (by email link, say) or forgot it. The code is checked as VerifyTOTP does: once
+// only, and wrong codes count towards the MFA lock (ErrMFAInvalidCode, *MFALockedError), so
+// a stolen session cookie gets no more guesses here than at the log-in challenge.
+func (s *Service) ReauthenticateWithTOTP(ctx context.Context, sess *Session, u *User, code string, meta Meta) error {
+	if sess.UserID != u.ID {
+		return fmt.Errorf("accounts: reauthenticate: session belongs to another user")
+	}
+	if err := s.VerifyTOTP(ctx, u, code, meta); err != nil {
+		return err
+	}
+	return s.openSudo(ctx, sess, u, "totp", meta)
+}
+
 // verifyBackupCode uses up one backup code as proof of the second factor.
 func (s *Service) verifyBackupCode(ctx context.Context, u *User, code string, meta Meta) error {
 	return s.verifyFactor(ctx, u, "", code, meta)
@@ -341,6 +356,9 @@ func (s *Service) verifyFactor(ctx context.Context, u *User, totpCode, backupCod
 // errWrongFactor is checkFactor's answer to a wrong code; the caller counts it with
 // mfaFailed once its transaction (if any) is over.
 var errWrongFactor = errors.New("accounts: wrong second factor")
+
+// errReusedTOTP is errWrongFactor for a right TOTP code whose time step was accepted before.
+var errReusedTOTP = fmt.Errorf("%w: code already used", errWrongFactor)
 
 // checkFactor checks a TOTP code, or else a backup code, through q (the caller's
 // transaction when the check must commit or roll back with what it unlocks) and returns the
@@ -383,7 +401,12 @@ func (s *Service) checkFactor(ctx context.Context, q querier, u *User, totpCode,
 			if err != nil {
 				return method, fmt.Errorf("accounts: record totp step: %w", err)
 			}
-			ok = n == 1
+			if n == 0 {
+				// The code is right but its step was used already: a replay, or the same code
+				// typed twice. It counts as a wrong code; the holder is told why.
+				return method, errReusedTOTP
+			}
+			ok = true
 		}
 	}
 	if !ok {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/protocol/webauthncose"
@@ -123,9 +124,15 @@ func (s *Passkeys) BeginPasskeyRegistration(ctx context.Context, u *User, name s
 	if err := s.CanAddCredential(u); err != nil {
 		return nil, "", err
 	}
-	name, msg := normalizePasskeyName(name)
-	if msg != "" {
-		return nil, "", &ValidationError{Fields: map[string]string{"name": msg}}
+	// No name given: the passkey is named when it is made, after its authenticator (see
+	// DefaultPasskeyName).
+	if strings.TrimSpace(name) == "" {
+		name = ""
+	} else {
+		var msg string
+		if name, msg = normalizePasskeyName(name); msg != "" {
+			return nil, "", &ValidationError{Fields: map[string]string{"name": msg}}
+		}
 	}
 	pu, err := s.loadPasskeyUser(ctx, u, true)
 	if err != nil {
@@ -190,7 +197,11 @@ func (s *Passkeys) FinishPasskeyRegistration(ctx context.Context, u *User, token
 		return nil, fmt.Errorf("accounts: encode passkey: %w", err)
 	}
 
-	pk := &Passkey{UserID: u.ID, Name: c.name, CreatedAt: s.Now(), credential: *cred, signCount: cred.Authenticator.SignCount}
+	name := c.name
+	if name == "" {
+		name = DefaultPasskeyName(cred.Authenticator.AAGUID, meta.UserAgent)
+	}
+	pk := &Passkey{UserID: u.ID, Name: name, CreatedAt: s.Now(), credential: *cred, signCount: cred.Authenticator.SignCount}
 	err = s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
 		if err := s.lockUser(ctx, tx, u.ID); err != nil {
 			return err

@@ -39,12 +39,26 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *Session, u *User, pa
 	if err != nil {
 		return fmt.Errorf("accounts: reauthenticate: %w", err)
 	}
+	return s.openSudo(ctx, sess, u, "", meta)
+}
+
+// openSudo restarts the sudo window of sess, u's session, once u has proven it is them
+// again: with the password (method ""), or another way a feature offers (method names it in
+// the audit log, e.g. "totp").
+func (s *Service) openSudo(ctx context.Context, sess *Session, u *User, method string, meta Meta) error {
+	if sess.UserID != u.ID {
+		return fmt.Errorf("accounts: reauthenticate: session belongs to another user")
+	}
 	now := s.Now()
-	_, err = s.db.ExecContext(ctx, `UPDATE user_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID)
+	_, err := s.db.ExecContext(ctx, `UPDATE user_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID)
 	s.sessions.forgetSession(sess.ID)
 	if err != nil {
 		return fmt.Errorf("accounts: reauthenticate: %w", err)
 	}
 	sess.AuthenticatedAt = now
-	return s.audit(ctx, s.db, meta, auditEvent{Action: "user.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+	event := auditEvent{Action: "user.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}
+	if method != "" {
+		event.Metadata = map[string]string{"method": method}
+	}
+	return s.audit(ctx, s.db, meta, event)
 }

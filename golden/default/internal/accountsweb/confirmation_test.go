@@ -47,8 +47,9 @@ func TestConfirmByLink(t *testing.T) {
 	if u, _ := app.svc.UserByEmail(t.Context(), "lena@example.com"); u.Confirmed() {
 		t.Fatal("the link confirmed the address without the account's password")
 	}
-	expectRedirect(t, b.post(path, url.Values{"password": {testPassword}}), "/users/log-in")
-	if !strings.Contains(b.get("/users/log-in").Body, "Your email address is confirmed") {
+	expectRedirect(t, b.post(path, url.Values{"password": {testPassword}}), "/users/log-in?email=lena%40example.com")
+	if page := b.get("/users/log-in?email=lena%40example.com"); !strings.Contains(page.Body, "Your email address is confirmed") ||
+		!strings.Contains(page.Body, `value="lena@example.com"`) {
 		t.Error("no confirmation notice")
 	}
 	u, _ := app.svc.UserByEmail(t.Context(), "lena@example.com")
@@ -102,7 +103,7 @@ func TestConfirmByCode(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Enter the password of this account") {
 		t.Fatalf("right code without the password: %d\n%s", res.StatusCode, res.Body)
 	}
-	expectRedirect(t, b.post("/users/confirm", url.Values{"email": {"nina@example.com"}, "code": {code[:3] + " " + code[3:]}, "password": {testPassword}}), "/users/log-in")
+	expectRedirect(t, b.post("/users/confirm", url.Values{"email": {"nina@example.com"}, "code": {code[:3] + " " + code[3:]}, "password": {testPassword}}), "/users/log-in?email=nina%40example.com")
 	if u, _ := app.svc.UserByEmail(t.Context(), "nina@example.com"); !u.Confirmed() {
 		t.Fatal("code did not confirm")
 	}
@@ -158,7 +159,7 @@ func TestConfirmCodeAttemptsLimited(t *testing.T) {
 		t.Fatal("confirmed past the attempt limit")
 	}
 	app.clock.Advance(15 * time.Minute)
-	expectRedirect(t, app.browser().post("/users/confirm", url.Values{"email": {"pia@example.com"}, "code": {code}, "password": {testPassword}}), "/users/log-in")
+	expectRedirect(t, app.browser().post("/users/confirm", url.Values{"email": {"pia@example.com"}, "code": {code}, "password": {testPassword}}), "/users/log-in?email=pia%40example.com")
 }
 
 func TestResendConfirmation(t *testing.T) {
@@ -236,7 +237,7 @@ func TestRequireConfirmation(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("confirmation emails = %d, want 2", len(msgs))
 	}
-	expectRedirect(t, b.post(linkPath(t, msgs[1]), url.Values{"password": {testPassword}}), "/users/log-in")
+	expectRedirect(t, b.post(linkPath(t, msgs[1]), url.Values{"password": {testPassword}}), "/users/log-in?email=sara%40example.com")
 	logIn(b, "sara@example.com")
 }
 

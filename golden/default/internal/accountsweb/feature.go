@@ -50,7 +50,13 @@ type settingsCard struct {
 }
 
 // settingsLink is one entry of a settings card: what it is, one sentence, and a button.
-type settingsLink struct{ Title, Text, Href, Action string }
+// Status, when set, is its state at a glance beside the title ("On", "3 keys"); On
+// shows it as switched on.
+type settingsLink struct {
+	Title, Text, Href, Action string
+	Status                    string
+	On                        bool
+}
 
 // settingsCarder adds cards to the settings hub.
 type settingsCarder interface {
@@ -163,4 +169,13 @@ func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	s.render(w, r, status, "register.html", p)
+}
+
+// sudoMethod offers, at the sudo prompt, a way to confirm it is them other than the password
+// (for someone who signs in without one, or forgot it). addToSudo adds a fragment to
+// p.Methods, and any scripts, when u can use the method; the feature serves the routes its
+// fragment posts to, behind the member chain, and reopens the window through the context
+// (a Reauthenticate... method) before sudoDone.
+type sudoMethod interface {
+	addToSudo(r *http.Request, u *accounts.User, p *sudoView) error
 }

@@ -217,8 +217,14 @@ func setCookie(res response, name string) *http.Cookie {
 	return nil
 }
 
+// register posts the registration form and, when it is accepted, follows the redirect to the
+// check-email page and returns that page.
 func register(b *browser, email string) response {
-	return b.post("/users/register", url.Values{"email": {email}, "password": {testPassword}})
+	res := b.post("/users/register", url.Values{"email": {email}, "password": {testPassword}})
+	if res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), checkEmailPath+"?") {
+		return b.get(res.Header.Get("Location"))
+	}
+	return res
 }
 
 // logIn logs b in with the test password or fails the test.

@@ -94,7 +94,7 @@ func (s *Server) mailboxMessagePage(w http.ResponseWriter, r *http.Request, box 
 func (s *Server) mailboxMessageHTML(w http.ResponseWriter, r *http.Request, box *accounts.LogMailer) {
 	e, ok := mailboxEntry(r, box)
 	if !ok || e.HTML == "" {
-		http.NotFound(w, r)
+		s.renderError(w, r, http.StatusNotFound, "Mail not found", "This mail has no HTML part, or the dev mailbox no longer keeps it.")
 		return
 	}
 	h := w.Header()

@@ -34,13 +34,14 @@ const backupCodesScript = "/assets/backup_codes.js"
 
 // mfaView is what the two-factor pages show.
 type mfaView struct {
-	Status      accounts.MFAStatus
-	URI         string       // otpauth://totp/... of the enrollment in progress
-	Secret      string       // its base32 secret, for typing in by hand
-	QRPath      string       // where its QR code is served
-	BackupCodes []string     // shown once, right after they are made
-	Download    template.URL // the codes as a data: URL for the download link
-	LowOnCodes  bool         // 3 or fewer backup codes left
+	Status       accounts.MFAStatus
+	URI          string       // otpauth://totp/... of the enrollment in progress
+	Secret       string       // its base32 secret, for typing in by hand
+	SecretGroups string       // the secret in groups of four, as it is shown
+	QRPath       string       // where its QR code is served
+	BackupCodes  []string     // shown once, right after they are made
+	Download     template.URL // the codes as a data: URL for the download link
+	LowOnCodes   bool         // 3 or fewer backup codes left
 
 	MaskedEmail string // challenge page
 	TrustDays   int    // challenge page
@@ -65,6 +66,7 @@ func (f *mfaFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST "+mfaSettingsPath+"/disable", s.sudoMember(s.mfaDisable))
 	mux.Handle("GET "+userauth.MFAPath, s.pendingMFA(s.mfaChallengePage))
 	mux.Handle("POST "+userauth.MFAPath, s.pendingMFA(s.mfaChallenge))
+	mux.Handle("POST "+mfaSudoPath, s.member(s.limitIP(s.mfaSudo)))
 }
 
 // mfaSettingsPage shows the two-factor state: with MFA on, the backup codes left and the
@@ -93,9 +95,13 @@ func (s *Server) renderMFASettings(w http.ResponseWriter, r *http.Request, statu
 			return
 		default:
 			v.URI, v.Secret, v.QRPath = key.URL(), key.Secret(), qrPath
+			v.SecretGroups = inFours(v.Secret)
 		}
 	}
 	p := &mfaPage{layout: layout{Title: "Two-factor authentication"}, MFA: v}
+	if v.Secret != "" {
+		p.Scripts = []string{backupCodesScript} // the setup key's Copy button
+	}
 	for _, m := range featuresOf[mfaMethod](s.features) {
 		p.Notes = append(p.Notes, m.mfaSettingsNote(st.Enabled))
 	}
@@ -107,7 +113,7 @@ func (s *Server) mfaQRCode(w http.ResponseWriter, r *http.Request) {
 	u, _ := userauth.CurrentUser(r.Context())
 	key, err := s.svc.PendingTOTPKey(r.Context(), u)
 	if errors.Is(err, accounts.ErrMFANoEnrollment) {
-		http.NotFound(w, r)
+		s.renderError(w, r, http.StatusNotFound, "No QR code", "There is no two-factor setup in progress. Open the two-factor page to start one.")
 		return
 	}
 	if err != nil {
@@ -206,6 +212,19 @@ func (s *Server) renderBackupCodes(w http.ResponseWriter, r *http.Request, title
 		// marks it as trusted, which it is: it is built here from the codes alone.
 		Download: template.URL("data:text/plain;charset=utf-8," + url.PathEscape(text)),
 	}})
+}
+
+// inFours splits a setup key into groups of four characters ("JBSW Y3DP ..."), which are
+// easier to read and type; authenticator apps ignore the spaces.
+func inFours(key string) string {
+	var b strings.Builder
+	for i, c := range key {
+		if i > 0 && i%4 == 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 func serveBackupCodesJS(w http.ResponseWriter, r *http.Request) {

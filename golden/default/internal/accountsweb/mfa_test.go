@@ -24,7 +24,7 @@ import (
 var testSecretKeyBase = rand.Text() + rand.Text() + rand.Text()
 
 var (
-	secretRE     = regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`)
+	secretRE     = regexp.MustCompile(`id="totp-secret" data-secret="([A-Z2-7]+)"`)
 	backupCodeRE = regexp.MustCompile(`<li><code>([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})</code></li>`)
 )
 
@@ -151,8 +151,9 @@ func TestMFAEnrollmentPages(t *testing.T) {
 	if !strings.Contains(again.Body, "Backup codes left") || strings.Contains(again.Body, codes[0][1]) || secretRE.MatchString(again.Body) {
 		t.Fatalf("settings page after enrolling:\n%s", again.Body)
 	}
-	if b.get("/users/settings/mfa/qr.png").StatusCode != http.StatusNotFound {
-		t.Error("QR code still served after enrolling")
+	if qr := b.get("/users/settings/mfa/qr.png"); qr.StatusCode != http.StatusNotFound || !strings.Contains(qr.Body, "<h1>No QR code</h1>") ||
+		qr.Header.Get("Content-Security-Policy") == "" {
+		t.Errorf("QR code after enrolling: %d, want 404 and the app's error page\n%s", qr.StatusCode, qr.Body)
 	}
 	if !strings.Contains(b.get("/users/settings").Body, `href="/users/settings/mfa"`) {
 		t.Error("settings page does not link to the MFA page")
@@ -355,5 +356,132 @@ func TestMFALockAtTheCeilingOverHTTP(t *testing.T) {
 	res := b.post("/users/mfa", url.Values{"code": {app.code(secret)}})
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "until you reset your password") || res.Header.Get("Retry-After") != "" {
 		t.Fatalf("right code at the ceiling: %d Retry-After=%q\n%s", res.StatusCode, res.Header.Get("Retry-After"), res.Body)
+	}
+}
+
+// TestMFAChallengeAsksOnce: the challenge page has one "Trust this browser" box, which the
+// backup code honours as the authenticator code does; its header offers neither log-in nor
+// registration while the login waits; and a right code used a second time is named as such.
+func TestMFAChallengeAsksOnce(t *testing.T) {
+	app := newTestApp(t)
+	secret, codes := enrollMFA(t, loggedIn(t, app, "once@example.com"))
+
+	b := app.browser()
+	passwordStep(t, b, "once@example.com", nil)
+	page := b.get("/users/mfa")
+	if n := strings.Count(page.Body, `name="trust_browser"`); n != 1 {
+		t.Errorf("the challenge has %d trust_browser boxes, want one for every way to answer", n)
+	}
+	for _, link := range []string{`href="/users/log-in"`, `href="/users/register"`} {
+		if strings.Contains(page.Body, link) {
+			t.Errorf("the challenge page links %s while the login is pending", link)
+		}
+	}
+	if !strings.Contains(page.Body, `value="backup_code"`) {
+		t.Errorf("no backup-code button in the challenge's form:\n%s", page.Body)
+	}
+
+	// The backup-code button of the shared form, with the one box ticked and a stale
+	// authenticator code left in its field: the backup code is used, and the browser trusted.
+	res := b.post("/users/mfa", url.Values{"code": {"123456"}, "backup_code": {codes[0]}, "method": {"backup_code"}, "trust_browser": {"true"}})
+	expectRedirect(t, res, "/users/settings/mfa")
+	if trust := setCookie(res, app.web.auth.TrustCookieName()); trust == nil || trust.MaxAge <= 0 {
+		t.Errorf("trust cookie after a backup code with the box ticked = %v", trust)
+	}
+
+	// A right code, accepted once, then typed again in another login.
+	code := app.code(secret)
+	first := app.browser()
+	passwordStep(t, first, "once@example.com", nil)
+	expectRedirect(t, first.post("/users/mfa", url.Values{"code": {code}}), "/")
+	again := app.browser()
+	passwordStep(t, again, "once@example.com", nil)
+	reused := again.post("/users/mfa", url.Values{"code": {code}})
+	if reused.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(reused.Body, "That code was already used") ||
+		!strings.Contains(reused.Body, "<title>Error: Two-factor authentication") || !strings.Contains(reused.Body, `aria-describedby="mfa-error"`) {
+		t.Fatalf("reused code: %d\n%s", reused.StatusCode, reused.Body)
+	}
+	if wrong := again.post("/users/mfa", url.Values{"code": {"000000"}}); strings.Contains(wrong.Body, "already used") {
+		t.Error("a wrong code is called reused")
+	}
+}
+
+// TestSudoWithAnAuthenticatorCode: with two-factor authentication on, the sudo prompt also
+// takes a code from the app. A right code reopens the window once (the same code again is
+// refused); wrong codes count towards the MFA lock, so a stolen session cookie gets no more
+// guesses here than at the log-in challenge. Without MFA the form is not offered.
+func TestSudoWithAnAuthenticatorCode(t *testing.T) {
+	app := newTestApp(t)
+	plain := loggedIn(t, app, "plain@example.com")
+	if page := plain.get("/users/sudo"); strings.Contains(page.Body, `action="/users/sudo/totp"`) {
+		t.Error("the code form is offered without two-factor authentication")
+	}
+	if res := plain.post("/users/sudo/totp", url.Values{"code": {"123456"}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a code without MFA: %d, want 422", res.StatusCode)
+	}
+
+	b := loggedIn(t, app, "coded@example.com")
+	secret, _ := enrollMFA(t, b)
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sudo")
+	page := b.get("/users/sudo?return_to=/users/sessions")
+	if !strings.Contains(page.Body, `action="/users/sudo/totp"`) || !strings.Contains(page.Body, `id="sudo_code"`) {
+		t.Fatalf("sudo prompt lacks the code form:\n%s", page.Body)
+	}
+
+	wrong := b.post("/users/sudo/totp", url.Values{"code": {"000000"}, "return_to": {"/users/sessions"}})
+	if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, `aria-describedby="sudo-code-error" autofocus`) ||
+		!strings.Contains(wrong.Body, "<title>Error: ") {
+		t.Fatalf("wrong code at sudo: %d\n%s", wrong.StatusCode, wrong.Body)
+	}
+	code := app.code(secret)
+	expectRedirect(t, b.post("/users/sudo/totp", url.Values{"code": {code}, "return_to": {"/users/sessions"}}), "/users/sessions")
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
+
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	if res := b.post("/users/sudo/totp", url.Values{"code": {code}}); res.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("a used code reopened sudo: %d", res.StatusCode)
+	}
+	var last response
+	for range app.svc.Policy().MFAMaxFailures {
+		last = b.post("/users/sudo/totp", url.Values{"code": {"000000"}})
+	}
+	if last.StatusCode != http.StatusTooManyRequests || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("wrong codes at sudo did not lock MFA: %d\n%s", last.StatusCode, last.Body)
+	}
+	if res := b.post("/users/sudo/totp", url.Values{"code": {app.code(secret)}}); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("a right code while MFA is locked: %d, want 429", res.StatusCode)
+	}
+}
+
+// TestMFAStateAtAGlance: the settings hub says whether two-factor authentication is on; the
+// enrolment page shows the setup key in groups of four, with a Copy button (shown by the
+// page's script) that copies it without the spaces, and does not claim it is on already.
+func TestMFAStateAtAGlance(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "glance@example.com"))
+	if hub := b.get("/users/settings"); !strings.Contains(hub.Body, `Two-factor authentication <span class="badge">Off</span>`) {
+		t.Errorf("hub before enrolling:\n%s", hub.Body)
+	}
+	page := b.get("/users/settings/mfa")
+	m := secretRE.FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("no setup key:\n%s", page.Body)
+	}
+	if want := `data-secret="` + m[1] + `">` + inFours(m[1]) + `</code>`; !strings.Contains(page.Body, want) || !strings.Contains(inFours(m[1]), " ") {
+		t.Errorf("setup key not shown in groups of four (%s):\n%s", want, page.Body)
+	}
+	if !strings.Contains(page.Body, `data-copy-secret="totp-secret" hidden>Copy</button>`) || !strings.Contains(page.Body, `<script src="/assets/backup_codes.js" defer></script>`) {
+		t.Errorf("no Copy button for the setup key, or not its script:\n%s", page.Body)
+	}
+	if strings.Contains(page.Body, "is turned on") {
+		t.Errorf("the enrolment page says two-factor authentication is turned on while it is off:\n%s", page.Body)
+	}
+	if got := inFours("ABCDEFGHIJ"); got != "ABCD EFGH IJ" {
+		t.Errorf("inFours = %q", got)
+	}
+	enrollMFA(t, b)
+	if hub := b.get("/users/settings"); !strings.Contains(hub.Body, `Two-factor authentication <span class="badge badge-on">On</span>`) {
+		t.Errorf("hub after enrolling:\n%s", hub.Body)
 	}
 }

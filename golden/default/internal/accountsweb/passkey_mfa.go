@@ -31,10 +31,8 @@ func (s *passkeysFeature) addToMFAChallenge(r *http.Request, u *accounts.User, p
 	if len(list) == 0 {
 		return nil
 	}
-	p.Methods = append(p.Methods, fragment{"passkey_mfa_challenge", struct {
-		ReturnTo  string
-		TrustDays int
-	}{p.Form.ReturnTo, p.MFA.TrustDays}})
+	// The page's own "trust this browser" box applies to the passkey too (passkeys.js reads it).
+	p.Methods = append(p.Methods, fragment{"passkey_mfa_challenge", struct{ ReturnTo string }{p.Form.ReturnTo}})
 	p.Scripts = append(p.Scripts, passkeysScript)
 	return nil
 }

@@ -62,7 +62,7 @@ func TestPasskeyAsSecondFactor(t *testing.T) {
 	page := b.get("/users/mfa?return_to=/users/settings")
 	for _, want := range []string{
 		`data-passkey-login data-options="/users/mfa/passkey/options" data-finish="/users/mfa/passkey" data-return-to="/users/settings" hidden`,
-		`data-passkey-button`, `data-passkey-error`, `data-passkey-trust`, `<script src="/assets/passkeys.js" defer></script>`, `name="code"`,
+		`data-passkey-button`, `data-passkey-error`, `data-trust-browser`, `<script src="/assets/passkeys.js" defer></script>`, `name="code"`,
 	} {
 		if !strings.Contains(page.Body, want) {
 			t.Errorf("challenge page lacks %s", want)
@@ -207,4 +207,49 @@ func TestPasskeySecondFactorNeedsAPendingLogin(t *testing.T) {
 		expectRedirect(t, member.postJSON(path, []byte(`{}`)), "/")
 		expectRedirect(t, done.postJSON(path, []byte(`{}`)), "/")
 	}
+}
+
+// TestSudoWithAPasskey: an account with a passkey may confirm the sudo prompt with it; a
+// passkey of another account, or a replayed assertion, does not reopen the window.
+func TestSudoWithAPasskey(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "keyed@example.com"))
+	d := newWebDevice()
+	expectJSON(t, addPasskey(t, b, d, "Laptop"), http.StatusOK)
+	other := confirmAccountOf(t, loggedIn(t, app, "other@example.com"))
+	od := newWebDevice()
+	expectJSON(t, addPasskey(t, other, od, "Phone"), http.StatusOK)
+	if page := loggedIn(t, app, "nokey@example.com").get("/users/sudo"); strings.Contains(page.Body, "/users/sudo/passkey") {
+		t.Error("the passkey is offered to an account without one")
+	}
+
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	page := b.get("/users/sudo?return_to=/users/sessions")
+	if !strings.Contains(page.Body, `data-options="/users/sudo/passkey/options" data-finish="/users/sudo/passkey" data-return-to="/users/sessions"`) ||
+		!strings.Contains(page.Body, `<script src="/assets/passkeys.js" defer></script>`) {
+		t.Fatalf("sudo prompt lacks the passkey:\n%s", page.Body)
+	}
+	sudoAssertion := func(dev *webDevice) []byte {
+		t.Helper()
+		options := b.postJSON("/users/sudo/passkey/options", []byte(`{}`))
+		expectJSON(t, options, http.StatusOK)
+		parsed, err := virtualwebauthn.ParseAssertionOptions(options.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []byte(virtualwebauthn.CreateAssertionResponse(webRP, dev.auth, dev.cred, *parsed))
+	}
+	expectJSON(t, b.postJSON("/users/sudo/passkey", sudoAssertion(od)), http.StatusUnauthorized)
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sudo")
+
+	assertion := sudoAssertion(d)
+	done := expectJSON(t, b.postJSON("/users/sudo/passkey?return_to=/users/sessions", assertion), http.StatusOK)
+	if done["redirect"] != "/users/sessions" {
+		t.Errorf("redirect = %v", done["redirect"])
+	}
+	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
+
+	app.clock.Advance(2 * app.svc.Policy().SudoWindow)
+	expectJSON(t, b.postJSON("/users/sudo/passkey/options", []byte(`{}`)), http.StatusOK)
+	expectJSON(t, b.postJSON("/users/sudo/passkey", assertion), http.StatusUnauthorized)
 }

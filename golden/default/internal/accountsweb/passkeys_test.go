@@ -300,3 +300,79 @@ func TestPasskeyLogInCountsAgainstTheIPLimit(t *testing.T) {
 	app.clock.Advance(time.Minute)
 	expectJSON(t, b.postJSON("/users/log-in/passkey/options", []byte(`{}`)), http.StatusOK)
 }
+
+// TestSettingsHubCountsPasskeys: the hub's passkeys entry says how many the account has.
+func TestSettingsHubCountsPasskeys(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "counted@example.com"))
+	for i, want := range []string{`Passkeys <span class="badge">None yet</span>`, `Passkeys <span class="badge badge-on">1 passkey</span>`,
+		`Passkeys <span class="badge badge-on">2 passkeys</span>`} {
+		if i > 0 {
+			expectJSON(t, addPasskey(t, b, newWebDevice(), fmt.Sprintf("Key %d", i)), http.StatusOK)
+		}
+		if hub := b.get("/users/settings"); !strings.Contains(hub.Body, want) {
+			t.Errorf("hub with %d passkeys lacks %s", i, want)
+		}
+	}
+}
+
+// TestPasskeyWithoutANameIsNamedAfterItsAuthenticator: a passkey added with the name left
+// empty takes the name of its provider when its AAGUID is a known one, else of the browser
+// that added it (this test's client is Go's), else "Passkey".
+func TestPasskeyWithoutANameIsNamedAfterItsAuthenticator(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "unnamed@example.com"))
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "  "), http.StatusOK)
+	if page := b.get("/users/settings/passkeys"); !strings.Contains(page.Body, "<strong>Go HTTP client</strong>") {
+		t.Errorf("a passkey added without a name:\n%s", page.Body)
+	}
+	icloud := []byte{0xfb, 0xfc, 0x30, 0x07, 0x15, 0x4e, 0x4e, 0xcc, 0x8c, 0x0b, 0x6e, 0x02, 0x05, 0x57, 0xd7, 0xbd}
+	for _, tt := range []struct {
+		aaguid    []byte
+		userAgent string
+		want      string
+	}{
+		{icloud, "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Safari/605.1.15", "iCloud Keychain"},
+		{make([]byte, 16), "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", "Firefox on Linux"},
+		{nil, "", "Passkey"},
+	} {
+		if got := accounts.DefaultPasskeyName(tt.aaguid, tt.userAgent); got != tt.want {
+			t.Errorf("DefaultPasskeyName(%x, %q) = %q, want %q", tt.aaguid, tt.userAgent, got, tt.want)
+		}
+	}
+}
+
+// TestPasskeyDeleteAsksFirst: the list's Delete opens a page that names the passkey and
+// whose button deletes it; that page shows only the account's own passkeys.
+func TestPasskeyDeleteAsksFirst(t *testing.T) {
+	app := newTestApp(t)
+	b := confirmAccountOf(t, loggedIn(t, app, "careful@example.com"))
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "Old phone"), http.StatusOK)
+	expectJSON(t, addPasskey(t, b, newWebDevice(), "Laptop"), http.StatusOK)
+	u, _ := app.svc.UserByEmail(t.Context(), "careful@example.com")
+	pk := accounts.NewPasskeys(app.svc, accounts.DefaultPasskeyPolicy())
+	list, err := pk.Passkeys(t.Context(), u.ID)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("passkeys: %v, %v", list, err)
+	}
+	path := "/users/settings/passkeys/" + idString(list[0].ID) + "/delete"
+	if page := b.get("/users/settings/passkeys"); !strings.Contains(page.Body, `<a class="button button-small button-danger" href="`+path+`">Delete</a>`) ||
+		strings.Contains(page.Body, `<form class="inline" method="post" action="`+path+`"`) {
+		t.Errorf("the list deletes without asking:\n%s", page.Body)
+	}
+	confirm := b.get(path)
+	if confirm.StatusCode != http.StatusOK || !strings.Contains(confirm.Body, "<strong>Old phone</strong>") ||
+		!strings.Contains(confirm.Body, `action="`+path+`"`) || !strings.Contains(confirm.Body, `<a href="/users/settings/passkeys">Cancel</a>`) {
+		t.Fatalf("delete confirmation: %d\n%s", confirm.StatusCode, confirm.Body)
+	}
+	if list, _ := pk.Passkeys(t.Context(), u.ID); len(list) != 2 {
+		t.Error("opening the confirmation deleted the passkey")
+	}
+	if other := confirmAccountOf(t, loggedIn(t, app, "nosy@example.com")).get(path); other.StatusCode != http.StatusNotFound || strings.Contains(other.Body, "Old phone") {
+		t.Errorf("another account's passkey: %d\n%s", other.StatusCode, other.Body)
+	}
+	expectRedirect(t, b.post(path, nil), "/users/settings/passkeys")
+	if page := b.get("/users/settings/passkeys"); strings.Contains(page.Body, "Old phone") {
+		t.Error("the passkey is still listed after the deletion")
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,6 +123,10 @@ type layout struct {
 	Account     *accountFrame  // filled in by render for a logged-in user: the header's account part
 	Flash       string         // filled in by render unless set
 	Scripts     []string       // scripts the page loads, paths on this origin (the CSP allows no other)
+
+	// LoginPending is filled in by render: this browser's login waits for its second factor,
+	// so the header offers neither "Log in" nor "Register".
+	LoginPending bool
 }
 
 func (l *layout) frame() *layout { return l }
@@ -151,6 +156,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 			return
 		}
 		l.Account = frame
+	}
+	_, _, l.LoginPending = userauth.PendingMFA(r.Context())
+	if status == http.StatusUnprocessableEntity && !strings.HasPrefix(l.Title, "Error: ") {
+		// A form came back with errors: a screen reader says so before anything else.
+		l.Title = "Error: " + l.Title
 	}
 	if l.Flash == "" {
 		l.Flash = s.takeFlash(w, r)
@@ -321,6 +331,19 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 		"Something went wrong on our side. Please try again in a moment.")
 }
 
+// localTimeScript shows a page's <time data-local> in the reader's time zone (the sessions
+// list); served from this origin, as the Content-Security-Policy wants.
+const localTimeScript = "/assets/local_time.js"
+
+//go:embed assets/local_time.js
+var localTimeJS []byte
+
+func serveLocalTimeJS(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Write(localTimeJS)
+}
+
 func serveCSS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
@@ -328,11 +351,39 @@ func serveCSS(w http.ResponseWriter, r *http.Request) {
 }
 
 // tooManyRequests answers a request refused by a rate limit: 429 with Retry-After in whole
-// seconds.
+// seconds, a page that says how long that is, and a link back to the page the form was on.
 func (s *Server) tooManyRequests(w http.ResponseWriter, r *http.Request, retryAfter time.Duration) {
-	w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(retryAfter)))
-	s.renderError(w, r, http.StatusTooManyRequests, "Too many requests",
-		"You have sent too many requests in a short time. Wait a minute, then try again.")
+	wait := retryAfterSeconds(retryAfter)
+	w.Header().Set("Retry-After", strconv.Itoa(wait))
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusTooManyRequests, "error.html", &errorPage{
+		layout:  layout{Title: "Too many requests"},
+		Message: "You have sent too many requests in a short time. Wait " + waitWords(wait) + ", then try again.",
+		Back:    backLink(r),
+	})
+}
+
+// waitWords says a wait of seconds in words: "1 second", "40 seconds", "2 minutes" (rounded up).
+func waitWords(seconds int) string {
+	switch {
+	case seconds == 1:
+		return "1 second"
+	case seconds < 60:
+		return strconv.Itoa(seconds) + " seconds"
+	case seconds <= 60:
+		return "1 minute"
+	}
+	return strconv.Itoa((seconds+59)/60) + " minutes"
+}
+
+// backLink is the page a form was posted from, when the Referer names a page of this site
+// (and not the home page, which the error page links anyway); "" otherwise.
+func backLink(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host {
+		return ""
+	}
+	return returnTo(ref.RequestURI())
 }
 
 // retryAfterSeconds rounds a wait up to whole seconds, at least one.

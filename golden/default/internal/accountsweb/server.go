@@ -54,9 +54,11 @@ func (s *Server) Auth() *userauth.Auth { return s.auth }
 // others require a login.
 func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /assets/app.css", s.securityHeaders(http.HandlerFunc(serveCSS)))
+	mux.Handle("GET "+localTimeScript, s.securityHeaders(http.HandlerFunc(serveLocalTimeJS)))
 
 	mux.Handle("GET /users/register", s.guest(s.registerPage))
 	mux.Handle("POST /users/register", s.guestPost(s.register))
+	mux.Handle("GET "+checkEmailPath, s.guest(s.checkEmailPage))
 	mux.Handle("GET /users/log-in", s.guest(s.logInPage))
 	mux.Handle("POST /users/log-in", s.guestPost(s.logIn))
 	mux.Handle("POST /users/log-in/magic-link", s.guestPost(s.requestMagicLink))
@@ -74,6 +76,7 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /users/settings", s.member(s.settingsPage))
 	mux.Handle("GET /users/sudo", s.member(s.sudoPage))
 	mux.Handle("POST /users/sudo", s.member(s.sudo))
+	mux.Handle("POST /users/sudo/email", s.member(s.limitIP(s.sudoByEmail)))
 	s.mountSettings(mux)
 	for _, f := range featuresOf[routeMounter](s.features) {
 		f.mount(mux)

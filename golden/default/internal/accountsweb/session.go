@@ -11,14 +11,21 @@ import (
 	"example.com/app/internal/userauth"
 )
 
+// A ?return_to= means a page sent the browser here to log in first: unless a notice is
+// pending, the page says so. ?email= fills in the email field (after a confirmation).
 func (s *Server) logInPage(w http.ResponseWriter, r *http.Request) {
-	s.renderLogIn(w, r, http.StatusOK, form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))})
+	q := r.URL.Query()
+	f := form{ReturnTo: returnTo(q.Get("return_to")), Email: clip(strings.TrimSpace(q.Get("email")))}
+	s.renderLogIn(w, r, http.StatusOK, f)
 }
 
 // renderLogIn shows the log-in page with f, and every feature's way to log in below the
 // password form.
 func (s *Server) renderLogIn(w http.ResponseWriter, r *http.Request, status int, f form) {
 	p := &logInView{layout: layout{Title: "Log in"}, Form: f, EmailAutocomplete: "username"}
+	if p.Flash = s.takeFlash(w, r); p.Flash == "" && f.ReturnTo != "" && f.Error == "" {
+		p.Flash = "Please log in to continue."
+	}
 	for _, m := range featuresOf[logInMethod](s.features) {
 		if err := m.addToLogIn(r, p); err != nil {
 			s.serverError(w, r, featureError(m, err))
@@ -68,11 +75,20 @@ func (s *Server) completeLogIn(w http.ResponseWriter, r *http.Request, u *accoun
 			return
 		}
 	}
+	first, err := s.svc.FirstLogIn(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	if err := s.auth.LogIn(w, r, u, rememberMe); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.setFlash(w, "logged_in")
+	if first {
+		s.setFlash(w, "first_log_in")
+	} else {
+		s.setFlash(w, "logged_in")
+	}
 	if back == "" {
 		back = "/"
 	}
@@ -98,6 +114,7 @@ func (s *Server) logOut(w http.ResponseWriter, r *http.Request) {
 	if err := s.auth.LogOut(w, r); err != nil {
 		s.logger.ErrorContext(r.Context(), "log out", "error", err)
 	}
+	s.setFlash(w, "logged_out")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -48,9 +48,14 @@ func (s *Server) sessionsPage(w http.ResponseWriter, r *http.Request) {
 		if !row.Current {
 			v.Others++
 		}
+		if row.Current {
+			// This browser first: it is the one people look for, and the one they keep.
+			v.Sessions = append([]sessionRow{row}, v.Sessions...)
+			continue
+		}
 		v.Sessions = append(v.Sessions, row)
 	}
-	s.render(w, r, http.StatusOK, "sessions.html", &dataPage[sessionsView]{layout: layout{Title: "Your sessions"}, Data: v})
+	s.render(w, r, http.StatusOK, "sessions.html", &dataPage[sessionsView]{layout: layout{Title: "Your sessions", Scripts: []string{localTimeScript}}, Data: v})
 }
 
 // revokeSession ends one of the account's sessions. Another account's session, or a made-up

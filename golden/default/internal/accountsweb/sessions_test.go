@@ -23,6 +23,14 @@ func TestSessionsPage(t *testing.T) {
 	if cc := page.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Errorf("Cache-Control = %q, want no-store", cc)
 	}
+	// Times go out in UTC, marked for the script that shows them in the reader's time zone.
+	if !strings.Contains(page.Body, `<script src="/assets/local_time.js" defer></script>`) || strings.Count(page.Body, " data-local>") < 2 {
+		t.Errorf("sessions page does not load the local-time script, or marks no time:\n%s", page.Body)
+	}
+	if js := a.get("/assets/local_time.js"); js.StatusCode != http.StatusOK || js.Header.Get("Content-Type") != "text/javascript; charset=utf-8" ||
+		!strings.Contains(js.Body, "time[data-local]") {
+		t.Errorf("local-time script: %d %q", js.StatusCode, js.Header.Get("Content-Type"))
+	}
 	if n := strings.Count(page.Body, "This device"); n != 1 {
 		t.Errorf(`"This device" shown %d times`, n)
 	}
@@ -31,6 +39,13 @@ func TestSessionsPage(t *testing.T) {
 		if !strings.Contains(page.Body, `action="/users/sessions/`+id+`/revoke"`) {
 			t.Errorf("session %s not listed", id)
 		}
+	}
+	// The browser looking is listed first, whichever session is older.
+	if first := strings.Index(page.Body, `action="/users/sessions/`); first < 0 || !strings.HasPrefix(page.Body[first:], `action="/users/sessions/`+aID+`/revoke"`) {
+		t.Errorf("the current session is not listed first:\n%s", page.Body)
+	}
+	if other := b.get("/users/sessions"); strings.Index(other.Body, bID+`/revoke"`) > strings.Index(other.Body, aID+`/revoke"`) {
+		t.Errorf("the second browser's session is not listed first on its page:\n%s", other.Body)
 	}
 	if strings.Contains(page.Body, "/users/sessions/"+bobID+"/") || !strings.Contains(page.Body, "Go HTTP client") || !strings.Contains(page.Body, "IP address 198.51.100.") {
 		t.Errorf("sessions page:\n%s", page.Body)

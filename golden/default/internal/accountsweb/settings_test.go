@@ -236,3 +236,27 @@ func TestSettingsFormPages(t *testing.T) {
 		t.Errorf("unticked delete: status %d", del.StatusCode)
 	}
 }
+
+// TestSettingsHubShowsAPendingEmailChange: the account card says when an email change waits
+// for its link, the same whether the new address is free or taken (so it tells nothing about
+// other accounts), and stops once the change is cancelled.
+func TestSettingsHubShowsAPendingEmailChange(t *testing.T) {
+	app := newTestApp(t)
+	const pending = "<dt>Email change</dt>"
+	loggedIn(t, app, "taken@example.com")
+	for _, to := range []string{"free@example.com", "taken@example.com"} {
+		owner := "owner-" + strings.TrimSuffix(to, "@example.com") + "@example.com"
+		b := loggedIn(t, app, owner)
+		if strings.Contains(b.get("/users/settings").Body, pending) {
+			t.Fatalf("%s: a pending change shown before any request", owner)
+		}
+		expectRedirect(t, b.post("/users/settings/email", url.Values{"email": {to}, "current_password": {testPassword}}), "/users/settings")
+		if page := b.get("/users/settings"); !strings.Contains(page.Body, pending) {
+			t.Errorf("change to %s: the hub does not show it pending:\n%s", to, page.Body)
+		}
+		expectRedirect(t, app.browser().post(linkPath(t, app.mail(owner, "email_change_requested")), nil), "/")
+		if strings.Contains(b.get("/users/settings").Body, pending) {
+			t.Errorf("change to %s: still shown pending after the cancel", to)
+		}
+	}
+}

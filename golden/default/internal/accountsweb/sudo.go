@@ -4,6 +4,7 @@ package accountsweb
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"strconv"
 
@@ -11,27 +12,52 @@ import (
 	"example.com/app/internal/userauth"
 )
 
-// sudoView is sudo.html: the password form, or, while re-entering the password is locked
-// (accounts.ReauthLock), how long for and the other way back in.
-type sudoView struct {
-	layout
-	Form   form
-	Locked string // how long the lock lasts, in words; empty when the password may be entered
+func init() {
+	maps.Copy(flashMessages, map[string]string{
+		"sudo_link_sent":  "You are logged out. We emailed you a log-in link: follow it to log back in, and you can then continue without your password.",
+		"sudo_reset_sent": "You are logged out. We emailed you a link to choose a new password; then log in with it.",
+	})
 }
 
-// sudoPage asks the logged-in user for their password again before a sensitive page.
-// While the password is locked it offers the way back in instead of a form that cannot work.
+// sudoView is sudo.html: the password form and the other ways features offer (a code from
+// the authenticator app, say), or, while re-entering the password is locked
+// (accounts.ReauthLock), how long for and those other ways. Below them, for a user who
+// has none of these at hand: log out and be emailed a log-in link or a reset, or cancel.
+type sudoView struct {
+	layout
+	Form    form
+	Locked  string     // how long the lock lasts, in words; empty when the password may be entered
+	Methods []fragment // the features' other ways to confirm (sudoMethod)
+}
+
+// sudoPage asks the logged-in user to confirm it is them before a sensitive page.
+// While the password is locked it offers the other ways in instead of a form that cannot work.
 func (s *Server) sudoPage(w http.ResponseWriter, r *http.Request) {
+	page := &sudoView{Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}}
+	s.renderSudo(w, r, http.StatusOK, page)
+}
+
+// renderSudo shows the sudo prompt p with status: it finds out whether the password is
+// locked (unless p.Locked says so already) and asks every feature for its way to confirm.
+func (s *Server) renderSudo(w http.ResponseWriter, r *http.Request, status int, p *sudoView) {
 	u, _ := userauth.CurrentUser(r.Context())
-	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: returnTo(r.URL.Query().Get("return_to"))}}
-	var locked *accounts.ReauthLockedError
-	if err := s.svc.ReauthLock(r.Context(), u, s.auth.Meta(r)); errors.As(err, &locked) {
-		page.Locked = locked.Wait()
-	} else if err != nil {
-		s.serverError(w, r, err)
-		return
+	p.Title = "Confirm it's you"
+	if p.Locked == "" {
+		var locked *accounts.ReauthLockedError
+		if err := s.svc.ReauthLock(r.Context(), u, s.auth.Meta(r)); errors.As(err, &locked) {
+			p.Locked = locked.Wait()
+		} else if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
-	s.render(w, r, http.StatusOK, "sudo.html", page)
+	for _, m := range featuresOf[sudoMethod](s.features) {
+		if err := m.addToSudo(r, u, p); err != nil {
+			s.serverError(w, r, featureError(m, err))
+			return
+		}
+	}
+	s.render(w, r, status, "sudo.html", p)
 }
 
 // sudo checks the password and reopens the sudo window, then goes back where the browser
@@ -41,24 +67,61 @@ func (s *Server) sudo(w http.ResponseWriter, r *http.Request) {
 	sess, _ := userauth.CurrentSession(r.Context())
 	back := returnTo(r.PostFormValue("return_to"))
 	err := s.svc.Reauthenticate(r.Context(), sess, u, r.PostFormValue("password"), s.auth.Meta(r))
-	page := &sudoView{layout: layout{Title: "Confirm it's you"}, Form: form{ReturnTo: back}}
+	page := &sudoView{Form: form{ReturnTo: back}}
 	var locked *accounts.ReauthLockedError
 	switch {
 	case errors.As(err, &locked):
 		page.Locked = locked.Wait()
 		w.Header().Set("Retry-After", strconv.Itoa(retryAfterSeconds(locked.RetryAfter)))
-		s.render(w, r, http.StatusTooManyRequests, "sudo.html", page)
+		s.renderSudo(w, r, http.StatusTooManyRequests, page)
 		return
 	case errors.Is(err, accounts.ErrInvalidCredentials):
 		page.Form.Error = "That password is not right."
-		s.render(w, r, http.StatusUnprocessableEntity, "sudo.html", page)
+		s.renderSudo(w, r, http.StatusUnprocessableEntity, page)
 		return
 	case err != nil:
 		s.serverError(w, r, err)
 		return
 	}
+	s.sudoDone(w, r, back)
+}
+
+// sudoDone sends a browser whose sudo window just reopened back to the page it came from.
+func (s *Server) sudoDone(w http.ResponseWriter, r *http.Request, back string) {
 	if back == "" {
 		back = "/users/settings"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// sudoByEmail is the way out of the sudo prompt for a user with nothing else at hand
+// (a forgotten password, no second factor): it logs this browser out and mails the account's
+// own address a log-in link (link=log-in; a fresh login opens the sudo window) or a password
+// reset (link=reset). Only the owner of the address gets back in, so a stolen session cookie
+// gains nothing here; it loses the session.
+func (s *Server) sudoByEmail(w http.ResponseWriter, r *http.Request) {
+	u, _ := userauth.CurrentUser(r.Context())
+	meta := s.auth.Meta(r)
+	var err error
+	flash := "sudo_link_sent"
+	switch r.PostFormValue("link") {
+	case "log-in":
+		err = s.svc.RequestMagicLink(r.Context(), u.Email, meta)
+	case "reset":
+		err = s.svc.RequestPasswordReset(r.Context(), u.Email, meta)
+		flash = "sudo_reset_sent"
+	default:
+		s.renderError(w, r, http.StatusBadRequest, "Request not understood", "Go back to the page you came from and try again.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := s.auth.LogOut(w, r); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.setFlash(w, flash)
+	http.Redirect(w, r, userauth.LogInPath, http.StatusSeeOther)
 }

@@ -20,6 +20,7 @@ type form struct {
 type errorPage struct {
 	layout
 	Message string
+	Back    string // a page of this site to go back to, if any (see backLink)
 }
 
 // formPage is a page with one form of the account flows (register, confirm, reset, sudo, the

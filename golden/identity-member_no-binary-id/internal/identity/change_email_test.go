@@ -54,7 +54,7 @@ func TestEmailChangeFlow(t *testing.T) {
 	}
 	confirm := mailToken(t, sentMail(t, svc, "alice.new@example.com", "change_email"))
 	notice := sentMail(t, svc, "alice@example.com", "email_change_requested")
-	if notice.Subject != "Email change requested for your account" || mailToken(t, notice) == "" {
+	if notice.Subject != "Acme: Email change requested for your account" || mailToken(t, notice) == "" {
 		t.Errorf("old address notice: %+v", notice)
 	}
 	if got, _ := svc.MemberByID(t.Context(), u.ID); got.Email != "alice@example.com" {
@@ -87,7 +87,7 @@ func TestEmailChangeFlow(t *testing.T) {
 		t.Errorf("a reset link sent to the old address still works: %v", err)
 	}
 	changed := sentMail(t, svc, "alice@example.com", "email_changed")
-	if changed.Subject != "Your email has been updated" {
+	if changed.Subject != "Acme: Your email has been updated" {
 		t.Errorf("email changed notice: %+v", changed)
 	}
 	if _, err := svc.MemberByEmail(t.Context(), "alice@example.com"); !errors.Is(err, ErrNotFound) {
@@ -172,7 +172,7 @@ func TestEmailChangeToTakenAddress(t *testing.T) {
 		t.Error("a confirmation link was sent to a taken address")
 	}
 	taken := sentMail(t, svc, "bob@example.com", "email_change_taken")
-	if taken.Subject != "Someone tried to use your email address" {
+	if taken.Subject != "Acme: Someone tried to use your email address" {
 		t.Errorf("taken notice: %+v", taken)
 	}
 	sentMail(t, svc, "alice@example.com", "email_change_requested")

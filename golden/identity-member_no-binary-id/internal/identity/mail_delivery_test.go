@@ -24,7 +24,7 @@ import (
 
 // confirmSubject and confirmPath are what the confirmation mail of a registration carries.
 const (
-	confirmSubject = "Confirm your email"
+	confirmSubject = "Acme: Confirm your email"
 	confirmPath    = "/users/confirm/"
 )
 

@@ -20,8 +20,12 @@ import (
 var ErrMFAPendingEnded = errors.New("identity: the login waiting for a second factor has ended")
 
 // MFACodeError is ErrMFAInvalidCode with the number of codes this pending login may still
-// try.
-type MFACodeError struct{ AttemptsLeft int }
+// try. Reused is true when the code was right but had been used already (each code works
+// once), so the page can say so instead of calling it wrong.
+type MFACodeError struct {
+	AttemptsLeft int
+	Reused       bool
+}
 
 func (e *MFACodeError) Error() string {
 	return fmt.Sprintf("%v (%d attempts left)", ErrMFAInvalidCode, e.AttemptsLeft)
@@ -94,6 +98,7 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *Member
 	})
 	// The pending session has a new token now, or a code spent on it (see session_cache.go).
 	s.sessions.forgetSession(sess.ID)
+	reused := errors.Is(err, errReusedTOTP)
 	if errors.Is(err, errWrongFactor) {
 		err = s.mfaFailed(ctx, u, method, meta)
 	}
@@ -105,7 +110,11 @@ func (s *Service) CompleteMFALogin(ctx context.Context, sess *Session, u *Member
 		return nil, ErrMFAPendingEnded
 	}
 	if errors.Is(err, ErrMFAInvalidCode) || errors.Is(err, ErrMFALocked) {
-		return nil, s.pendingAttemptFailed(ctx, sess, u, err, meta)
+		err = s.pendingAttemptFailed(ctx, sess, u, err, meta)
+		if codeErr, ok := errors.AsType[*MFACodeError](err); ok {
+			codeErr.Reused = reused
+		}
+		return nil, err
 	}
 	if err != nil {
 		return nil, err

@@ -122,6 +122,15 @@ func (n *Notifier) send(ctx context.Context, to string, c mailContent) error {
 	return n.outbox.AfterCommit(ctx, msgs)
 }
 
+// withAppName starts a subject with the app's name ("Shop: Reset your password"), so the
+// mail is recognisable in a full inbox, unless the subject names the app already.
+func withAppName(subject, appName string) string {
+	if appName == "" || strings.Contains(subject, appName) {
+		return subject
+	}
+	return appName + ": " + subject
+}
+
 // render writes the email c for `to`, as HTML and text. It fills in c's header.
 func (n *Notifier) render(to string, c mailContent) (Message, error) {
 	kind := c.kind()
@@ -131,7 +140,7 @@ func (n *Notifier) render(to string, c mailContent) (Message, error) {
 	}
 	h := c.header()
 	h.AppName, h.Email = n.appName, to
-	h.Subject = c.subject()
+	h.Subject = withAppName(c.subject(), n.appName)
 	var htmlPart, textPart bytes.Buffer
 	if err := html.ExecuteTemplate(&htmlPart, "layout.html", c); err != nil {
 		return Message{}, fmt.Errorf("identity: render %s email: %w", kind, err)

@@ -73,6 +73,37 @@ var (
 	ErrPasskeyLimit = errors.New("identity: passkey limit reached")
 )
 
+// knownAuthenticators names the passkey providers people meet most, by the AAGUID their
+// passkeys report (from the community list at github.com/passkeydeveloper/passkey-authenticator-aaguids).
+var knownAuthenticators = map[string]string{
+	"ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4": "Google Password Manager",
+	"adce0002-35bc-c60a-648b-0b25f1f05503": "Chrome on Mac",
+	"fbfc3007-154e-4ecc-8c0b-6e020557d7bd": "iCloud Keychain",
+	"dd4ec289-e01d-41c9-bb89-70fa845d4bf2": "iCloud Keychain",
+	"08987058-cadc-4b81-b6e1-30de50dcbe96": "Windows Hello",
+	"9ddd1817-af5a-4672-a2b9-3e3dd95000a9": "Windows Hello",
+	"6028b017-b1d4-4c02-b4b3-afcdafc96bb2": "Windows Hello",
+	"bada5566-a7aa-401f-bd96-45619a55120d": "1Password",
+	"d548826e-79b4-db40-a3d8-11116f7e8349": "Bitwarden",
+	"53414d53-554e-4700-0000-000000000000": "Samsung Pass",
+}
+
+// DefaultPasskeyName names a passkey added without a name: after its provider when the
+// AAGUID is a known one ("iCloud Keychain"), else after the browser that added it ("Firefox
+// on Linux"), else "Passkey".
+func DefaultPasskeyName(aaguid []byte, userAgent string) string {
+	if len(aaguid) == 16 {
+		id := fmt.Sprintf("%x-%x-%x-%x-%x", aaguid[0:4], aaguid[4:6], aaguid[6:8], aaguid[8:10], aaguid[10:16])
+		if name, ok := knownAuthenticators[id]; ok {
+			return name
+		}
+	}
+	if device := DeviceSummary(userAgent); device != "Unknown device" {
+		return device
+	}
+	return "Passkey"
+}
+
 // maxPasskeyName bounds a passkey's nickname, in characters.
 const maxPasskeyName = 60
 

@@ -69,7 +69,9 @@ func (s *Service) ResetPassword(ctx context.Context, raw, password, confirmation
 	local, _, _ := strings.Cut(owner.Email, "@")
 	if msg := s.policy.validatePassword(password, local, s.config.AppName); msg != "" {
 		fields["password"] = msg
-	} else if password != confirmation {
+	}
+	// Every problem at once, so one more submit fixes them all.
+	if password != confirmation {
 		fields["password_confirmation"] = "does not match the password"
 	}
 	if len(fields) > 0 {

@@ -52,3 +52,18 @@ func (s *Service) noticeNewSignIn(ctx context.Context, u *Member, meta Meta) err
 	})
 	return nil
 }
+
+// FirstLogIn reports whether the login u has just made (its first factor recorded, its
+// session not started yet) is the account's first, so the app can greet a newcomer rather
+// than welcome them back: u has no session, and at most this one successful login on record.
+func (s *Service) FirstLogIn(ctx context.Context, u *Member) (bool, error) {
+	var sessions, logIns int
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM member_sessions WHERE member_id = $1),
+		(SELECT COUNT(*) FROM audit_events WHERE target_id = $2 AND action IN ($3, $4) AND outcome = 'success')`,
+		u.ID, u.ID, "member.log_in", "member.magic_link.log_in").Scan(&sessions, &logIns)
+	if err != nil {
+		return false, fmt.Errorf("identity: first login: %w", err)
+	}
+	return sessions == 0 && logIns <= 1, nil
+}

@@ -39,12 +39,26 @@ func (s *Service) Reauthenticate(ctx context.Context, sess *Session, u *Member, 
 	if err != nil {
 		return fmt.Errorf("identity: reauthenticate: %w", err)
 	}
+	return s.openSudo(ctx, sess, u, "", meta)
+}
+
+// openSudo restarts the sudo window of sess, u's session, once u has proven it is them
+// again: with the password (method ""), or another way a feature offers (method names it in
+// the audit log, e.g. "totp").
+func (s *Service) openSudo(ctx context.Context, sess *Session, u *Member, method string, meta Meta) error {
+	if sess.MemberID != u.ID {
+		return fmt.Errorf("identity: reauthenticate: session belongs to another member")
+	}
 	now := s.Now()
-	_, err = s.db.ExecContext(ctx, `UPDATE member_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID)
+	_, err := s.db.ExecContext(ctx, `UPDATE member_sessions SET authenticated_at = $1 WHERE id = $2`, now, sess.ID)
 	s.sessions.forgetSession(sess.ID)
 	if err != nil {
 		return fmt.Errorf("identity: reauthenticate: %w", err)
 	}
 	sess.AuthenticatedAt = now
-	return s.audit(ctx, s.db, meta, auditEvent{Action: "member.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess})
+	event := auditEvent{Action: "member.sudo", ActorID: &u.ID, TargetID: &u.ID, Outcome: outcomeSuccess}
+	if method != "" {
+		event.Metadata = map[string]string{"method": method}
+	}
+	return s.audit(ctx, s.db, meta, event)
 }

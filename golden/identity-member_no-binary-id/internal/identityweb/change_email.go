@@ -34,13 +34,25 @@ func (s *Server) changeEmail(w http.ResponseWriter, r *http.Request) {
 
 // tokenView is what the confirm and cancel pages need: the token for the form's action.
 type tokenView struct {
-	Token string
+	Token    string
+	NewEmail string // the confirm page: the address the account would change to
 }
 
 // confirmEmailPage shows a button that confirms the change. A GET never uses the link up, so
 // mail scanners that open links cannot confirm anything.
 func (s *Server) confirmEmailPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "confirm_email.html", &dataPage[tokenView]{layout: layout{Title: "Confirm your new email"}, Data: tokenView{Token: r.PathValue("token")}})
+	u, _ := memberauth.CurrentMember(r.Context())
+	raw := r.PathValue("token")
+	to, err := s.svc.EmailChangeTarget(r.Context(), u, raw)
+	if errors.Is(err, identity.ErrInvalidToken) {
+		s.invalidLink(w, r, "This email change link is invalid, was already used, or has expired. You can ask for a new one in your account settings.")
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "confirm_email.html", &dataPage[tokenView]{layout: layout{Title: "Confirm your new email"}, Data: tokenView{Token: raw, NewEmail: to}})
 }
 
 // confirmEmail applies the change, for the logged-in account the link was sent for only, then

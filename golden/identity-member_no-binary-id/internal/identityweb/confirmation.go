@@ -5,6 +5,7 @@ package identityweb
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	_, err := s.svc.ConfirmEmailWithCode(r.Context(), email, code, s.confirmer(r), meta)
+	u, err := s.svc.ConfirmEmailWithCode(r.Context(), email, code, s.confirmer(r), meta)
 	var limited *identity.RateLimitError
 	switch {
 	case errors.As(err, &limited):
@@ -61,7 +62,7 @@ func (s *Server) confirm(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.confirmed(w, r, loggedIn)
+	s.confirmed(w, r, u, loggedIn)
 }
 
 // confirmPasswordError answers a right code or link without the account's password (see
@@ -109,7 +110,7 @@ func (s *Server) newConfirmLinkView(r *http.Request, owner *identity.Member, tok
 // to the account, its password).
 func (s *Server) confirmLink(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	_, err := s.svc.ConfirmEmail(r.Context(), token, s.confirmer(r), s.auth.Meta(r))
+	u, err := s.svc.ConfirmEmail(r.Context(), token, s.confirmer(r), s.auth.Meta(r))
 	var limited *identity.RateLimitError
 	switch {
 	case errors.Is(err, identity.ErrConfirmPassword), errors.As(err, &limited):
@@ -130,18 +131,20 @@ func (s *Server) confirmLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, loggedIn := memberauth.CurrentMember(r.Context())
-	s.confirmed(w, r, loggedIn)
+	s.confirmed(w, r, u, loggedIn)
 }
 
-// confirmed sends the browser on after a confirmation: home when logged in, else to log in.
-func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, loggedIn bool) {
+// confirmed sends the browser on after u confirmed their address: home when logged in, else
+// to log in, with the address already in the email field. (It is the person's own address,
+// and they just proved they read it.)
+func (s *Server) confirmed(w http.ResponseWriter, r *http.Request, u *identity.Member, loggedIn bool) {
 	if loggedIn {
 		s.setFlash(w, "confirmed")
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
 	s.setFlash(w, "confirmed_guest")
-	http.Redirect(w, r, memberauth.LogInPath, http.StatusSeeOther)
+	http.Redirect(w, r, memberauth.LogInPath+"?email="+url.QueryEscape(u.Email), http.StatusSeeOther)
 }
 
 // tokenError answers an emailed link that cannot be used. Unknown, used, expired and

@@ -45,7 +45,7 @@ func TestEndToEndAccountSettings(t *testing.T) {
 	}
 
 	path, body := post("/users/register", url.Values{"email": {"e2e@example.com"}, "password": {testPassword}})
-	expect(path, body, "/users/register", "Check your email")
+	expect(path, body, "/users/register/check-email", "Check your email")
 	path, body = post("/users/log-in", url.Values{"email": {"e2e@example.com"}, "password": {testPassword}})
 	expect(path, body, "/", "e2e@example.com")
 

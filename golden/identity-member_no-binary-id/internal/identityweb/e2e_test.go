@@ -46,7 +46,7 @@ func TestEndToEnd(t *testing.T) {
 	creds := url.Values{"email": {email}, "password": {testPassword}}
 
 	path, body := page(client.PostForm(app.url+"/users/register", creds))
-	if path != "/users/register" || !strings.Contains(body, "Check your email") || strings.Contains(body, "Log out") {
+	if path != "/users/register/check-email" || !strings.Contains(body, "Check your email") || strings.Contains(body, "Log out") {
 		t.Fatalf("after register: %s\n%s", path, body)
 	}
 
@@ -63,7 +63,7 @@ func TestEndToEnd(t *testing.T) {
 
 	creds.Set("return_to", "/users/settings")
 	path, body = page(client.PostForm(app.url+"/users/log-in", creds))
-	if path != "/users/settings" || !strings.Contains(body, email) || !strings.Contains(body, "Welcome back!") || !strings.Contains(body, "<dd>Yes</dd>") {
+	if path != "/users/settings" || !strings.Contains(body, email) || !strings.Contains(body, "Welcome! You are logged in.") || !strings.Contains(body, "<dd>Yes</dd>") {
 		t.Fatalf("after log in: %s\n%s", path, body)
 	}
 

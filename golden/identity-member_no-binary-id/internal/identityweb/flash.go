@@ -7,7 +7,9 @@ import "net/http"
 // A flash is a one-time notice shown on the page after a redirect. The cookie carries only
 // a key from flashMessages, never text, so nobody can make the site display their words.
 var flashMessages = map[string]string{
-	"logged_in": "Welcome back!",
+	"logged_in":    "Welcome back!",
+	"first_log_in": "Welcome! You are logged in.",
+	"logged_out":   "You are logged out.",
 
 	"confirm_sent":    "If that address has an account waiting for confirmation, we have sent it a new link and code.",
 	"confirmed":       "Your email address is confirmed. Thank you!",

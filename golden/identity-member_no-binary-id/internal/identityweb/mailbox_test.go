@@ -104,8 +104,9 @@ func TestDevMailbox(t *testing.T) {
 	if res, _ := mailboxGet(t, base+"/dev/mailbox/9"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown mail: %d, want 404", res.StatusCode)
 	}
-	if res, _ := mailboxGet(t, base+"/dev/mailbox/x/html"); res.StatusCode != http.StatusNotFound {
-		t.Errorf("bad mail number: %d, want 404", res.StatusCode)
+	if res, body := mailboxGet(t, base+"/dev/mailbox/x/html"); res.StatusCode != http.StatusNotFound || !strings.Contains(body, "<h1>Mail not found</h1>") ||
+		!strings.Contains(body, `href="/assets/app.css"`) {
+		t.Errorf("bad mail number: %d, want 404 and the app's error page\n%s", res.StatusCode, body)
 	}
 }
 

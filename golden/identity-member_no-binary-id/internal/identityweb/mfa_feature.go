@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"example.com/app/internal/identity"
+	"example.com/app/internal/memberauth"
 )
 
 // mfaFeature is two-factor authentication: TOTP from an authenticator app, backup codes and
@@ -41,14 +42,24 @@ type mfaPage struct {
 	Notes   []fragment // sentences for the settings page
 }
 
-func (f *mfaFeature) settingsCards(*http.Request) []settingsCard {
-	return []settingsCard{{
-		ID: "security", Heading: "Sign-in security",
-		Links: []settingsLink{{
-			Title:  "Two-factor authentication",
-			Text:   "Ask for a code from your phone after your password, so a stolen password is not enough.",
-			Href:   mfaSettingsPath,
-			Action: "Manage two-factor authentication",
-		}},
-	}}
+// settingsCards links the two-factor page from the hub, with whether it is on. The state is
+// only a label: when it cannot be read the card is shown without it (and the failure logged)
+// rather than failing the whole hub.
+func (f *mfaFeature) settingsCards(r *http.Request) []settingsCard {
+	link := settingsLink{
+		Title:  "Two-factor authentication",
+		Text:   "Ask for a code from your phone after your password, so a stolen password is not enough.",
+		Href:   mfaSettingsPath,
+		Action: "Manage two-factor authentication",
+	}
+	u, _ := memberauth.CurrentMember(r.Context())
+	switch enabled, err := f.s.svc.MFAEnabled(r.Context(), u.ID); {
+	case err != nil:
+		f.s.logger.WarnContext(r.Context(), "two-factor state for the settings hub", "error", err)
+	case enabled:
+		link.Status, link.On = "On", true
+	default:
+		link.Status = "Off"
+	}
+	return []settingsCard{{ID: "security", Heading: "Sign-in security", Links: []settingsLink{link}}}
 }

@@ -75,15 +75,24 @@ func (s *Server) mfaChallenge(w http.ResponseWriter, r *http.Request) {
 	u, _, _ := memberauth.PendingMFA(r.Context())
 	back := returnTo(r.PostFormValue("return_to"))
 	code, backupCode := strings.TrimSpace(r.PostFormValue("code")), strings.TrimSpace(r.PostFormValue("backup_code"))
-	if code != "" {
-		backupCode = "" // one factor per attempt; the TOTP field wins
+	// One factor per attempt. The page has one form for both codes: its backup-code button
+	// sends method=backup_code; otherwise (Verify, or Enter in either field) the TOTP field
+	// wins when it is filled in.
+	if r.PostFormValue("method") == "backup_code" && backupCode != "" || code == "" {
+		code = ""
+	} else {
+		backupCode = ""
 	}
 	login, err := s.auth.CompleteMFA(w, r, code, backupCode)
 	var wrong *identity.MFACodeError
 	var locked *identity.MFALockedError
 	switch {
 	case errors.As(err, &wrong):
-		msg := fmt.Sprintf("Invalid verification code. %d %s remaining.", wrong.AttemptsLeft, mfaPlural(wrong.AttemptsLeft, "attempt", "attempts"))
+		msg := "Invalid verification code."
+		if wrong.Reused {
+			msg = "That code was already used: each code works once. Wait for the next one in your app."
+		}
+		msg += fmt.Sprintf(" %d %s remaining.", wrong.AttemptsLeft, mfaPlural(wrong.AttemptsLeft, "attempt", "attempts"))
 		s.renderMFAChallenge(w, r, http.StatusUnprocessableEntity, back, msg)
 		return
 	case errors.As(err, &locked):

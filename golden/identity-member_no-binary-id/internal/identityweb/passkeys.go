@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"mime"
@@ -88,11 +89,14 @@ func (s *passkeysFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/settings/passkeys/options", s.sudoMember(s.passkeyRegistrationOptions))
 	mux.Handle("POST /users/settings/passkeys", s.sudoMember(s.registerPasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/rename", s.member(s.renamePasskey))
+	mux.Handle("GET /users/settings/passkeys/{id}/delete", s.sudoMember(s.confirmDeletePasskey))
 	mux.Handle("POST /users/settings/passkeys/{id}/delete", s.sudoMember(s.deletePasskey))
 	mux.Handle("POST /users/log-in/passkey/options", s.guestPost(s.passkeyLogInOptions))
 	mux.Handle("POST /users/log-in/passkey", s.guestPost(s.logInWithPasskey))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey/options", s.pendingMFA(s.mfaPasskeyOptions))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey", s.pendingMFA(s.mfaWithPasskey))
+	mux.Handle("POST /users/sudo/passkey/options", s.member(s.sudoPasskeyOptions))
+	mux.Handle("POST /users/sudo/passkey", s.member(s.sudoWithPasskey))
 }
 
 // passkeysScript is the browser side of the ceremonies, served from this origin.
@@ -107,16 +111,28 @@ func (s *passkeysFeature) addToLogIn(r *http.Request, p *logInView) error {
 	return nil
 }
 
-func (s *passkeysFeature) settingsCards(*http.Request) []settingsCard {
-	return []settingsCard{{
-		ID: "security", Heading: "Sign-in security",
-		Links: []settingsLink{{
-			Title:  "Passkeys",
-			Text:   "Log in with your fingerprint, face or security key instead of a password.",
-			Href:   "/users/settings/passkeys",
-			Action: "Manage passkeys",
-		}},
-	}}
+// settingsCards links the passkeys page from the hub, with how many the account has. The
+// count is only a label: when it cannot be read the card is shown without it (and the
+// failure logged) rather than failing the whole hub.
+func (s *passkeysFeature) settingsCards(r *http.Request) []settingsCard {
+	link := settingsLink{
+		Title:  "Passkeys",
+		Text:   "Log in with your fingerprint, face or security key instead of a password.",
+		Href:   "/users/settings/passkeys",
+		Action: "Manage passkeys",
+	}
+	u, _ := memberauth.CurrentMember(r.Context())
+	switch list, err := s.pk.Passkeys(r.Context(), u.ID); {
+	case err != nil:
+		s.logger.WarnContext(r.Context(), "passkeys for the settings hub", "error", err)
+	case len(list) == 0:
+		link.Status = "None yet"
+	case len(list) == 1:
+		link.Status, link.On = "1 passkey", true
+	default:
+		link.Status, link.On = fmt.Sprintf("%d passkeys", len(list)), true
+	}
+	return []settingsCard{{ID: "security", Heading: "Sign-in security", Links: []settingsLink{link}}}
 }
 
 // passkeysPage lists the account's passkeys with the form to add one.
@@ -222,6 +238,35 @@ func (s *passkeysFeature) renamePasskey(w http.ResponseWriter, r *http.Request) 
 		s.setFlash(w, "passkey_renamed")
 		http.Redirect(w, r, "/users/settings/passkeys", http.StatusSeeOther)
 	}
+}
+
+// passkeyDeletePage is passkey_delete.html: the passkey to delete, before it is.
+type passkeyDeletePage struct {
+	layout
+	Passkey *identity.Passkey
+}
+
+// confirmDeletePasskey asks before a passkey is deleted: the list's Delete opens this page,
+// whose button posts the deletion.
+func (s *passkeysFeature) confirmDeletePasskey(w http.ResponseWriter, r *http.Request) {
+	id, ok := parsePasskeyID(r.PathValue("id"))
+	if !ok {
+		s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
+		return
+	}
+	u, _ := memberauth.CurrentMember(r.Context())
+	list, err := s.pk.Passkeys(r.Context(), u.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	for _, pk := range list {
+		if pk.ID == id {
+			s.render(w, r, http.StatusOK, "passkey_delete.html", &passkeyDeletePage{layout: layout{Title: "Delete passkey"}, Passkey: pk})
+			return
+		}
+	}
+	s.renderError(w, r, http.StatusNotFound, "Not found", "There is no such passkey on your account.")
 }
 
 // deletePasskey removes a passkey; the account holder is emailed.

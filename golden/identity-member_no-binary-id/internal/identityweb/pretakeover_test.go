@@ -130,7 +130,7 @@ func TestConfirmWithThePasswordKeepsItAndEndsSessions(t *testing.T) {
 	app := newTestApp(t)
 	registrant := attackerSession(t, app)
 	b := app.browser()
-	expectRedirect(t, b.post(linkPath(t, app.lastMail(takeoverVictim, "confirm_email")), url.Values{"password": {testPassword}}), "/users/log-in")
+	expectRedirect(t, b.post(linkPath(t, app.lastMail(takeoverVictim, "confirm_email")), url.Values{"password": {testPassword}}), "/users/log-in?email="+url.QueryEscape(takeoverVictim))
 	if u, _ := app.svc.MemberByEmail(t.Context(), takeoverVictim); !u.Confirmed() {
 		t.Fatal("not confirmed")
 	}

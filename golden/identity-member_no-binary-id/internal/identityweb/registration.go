@@ -5,6 +5,7 @@ package identityweb
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"example.com/app/internal/identity"
@@ -14,10 +15,10 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 	s.renderRegister(w, r, http.StatusOK, form{})
 }
 
-// register creates the account and shows the "check your email" page; nobody is logged in
-// until they log in. A taken email gets exactly the same page (same status, body, headers
-// and no cookie) while its holder is mailed instead, so the form cannot tell anyone who has
-// an account.
+// register creates the account and sends the browser to the "check your email" page (a
+// redirect, so a reload does not post the form again); nobody is logged in until they log in.
+// A taken email gets exactly the same answer (same status, Location, headers and no cookie)
+// while its holder is mailed instead, so the form cannot tell anyone who has an account.
 func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	_, err := s.svc.Register(r.Context(), email, r.PostFormValue("password"), s.auth.Meta(r))
@@ -32,7 +33,18 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "check_email.html", &formPage{layout: layout{Title: "Check your email"}, Form: form{Email: clip(identity.NormalizeEmail(email))}})
+	http.Redirect(w, r, checkEmailPath+"?email="+url.QueryEscape(clip(identity.NormalizeEmail(email))), http.StatusSeeOther)
+}
+
+// checkEmailPath is the page a registration lands on.
+const checkEmailPath = "/users/register/check-email"
+
+// checkEmailPage says where the confirmation went and takes its code. The address comes from
+// the query the registration redirected with; the page only repeats it (escaped) and offers
+// the code form for it, so a made-up one shows nothing that is not already in the link.
+func (s *Server) checkEmailPage(w http.ResponseWriter, r *http.Request) {
+	email := clip(strings.TrimSpace(r.URL.Query().Get("email")))
+	s.render(w, r, http.StatusOK, "check_email.html", &formPage{layout: layout{Title: "Check your email"}, Form: form{Email: email}})
 }
 
 // clip bounds an echoed form value, so a page never repeats a huge input, and replaces bytes

@@ -39,7 +39,7 @@ func TestResetPassword(t *testing.T) {
 		t.Error("reset mail sent to the submitted string")
 	}
 	msg := app.lastMail("yara@example.com", "reset_password")
-	if msg.Subject != "Reset your password" || !strings.Contains(msg.Text, "1 hour") || !strings.Contains(msg.Text, "wasn't you") {
+	if msg.Subject != "Acme: Reset your password" || !strings.Contains(msg.Text, "1 hour") || !strings.Contains(msg.Text, "wasn't you") {
 		t.Errorf("reset email:\n%s", msg.Text)
 	}
 	path := linkPath(t, msg)
@@ -88,7 +88,7 @@ func TestResetPassword(t *testing.T) {
 		t.Error("reset did not confirm the email")
 	}
 	notice := app.lastMail("yara@example.com", "password_reset")
-	if notice.Subject != "Your password was reset" || !strings.Contains(notice.Text, "logged out") {
+	if notice.Subject != "Acme: Your password was reset" || !strings.Contains(notice.Text, "logged out") {
 		t.Errorf("reset notice:\n%s", notice.Text)
 	}
 	// The link is single use.

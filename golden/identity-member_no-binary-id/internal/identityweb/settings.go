@@ -6,6 +6,8 @@ import (
 	"maps"
 	"net/http"
 	"time"
+
+	"example.com/app/internal/memberauth"
 )
 
 // settingsFlashes are the notices of the account settings pages. They are kept here, beside the
@@ -49,12 +51,13 @@ func (s *Server) mountSettings(mux *http.ServeMux) {
 // settingsView is what settings.html shows besides the account itself: one form per section,
 // so a rejected submission comes back with its messages in the right place.
 type settingsView struct {
-	Only         string // "": the whole hub; otherwise the one form to show (settingsEmail, ...)
-	EmailForm    form
-	PasswordForm form
-	DeleteForm   form
-	GraceDays    int            // Policy.AccountDeletionGrace in whole days, for the deletion section
-	Cards        []settingsCard // the features' cards (settingsCarder), after the account card
+	Only               string // "": the whole hub; otherwise the one form to show (settingsEmail, ...)
+	EmailForm          form
+	PasswordForm       form
+	DeleteForm         form
+	GraceDays          int            // Policy.AccountDeletionGrace in whole days, for the deletion section
+	EmailChangePending bool           // an email change waits for its link (the account card says so)
+	Cards              []settingsCard // the features' cards (settingsCarder), after the account card
 }
 
 // settingsPage is the account hub: details, the features' cards, email, password, sessions,
@@ -85,15 +88,19 @@ func (s *Server) settingsFormPage(only string) http.HandlerFunc {
 }
 
 // renderSettings shows the hub, or with v.Only one form of it. A rejected submission
-// (status 422) is titled "Error: ..." so a screen reader says so before anything else.
+// (status 422) is titled "Error: ..." by render.
 func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, v settingsView) {
 	v.GraceDays = int(s.svc.Policy().AccountDeletionGrace / (24 * time.Hour))
 	title := settingsTitles[v.Only]
 	if v.Only == "" {
 		v.Cards = s.featureCards(r)
-	}
-	if status == http.StatusUnprocessableEntity {
-		title = "Error: " + title
+		u, _ := memberauth.CurrentMember(r.Context())
+		pending, err := s.svc.EmailChangePending(r.Context(), u)
+		if err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+		v.EmailChangePending = pending
 	}
 	s.render(w, r, status, "settings.html", &dataPage[settingsView]{layout: layout{Title: title}, Data: v})
 }

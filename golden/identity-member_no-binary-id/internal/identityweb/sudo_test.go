@@ -81,7 +81,7 @@ func TestSudoPageLocked(t *testing.T) {
 	}
 	for _, page := range []response{right, b.get("/users/sudo?return_to=/users/settings")} {
 		for _, want := range []string{"Too many wrong passwords. You can try again in 15 minutes.",
-			`<button type="submit" class="button button-block">Log out</button>`, "email link", "reset your password"} {
+			`action="/users/sudo/email"`, "Email me a log-in link", "Forgot your password?"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("locked sudo page (%d) lacks %q:\n%s", page.StatusCode, want, page.Body)
 			}
@@ -100,9 +100,58 @@ func TestSudoPageLocked(t *testing.T) {
 		t.Fatalf("reauth_locked emails = %d, want 1", n)
 	}
 
-	// The way back in: log out, log in with an email link; that login opens the sudo window.
-	expectRedirect(t, b.post("/users/log-out", url.Values{}), "/")
-	expectRedirect(t, b.post("/users/log-in/magic-link", url.Values{"email": {email}}), "/users/log-in")
+	// The way back in: the prompt's "Email me a log-in link" logs out and mails the link;
+	// that login opens the sudo window.
+	expectRedirect(t, b.post("/users/sudo/email", url.Values{"link": {"log-in"}}), "/users/log-in")
+	expectLoggedOut(t, b)
 	expectRedirect(t, b.post(linkPath(t, app.lastMail(email, "magic_link")), url.Values{}), "/")
 	expectRedirect(t, b.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
+}
+
+// TestSudoOffersWaysWithoutThePassword: the prompt offers, besides the password, an emailed
+// log-in link and a reset ("Forgot your password?") and a Cancel. Either link logs this
+// browser out and goes to the account's own address only: a stolen session cookie cannot
+// send it elsewhere, and loses the session.
+func TestSudoOffersWaysWithoutThePassword(t *testing.T) {
+	app := newTestApp(t)
+	const email = "nopass@example.com"
+	b := loggedIn(t, app, email)
+	page := b.get("/users/sudo?return_to=/users/settings/delete")
+	for _, want := range []string{`name="password"`, `action="/users/sudo/email"`, `name="link" value="log-in"`,
+		`name="link" value="reset"`, "Forgot your password?", `<a href="/users/settings">Cancel</a>`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("sudo prompt lacks %s", want)
+		}
+	}
+
+	if res := b.post("/users/sudo/email", url.Values{"link": {"somewhere"}}); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown link kind: %d, want 400", res.StatusCode)
+	}
+	expectStatus(t, b.get("/users/settings"), http.StatusOK) // still logged in
+
+	res := b.post("/users/sudo/email", url.Values{"link": {"reset"}, "email": {"attacker@example.com"}})
+	expectRedirect(t, res, "/users/log-in")
+	expectLoggedOut(t, b)
+	if got := b.get("/users/log-in"); !strings.Contains(got.Body, "We emailed you a link to choose a new password") {
+		t.Errorf("no notice after the reset request:\n%s", got.Body)
+	}
+	if n := app.mailCount(email, "reset_password"); n != 1 {
+		t.Errorf("reset mails to the account = %d, want 1", n)
+	}
+	for _, m := range app.mailbox().Messages() {
+		if m.To == "attacker@example.com" {
+			t.Errorf("a %s mail went to the address posted with the form", m.Kind)
+		}
+	}
+	// A reset from the mail, then a fresh login, opens the page.
+	expectRedirect(t, b.post(linkPath(t, app.lastMail(email, "reset_password")),
+		url.Values{"password": {"a-new-password-lantern-7"}, "password_confirmation": {"a-new-password-lantern-7"}}), "/users/log-in")
+	again := logInWith(t, app, email, "a-new-password-lantern-7")
+	expectRedirect(t, again.post("/users/sessions/revoke-others", url.Values{}), "/users/sessions")
+
+	// Logged out, the route is closed.
+	if res := app.browser().post("/users/sudo/email", url.Values{"link": {"log-in"}}); res.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(res.Header.Get("Location"), "/users/log-in") {
+		t.Errorf("sudo email without a login: %d %q", res.StatusCode, res.Header.Get("Location"))
+	}
 }

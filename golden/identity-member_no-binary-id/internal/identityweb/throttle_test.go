@@ -28,12 +28,26 @@ func TestAuthPostsLimitedPerIP(t *testing.T) {
 			t.Fatalf("POST %d refused", i+1)
 		}
 	}
-	res := b.post("/users/log-in", creds)
+	res := b.do(http.MethodPost, "/users/log-in", creds, map[string]string{"Referer": app.url + "/users/log-in?return_to=/users/settings"})
 	if res.StatusCode != http.StatusTooManyRequests || !strings.Contains(res.Body, "Too many requests") {
 		t.Fatalf("21st POST: %d\n%s", res.StatusCode, res.Body)
 	}
-	if s, err := strconv.Atoi(res.Header.Get("Retry-After")); err != nil || s < 1 || s > 60 {
+	s, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	if err != nil || s < 1 || s > 60 {
 		t.Errorf("Retry-After = %q", res.Header.Get("Retry-After"))
+	}
+	// The page says how long, in the Retry-After's own terms, and links back to the form.
+	if !strings.Contains(res.Body, "Wait "+waitWords(s)+", then try again.") ||
+		!strings.Contains(res.Body, `<a href="/users/log-in?return_to=/users/settings">Back to the page you were on</a>`) {
+		t.Errorf("429 page:\n%s", res.Body)
+	}
+	if other := b.do(http.MethodPost, "/users/log-in", creds, map[string]string{"Referer": "https://elsewhere.example/users/log-in"}); strings.Contains(other.Body, "Back to the page you were on") {
+		t.Error("the 429 page links back to another site's page")
+	}
+	for seconds, want := range map[int]string{1: "1 second", 40: "40 seconds", 60: "1 minute", 61: "2 minutes", 900: "15 minutes"} {
+		if got := waitWords(seconds); got != want {
+			t.Errorf("waitWords(%d) = %q, want %q", seconds, got, want)
+		}
 	}
 	// Pages still load, another IP is not affected, and the window passes.
 	if res := b.get("/users/log-in"); res.StatusCode != http.StatusOK {

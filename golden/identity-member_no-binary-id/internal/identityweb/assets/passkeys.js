@@ -8,7 +8,8 @@
 //   [data-passkey-login]    data-options, data-finish URLs; data-autofill to also offer
 //                           passkeys in the email field's autofill (conditional UI);
 //                           data-return-to; contains [data-passkey-button], [data-passkey-error]
-//                           and, at the MFA challenge, a [data-passkey-trust] checkbox
+//   [data-trust-browser]    at the MFA challenge, the page's one "trust this browser" box,
+//                           which applies to a passkey as to a code
 //   [data-passkey-register] a form with data-options, data-finish URLs and a "name" input
 'use strict';
 
@@ -145,7 +146,7 @@
 
   function setUpLogIn(root) {
     const button = root.querySelector('[data-passkey-button]');
-    const trust = root.querySelector('[data-passkey-trust]');
+    const trust = document.querySelector('[data-trust-browser]');
     let autofill = null; // AbortController of the pending autofill request
     let autofillReady = Promise.resolve();
 
