@@ -268,21 +268,32 @@ func (s *orgsFeature) headerFragment(r *http.Request) *fragment {
 type orgsListView struct {
 	layout
 	List []*identity.MemberOrganization
+	Form orgForm
 }
 
 func (s *orgsFeature) listPage(w http.ResponseWriter, r *http.Request) {
+	s.renderList(w, r, http.StatusOK, orgForm{})
+}
+
+// renderList shows organizations.html, with f the refused creation form if any.
+func (s *orgsFeature) renderList(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	u, _ := memberauth.CurrentMember(r.Context())
 	list, err := s.orgs.OrganizationsOf(r.Context(), u.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "organizations.html", &orgsListView{layout: layout{Title: "Organizations"}, List: list})
+	s.render(w, r, status, "organizations.html", &orgsListView{layout: layout{Title: errorTitle(status, "Organizations")}, List: list, Form: f})
 }
 
 func (s *orgsFeature) create(w http.ResponseWriter, r *http.Request) {
 	u, _ := memberauth.CurrentMember(r.Context())
-	org, err := s.orgs.CreateOrganization(r.Context(), u, r.PostFormValue("name"), r.PostFormValue("slug"), s.auth.Meta(r))
+	name, slug := r.PostFormValue("name"), r.PostFormValue("slug")
+	org, err := s.orgs.CreateOrganization(r.Context(), u, name, slug, s.auth.Meta(r))
+	if f, status, ok := formRefusal("create", map[string]string{"name": clip(name), "slug": clip(slug)}, err); ok {
+		s.renderList(w, r, status, f)
+		return
+	}
 	if err != nil {
 		s.orgFailure(w, r, err)
 		return
@@ -346,18 +357,35 @@ type orgSettingsView struct {
 	layout
 	Org       *identity.Organization
 	CanDelete bool
+	Form      orgForm
 }
 
 func (s *orgsFeature) settingsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderOrgSettings(w, r, http.StatusOK, orgForm{})
+}
+
+// renderOrgSettings shows org_settings.html, with f the refused form if any.
+func (s *orgsFeature) renderOrgSettings(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	org, m, _ := scope(r)
-	s.render(w, r, http.StatusOK, "org_settings.html", &orgSettingsView{layout: layout{Title: "Settings · " + org.Name}, Org: org,
-		CanDelete: m.Can(identity.ActionDelete) && !org.Personal})
+	s.render(w, r, status, "org_settings.html", &orgSettingsView{layout: layout{Title: errorTitle(status, "Settings · "+org.Name)}, Org: org,
+		CanDelete: m.Can(identity.ActionDelete) && !org.Personal, Form: f})
+}
+
+// settingsRefused shows the settings page again for a refused form, or answers an error
+// that is not about the form.
+func (s *orgsFeature) settingsRefused(w http.ResponseWriter, r *http.Request, name string, values map[string]string, err error) {
+	if f, status, ok := formRefusal(name, values, err); ok {
+		s.renderOrgSettings(w, r, status, f)
+		return
+	}
+	s.orgFailure(w, r, err)
 }
 
 func (s *orgsFeature) rename(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	if err := s.orgs.RenameOrganization(r.Context(), org.ID, u, r.PostFormValue("name"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	name := r.PostFormValue("name")
+	if err := s.orgs.RenameOrganization(r.Context(), org.ID, u, name, s.auth.Meta(r)); err != nil {
+		s.settingsRefused(w, r, "rename", map[string]string{"name": clip(name)}, err)
 		return
 	}
 	s.setFlash(w, "org_renamed")
@@ -368,7 +396,7 @@ func (s *orgsFeature) changeSlug(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
 	slug := strings.ToLower(strings.TrimSpace(r.PostFormValue("slug")))
 	if err := s.orgs.ChangeSlug(r.Context(), org.ID, u, slug, r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+		s.settingsRefused(w, r, "slug", map[string]string{"slug": clip(slug)}, err)
 		return
 	}
 	s.setFlash(w, "org_slug_changed")
@@ -377,8 +405,9 @@ func (s *orgsFeature) changeSlug(w http.ResponseWriter, r *http.Request) {
 
 func (s *orgsFeature) deleteOrganization(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	if err := s.orgs.DeleteOrganization(r.Context(), org.ID, u, r.PostFormValue("confirm_slug"), r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	confirm := r.PostFormValue("confirm_slug")
+	if err := s.orgs.DeleteOrganization(r.Context(), org.ID, u, confirm, r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
+		s.settingsRefused(w, r, "delete", map[string]string{"confirm_slug": clip(confirm)}, err)
 		return
 	}
 	s.setFlash(w, "org_deleted")
