@@ -242,7 +242,7 @@ func TestMemberChangesAndTheLastOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := orgs.SwitchOrganization(ctx, sess, org.ID); err != nil {
+	if err := orgs.SwitchOrganization(ctx, sess, org.ID, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := orgs.RemoveMember(ctx, org.ID, admin, member.ID, Meta{}); err != nil {
@@ -255,8 +255,14 @@ func TestMemberChangesAndTheLastOwner(t *testing.T) {
 	if mo, err := orgs.ActiveOrganization(ctx, sess); err != nil || mo.ID == org.ID || !mo.Personal {
 		t.Errorf("active organization after removal: %+v %v, want the personal one", mo, err)
 	}
-	if err := orgs.SwitchOrganization(ctx, sess, org.ID); !errors.Is(err, ErrNotFound) {
+	if err := orgs.SwitchOrganization(ctx, sess, org.ID, Meta{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a former member switches back in: %v", err)
+	}
+	// Each switch is audited with its organization, the refused one not at all.
+	var switches int
+	if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'organization.switch'
+		AND organization_id = $1 AND actor_id = $2`, org.ID, member.ID).Scan(&switches); err != nil || switches != 1 {
+		t.Errorf("%d audited switches into the organization, want 1: %v", switches, err)
 	}
 	if err := orgs.Leave(ctx, org.ID, owner, Meta{}); err != nil {
 		t.Errorf("an admin leaves: %v", err)
@@ -465,7 +471,7 @@ func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
 	if err != nil || len(list) != 2 || active == nil || !active.Personal {
 		t.Fatalf("first read: active %+v, %d organizations, %v", active, len(list), err)
 	}
-	if err := orgs.SwitchOrganization(t.Context(), sess, acme.ID); err != nil {
+	if err := orgs.SwitchOrganization(t.Context(), sess, acme.ID, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if active, _, err = orgs.SessionOrganizations(t.Context(), sess); err != nil || active.ID != acme.ID || active.Role != RoleMember {
@@ -489,5 +495,75 @@ func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
 	}
 	if page, err := orgs.ListOrganizations(t.Context(), 2, 2); err != nil || len(page) != 1 {
 		t.Errorf("second page: %d %v", len(page), err)
+	}
+}
+
+// TestHousekeepingDeletesFinishedInvitationsAndOldSlugs: DeleteExpired (what RunMaintenance
+// runs hourly) deletes accepted, revoked and declined invitations at once, pending ones once
+// they expire, and old slugs after their 7 days; a working invitation or alias stays.
+func TestHousekeepingDeletesFinishedInvitationsAndOldSlugs(t *testing.T) {
+	svc, clock := newTestService(t)
+	orgs := NewOrganizations(svc, DefaultOrgPolicy())
+	ctx := t.Context()
+	ada := confirmedMember(t, svc, "ada@example.com")
+	org := mustCreateOrganization(t, orgs, ada, "Acme", "acme")
+	invite := func(email string) (*Invitation, string) {
+		t.Helper()
+		inv, err := orgs.Invite(ctx, org.ID, ada, email, RoleMember, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv, mailToken(t, sentMail(t, svc, email, "org_invitation"))
+	}
+	_, accepted := invite("bea@example.com")
+	if _, err := orgs.AcceptInvitation(ctx, accepted, confirmedMember(t, svc, "bea@example.com"), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, declined := invite("cy@example.com")
+	if err := orgs.DeclineInvitation(ctx, declined, confirmedMember(t, svc, "cy@example.com"), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	revoked, _ := invite("dan@example.com")
+	if err := orgs.RevokeInvitation(ctx, org.ID, ada, revoked.ID, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, pending := invite("eve@example.com")
+	if err := orgs.ChangeSlug(ctx, org.ID, ada, "acme-labs", testPassword, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("organization_invitations"); n != 4 {
+		t.Fatalf("%d invitations before housekeeping, want 4", n)
+	}
+
+	if _, err := svc.DeleteExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("organization_invitations"); n != 1 {
+		t.Errorf("%d invitations after housekeeping, want only the pending one", n)
+	}
+	if _, _, err := orgs.InvitationByToken(ctx, pending); err != nil {
+		t.Errorf("housekeeping broke a pending invitation: %v", err)
+	}
+	if _, moved, err := orgs.OrganizationBySlug(ctx, "acme"); err != nil || !moved {
+		t.Errorf("housekeeping removed a fresh old slug: moved=%v %v", moved, err)
+	}
+
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := svc.DeleteExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("organization_invitations"); n != 0 {
+		t.Errorf("%d invitations left after they expired", n)
+	}
+	if n := count("organization_slug_aliases"); n != 0 {
+		t.Errorf("%d old slugs left after 7 days", n)
 	}
 }

@@ -299,7 +299,7 @@ func (s *orgsFeature) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess, ok := userauth.CurrentSession(r.Context()); ok {
-		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID); err != nil {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -315,7 +315,7 @@ func (s *orgsFeature) switchOrganization(w http.ResponseWriter, r *http.Request)
 	sess, _ := userauth.CurrentSession(r.Context())
 	org, _, err := s.orgs.OrganizationBySlug(r.Context(), r.PostFormValue("slug"))
 	if err == nil {
-		err = s.orgs.SwitchOrganization(r.Context(), sess, org.ID)
+		err = s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r))
 	}
 	if err != nil {
 		s.orgFailure(w, r, err)

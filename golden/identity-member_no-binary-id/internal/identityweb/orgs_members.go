@@ -261,7 +261,7 @@ func (s *orgsFeature) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess, ok := memberauth.CurrentSession(r.Context()); ok {
-		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID); err != nil {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
