@@ -49,10 +49,11 @@ type orgsFeature struct {
 	orgs *accounts.Organizations
 }
 
-// newOrgs builds the organizations feature on s, with the default organization policy.
-// Change accounts.DefaultOrgPolicy, or pass another policy here, to tune it.
+// newOrgs builds the organizations feature on s, with the Service's organization policy
+// (DefaultOrgPolicy unless accounts.WithOrgPolicy was given to Open), the same one its
+// hooks read.
 func newOrgs(s *Server) *orgsFeature {
-	return &orgsFeature{Server: s, orgs: accounts.NewOrganizations(s.svc, accounts.DefaultOrgPolicy())}
+	return &orgsFeature{Server: s, orgs: accounts.NewOrganizations(s.svc, s.svc.OrgPolicy())}
 }
 
 func (*orgsFeature) featureName() string { return "orgs" }

@@ -49,10 +49,11 @@ type orgsFeature struct {
 	orgs *identity.Organizations
 }
 
-// newOrgs builds the organizations feature on s, with the default organization policy.
-// Change identity.DefaultOrgPolicy, or pass another policy here, to tune it.
+// newOrgs builds the organizations feature on s, with the Service's organization policy
+// (DefaultOrgPolicy unless identity.WithOrgPolicy was given to Open), the same one its
+// hooks read.
 func newOrgs(s *Server) *orgsFeature {
-	return &orgsFeature{Server: s, orgs: identity.NewOrganizations(s.svc, identity.DefaultOrgPolicy())}
+	return &orgsFeature{Server: s, orgs: identity.NewOrganizations(s.svc, s.svc.OrgPolicy())}
 }
 
 func (*orgsFeature) featureName() string { return "orgs" }
