@@ -280,6 +280,44 @@ func (s *orgsFeature) declineInvitation(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, "/organizations", http.StatusSeeOther)
 }
 
+// acceptListedInvitation accepts an invitation of the user's list on
+// /organizations (by id: the list has no links), and switches to its organization.
+func (s *orgsFeature) acceptListedInvitation(w http.ResponseWriter, r *http.Request) {
+	u, _ := userauth.CurrentUser(r.Context())
+	id, ok := s.memberID(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	org, err := s.orgs.AcceptInvitationByID(r.Context(), id, u, s.auth.Meta(r))
+	if err != nil {
+		s.invitationFailed(w, r, err)
+		return
+	}
+	if sess, ok := userauth.CurrentSession(r.Context()); ok {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.setFlash(w, "org_invite_accepted")
+	http.Redirect(w, r, orgPath(org, ""), http.StatusSeeOther)
+}
+
+// declineListedInvitation declines an invitation of the user's list.
+func (s *orgsFeature) declineListedInvitation(w http.ResponseWriter, r *http.Request) {
+	u, _ := userauth.CurrentUser(r.Context())
+	id, ok := s.memberID(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if err := s.orgs.DeclineInvitationByID(r.Context(), id, u, s.auth.Meta(r)); err != nil {
+		s.invitationFailed(w, r, err)
+		return
+	}
+	s.setFlash(w, "org_invite_declined")
+	http.Redirect(w, r, "/organizations", http.StatusSeeOther)
+}
+
 // signUpWithInvitation creates the invited guest's account, confirmed and a member, and logs
 // it in (through completeLogIn, so every check of a login applies).
 func (s *orgsFeature) signUpWithInvitation(w http.ResponseWriter, r *http.Request) {

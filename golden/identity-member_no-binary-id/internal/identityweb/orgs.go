@@ -78,6 +78,8 @@ func (s *orgsFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /organizations/{org}/invitations", s.inOrganization(identity.ActionInvite, s.invite))
 	mux.Handle("POST /organizations/{org}/invitations/{id}/revoke", s.inOrganization(identity.ActionInvite, s.revokeInvitation))
 	mux.Handle("POST /organizations/{org}/invitations/{id}/resend", s.inOrganization(identity.ActionInvite, s.resendInvitation))
+	mux.Handle("POST /organizations/invitations/{id}/accept", s.member(s.acceptListedInvitation))
+	mux.Handle("POST /organizations/invitations/{id}/decline", s.member(s.declineListedInvitation))
 	mux.Handle("GET /invitations/{token}", s.public(noReferrer(s.invitationPage)))
 	mux.Handle("POST /invitations/{token}/accept", s.member(noReferrer(s.acceptInvitation)))
 	mux.Handle("POST /invitations/{token}/decline", s.member(noReferrer(s.declineInvitation)))
@@ -268,8 +270,9 @@ func (s *orgsFeature) headerFragment(r *http.Request) *fragment {
 // create one.
 type orgsListView struct {
 	layout
-	List []*identity.MemberOrganization
-	Form orgForm
+	List        []*identity.MemberOrganization
+	Invitations []*identity.AddressedInvitation // pending, to the member's confirmed address
+	Form        orgForm
 }
 
 func (s *orgsFeature) listPage(w http.ResponseWriter, r *http.Request) {
@@ -284,7 +287,13 @@ func (s *orgsFeature) renderList(w http.ResponseWriter, r *http.Request, status 
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, status, "organizations.html", &orgsListView{layout: layout{Title: errorTitle(status, "Organizations")}, List: list, Form: f})
+	invitations, err := s.orgs.InvitationsFor(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "organizations.html", &orgsListView{layout: layout{Title: errorTitle(status, "Organizations")}, List: list,
+		Invitations: invitations, Form: f})
 }
 
 func (s *orgsFeature) create(w http.ResponseWriter, r *http.Request) {

@@ -419,3 +419,79 @@ func TestOrganizationFormsComeBackWithTheirErrors(t *testing.T) {
 		t.Errorf("a refused form changed the role to %s", m.Role)
 	}
 }
+
+// TestInvitationsListedForTheInvited: /organizations lists the pending invitations to the
+// account's confirmed address, with accept and decline; another account cannot take one by
+// its id (the same answer as a broken link, and it stays pending), and an unconfirmed account
+// neither sees nor takes the invitations sent to its address.
+func TestInvitationsListedForTheInvited(t *testing.T) {
+	app := newTestApp(t)
+	orgs := orgsOf(app)
+	ctx := t.Context()
+	ada := confirmedActor(t, app, "ada@example.com")
+	bea := confirmedActor(t, app, "bea@example.com")
+	dan := confirmedActor(t, app, "dan@example.com")
+	cy := app.registerAndLogIn("cy@example.com") // not confirmed
+	acme, err := orgs.CreateOrganization(ctx, ada.u, "Acme", "acme", identity.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	beta, err := orgs.CreateOrganization(ctx, ada.u, "Beta Works", "beta", identity.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invite := func(org *identity.Organization, email string) string {
+		t.Helper()
+		inv, err := orgs.Invite(ctx, org.ID, ada.u, email, identity.RoleAdmin, identity.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(inv.ID)
+	}
+	toAcme, toBeta, cyInvite := invite(acme, "bea@example.com"), invite(beta, "bea@example.com"), invite(acme, "cy@example.com")
+
+	page := bea.b.get("/organizations")
+	for _, want := range []string{"Invitations for you", "Acme", "Beta Works", "from ada@example.com",
+		`action="/organizations/invitations/` + toAcme + `/accept"`, `action="/organizations/invitations/` + toBeta + `/decline"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("bea's organizations page lacks %q\n%s", want, page.Body)
+		}
+	}
+	if page := dan.b.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("dan sees invitations addressed to others:\n%s", page.Body)
+	}
+	if page := cy.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("an unconfirmed account sees the invitations to its address:\n%s", page.Body)
+	}
+
+	// Someone else posting an id: refused like a broken link; the invitation stays.
+	for _, action := range []string{"accept", "decline"} {
+		if res := dan.b.post("/organizations/invitations/"+toAcme+"/"+action, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("dan %ss bea's invitation: %d", action, res.StatusCode)
+		}
+	}
+	if res := cy.post("/organizations/invitations/"+cyInvite+"/accept", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an unconfirmed account accepts: %d", res.StatusCode)
+	}
+	if pending, _ := orgs.PendingInvitations(ctx, acme.ID); len(pending) != 2 {
+		t.Fatalf("acme's pending invitations after the refusals: %d, want 2", len(pending))
+	}
+	if _, err := orgs.MembershipOf(ctx, acme.ID, dan.u.ID); err == nil {
+		t.Fatal("dan joined through bea's invitation")
+	}
+
+	expectRedirect(t, bea.b.post("/organizations/invitations/"+toAcme+"/accept", nil), "/organizations/acme")
+	if m, err := orgs.MembershipOf(ctx, acme.ID, bea.u.ID); err != nil || m.Role != identity.RoleAdmin {
+		t.Errorf("bea's membership of acme: %+v %v", m, err)
+	}
+	expectRedirect(t, bea.b.post("/organizations/invitations/"+toBeta+"/decline", nil), "/organizations")
+	if _, err := orgs.MembershipOf(ctx, beta.ID, bea.u.ID); err == nil {
+		t.Error("declining joined the organization")
+	}
+	if res := bea.b.post("/organizations/invitations/"+toAcme+"/accept", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("accepting twice: %d", res.StatusCode)
+	}
+	if page := bea.b.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("answered invitations are still listed:\n%s", page.Body)
+	}
+}
