@@ -17,9 +17,10 @@ var orgInvitationLink = regexp.MustCompile(`http://localhost:\d+(/invitations/[A
 
 // TestBrowserOrganizationsAccessibility runs axe-core (axeSource, axeRun) in headless Chromium
 // on the organization pages of the default bundle, the header switcher on each: the list and
-// create form, the overview, the members page with a pending invitation, the settings, and the
-// invitation page as the invited guest sees it. Each is audited in the light and the dark theme
-// at 1280 and 390 px; a violation of impact serious or critical fails the test.
+// create form, the overview, the members page with a pending invitation, the settings (also
+// with a refused form), and the invitation page as the invited guest sees it (also refused).
+// Each is audited in the light and the dark theme at 1280 and 390 px; a violation of impact
+// serious or critical fails the test.
 func TestBrowserOrganizationsAccessibility(t *testing.T) {
 	chromium := requireChromium(t)
 	axe := axeSource(t)
@@ -99,6 +100,13 @@ func TestBrowserOrganizationsAccessibility(t *testing.T) {
 	)
 	audit("organization")
 	visit("org-settings", "/organizations/acme-research/settings", `//h1[.="Organization settings"]`)
+	// A refused form: the page again with its error summary and the field marked.
+	run(t, ctx, "rename to nothing",
+		chromedp.Clear(chromedp.ID("org-name")),
+		chromedp.Submit(chromedp.ID("org-name")),
+		chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+	)
+	audit("org-settings-refused")
 	run(t, ctx, "invite someone",
 		chromedp.Navigate(base+"/organizations/acme-research/members"),
 		chromedp.SendKeys(chromedp.ID("invite-email"), "guest@example.com"),
@@ -113,5 +121,11 @@ func TestBrowserOrganizationsAccessibility(t *testing.T) {
 	run(t, ctx, "log out", chromedp.Click(chromedp.CSS(`header form[action="/users/log-out"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`main a[href="/users/register"]`)))
 	visit("invitation-sign-up", link[1], `//input[@id="invite-password"]`)
+	run(t, ctx, "sign up with a short password",
+		chromedp.SendKeys(chromedp.ID("invite-password"), "short"),
+		chromedp.Submit(chromedp.ID("invite-password")),
+		chromedp.WaitVisible(chromedp.ID("invite-password-error")),
+	)
+	audit("invitation-sign-up-refused")
 	t.Logf("axe-core: %d organization page views audited", audited)
 }

@@ -148,12 +148,18 @@ func (s *Service) purgeAccount(ctx context.Context, id ID) (bool, error) {
 	strategy := s.policy.AccountDeletionStrategy
 	due := `id = $1 AND deletion_scheduled_at <= $2 AND deleted_at IS NULL`
 	err := s.inMailTx(ctx, func(tx *sql.Tx, out *outgoing) error {
-		var email string
-		if err := tx.QueryRowContext(ctx, `SELECT email FROM users WHERE `+due, id, now).Scan(&email); err != nil {
+		u, err := scanUser(tx.QueryRowContext(ctx, selectUser+` WHERE `+due, id, now))
+		if errors.Is(err, ErrNotFound) {
+			return sql.ErrNoRows
+		}
+		if err != nil {
+			return err
+		}
+		email := u.Email
+		if err := s.runHooks(ctx, tx, u, "before purge", beforePurge); err != nil {
 			return err
 		}
 		var res sql.Result
-		var err error
 		switch strategy {
 		case DeleteHard:
 			res, err = tx.ExecContext(ctx, `DELETE FROM users WHERE `+due, id, now)

@@ -283,9 +283,15 @@ func (s *Organizations) takeInvitation(ctx context.Context, tx *sql.Tx, raw, col
 	if !ok {
 		return nil, nil, ErrInvitationInvalid
 	}
+	return s.takeInvitationWhere(ctx, tx, "token_hash", hash, column)
+}
+
+// takeInvitationWhere is takeInvitation for the invitation whose key (token_hash or id, a
+// constant of the code) is value.
+func (s *Organizations) takeInvitationWhere(ctx context.Context, tx *sql.Tx, key string, value any, column string) (*Invitation, *Organization, error) {
 	inv, err := scanInvitation(tx.QueryRowContext(ctx, `UPDATE organization_invitations SET `+column+` = $1
-		WHERE token_hash = $2 AND`+pendingInvitation("$1")+`
-		RETURNING id, organization_id, email, role, inviter_id, created_at, expires_at`, s.Now(), hash))
+		WHERE `+key+` = $2 AND`+pendingInvitation("$1")+`
+		RETURNING id, organization_id, email, role, inviter_id, created_at, expires_at`, s.Now(), value))
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil, ErrInvitationInvalid
 	}
@@ -361,6 +367,99 @@ func (s *Organizations) DeclineInvitation(ctx context.Context, raw string, u *Us
 			Metadata: map[string]string{"invitation_id": fmt.Sprint(inv.ID)}})
 	})
 	if err != nil && !errors.Is(err, ErrInvitationInvalid) && !errors.Is(err, ErrInvitationMismatch) {
+		return fmt.Errorf("accounts: decline invitation: %w", err)
+	}
+	return err
+}
+
+// AddressedInvitation is a pending invitation as its addressee sees it in their list: the
+// organization's name and who invited them.
+type AddressedInvitation struct {
+	Invitation
+	Organization string
+	Inviter      string // the inviter's address; empty if their account is gone
+}
+
+// InvitationsFor lists the pending invitations addressed to u, newest first, for u's
+// organizations page. An unconfirmed account gets none: until its holder proves the address,
+// invitations sent to it are not theirs to see.
+func (s *Organizations) InvitationsFor(ctx context.Context, u *User) ([]*AddressedInvitation, error) {
+	if !u.Confirmed() {
+		return nil, nil
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT i.id, i.organization_id, i.email, i.role, i.inviter_id, i.created_at, i.expires_at, o.name, COALESCE(a.email, '')
+		FROM organization_invitations i JOIN organizations o ON o.id = i.organization_id AND o.deleted_at IS NULL
+		LEFT JOIN users a ON a.id = i.inviter_id
+		WHERE i.email = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.declined_at IS NULL AND i.expires_at > $2
+		ORDER BY i.created_at DESC, i.id`, NormalizeEmail(u.Email), s.Now())
+	if err != nil {
+		return nil, fmt.Errorf("accounts: invitations for: %w", err)
+	}
+	defer rows.Close()
+	var list []*AddressedInvitation
+	for rows.Next() {
+		var ai AddressedInvitation
+		var org, inviter string
+		inv, err := scanInvitation(rowFunc(func(dest ...any) error { return rows.Scan(append(dest, &org, &inviter)...) }))
+		if err != nil {
+			return nil, fmt.Errorf("accounts: invitations for: %w", err)
+		}
+		ai.Invitation, ai.Organization, ai.Inviter = *inv, org, inviter
+		list = append(list, &ai)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("accounts: invitations for: %w", err)
+	}
+	return list, nil
+}
+
+// AcceptInvitationByID is AcceptInvitation for an invitation of u's list (InvitationsFor),
+// named by its id rather than its link. Only the addressee's confirmed account may take it;
+// for anyone else, as for an invitation that is not pending, it is ErrInvitationInvalid, so
+// an id tells nothing about invitations addressed to others.
+func (s *Organizations) AcceptInvitationByID(ctx context.Context, id ID, u *User, meta Meta) (*Organization, error) {
+	if err := s.CanAddCredential(u); err != nil {
+		return nil, err
+	}
+	var org *Organization
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		inv, o, err := s.takeInvitationWhere(ctx, tx, "id", id, "accepted_at")
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(inv.Email, u.Email) {
+			return ErrInvitationInvalid
+		}
+		org = o
+		return s.joinByInvitation(ctx, tx, inv, u, meta)
+	})
+	if err != nil {
+		if errors.Is(err, ErrInvitationInvalid) || errors.Is(err, ErrMemberLimit) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("accounts: accept invitation: %w", err)
+	}
+	return org, nil
+}
+
+// DeclineInvitationByID is DeclineInvitation for an invitation of u's list, with the rules of
+// AcceptInvitationByID.
+func (s *Organizations) DeclineInvitationByID(ctx context.Context, id ID, u *User, meta Meta) error {
+	if err := s.CanAddCredential(u); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		inv, _, err := s.takeInvitationWhere(ctx, tx, "id", id, "declined_at")
+		if err != nil {
+			return err
+		}
+		if !strings.EqualFold(inv.Email, u.Email) {
+			return ErrInvitationInvalid
+		}
+		return s.orgAudit(ctx, tx, meta, inv.OrganizationID, auditEvent{Action: "organization.invitation_decline", ActorID: &u.ID,
+			Metadata: map[string]string{"invitation_id": fmt.Sprint(inv.ID)}})
+	})
+	if err != nil && !errors.Is(err, ErrInvitationInvalid) {
 		return fmt.Errorf("accounts: decline invitation: %w", err)
 	}
 	return err

@@ -85,6 +85,11 @@ func (s *Organizations) ChangeRole(ctx context.Context, org ID, actor *User, tar
 		if target.Role == role {
 			return nil
 		}
+		if role == RoleOwner {
+			if err := refuseLeavingOwner(ctx, tx, targetID, "role"); err != nil {
+				return err
+			}
+		}
 		if target.Role == RoleOwner {
 			if n, err := countOwners(ctx, tx, org); err != nil {
 				return err
@@ -205,6 +210,9 @@ func (s *Organizations) TransferOwnership(ctx context.Context, org ID, actor *Us
 		if _, err := s.membership(ctx, tx, org, targetID); err != nil {
 			return err
 		}
+		if err := refuseLeavingOwner(ctx, tx, targetID, "user_id"); err != nil {
+			return err
+		}
 		for id, role := range map[ID]Role{targetID: RoleOwner, actor.ID: RoleAdmin} {
 			if _, err := tx.ExecContext(ctx, `UPDATE organization_memberships SET role = $1 WHERE organization_id = $2 AND user_id = $3`,
 				role, org, id); err != nil {
@@ -241,4 +249,18 @@ func soleOwnerships(ctx context.Context, q querier, userID ID) ([]string, error)
 		names = append(names, name)
 	}
 	return names, rows.Err()
+}
+
+// refuseLeavingOwner refuses to make the account id an owner while its deletion is scheduled:
+// an organization would then rest on an account that is about to go (and whose holder no
+// longer logs in to look after it). The refusal is a message for field of the form.
+func refuseLeavingOwner(ctx context.Context, tx *sql.Tx, id ID, field string) error {
+	var scheduled bool
+	if err := tx.QueryRowContext(ctx, `SELECT deletion_scheduled_at IS NOT NULL FROM users WHERE id = $1`, id).Scan(&scheduled); err != nil {
+		return err
+	}
+	if scheduled {
+		return &ValidationError{Fields: map[string]string{field: "can't be an owner: that account is scheduled for deletion"}}
+	}
+	return nil
 }

@@ -51,8 +51,10 @@ func (s *Organizations) scanMemberOrganization(row *sql.Row) (*MemberOrganizatio
 
 // SwitchOrganization makes org the one sess works in, after checking that the session's
 // user is a member (ErrNotFound if not: a switch never reveals an organization
-// someone does not belong to). The choice is also remembered for their next login.
-func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, org ID) error {
+// someone does not belong to). The choice is also remembered for their next login, and
+// audited (organization.switch, with the organization), since it decides whose data the
+// session's requests reach. A refused switch writes nothing.
+func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, org ID, meta Meta) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.membership(ctx, tx, org, sess.UserID); err != nil {
 			return err
@@ -60,9 +62,11 @@ func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, o
 		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET active_organization_id = $1 WHERE id = $2`, org, sess.ID); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE organization_memberships SET last_selected_at = $1 WHERE organization_id = $2 AND user_id = $3`,
-			s.Now(), org, sess.UserID)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE organization_memberships SET last_selected_at = $1 WHERE organization_id = $2 AND user_id = $3`,
+			s.Now(), org, sess.UserID); err != nil {
+			return err
+		}
+		return s.orgAudit(ctx, tx, meta, org, auditEvent{Action: "organization.switch", ActorID: &sess.UserID})
 	})
 	return orgError("switch organization", err)
 }

@@ -117,6 +117,33 @@ func TestPersonalOrganizationWithoutTheWebLayer(t *testing.T) {
 	}
 }
 
+// TestPersonalOrganizationsPerService: a Service opened WithOrgPolicy without personal
+// organizations makes none at the first confirmation, while another Service in the same
+// program, with the default policy, still does; each Service reports its own OrgPolicy.
+func TestPersonalOrganizationsPerService(t *testing.T) {
+	p := DefaultOrgPolicy()
+	p.PersonalOrganizations = false
+	off, _ := newTestService(t, WithOrgPolicy(p))
+	on, _ := newTestService(t)
+	if off.OrgPolicy().PersonalOrganizations || !on.OrgPolicy().PersonalOrganizations {
+		t.Fatalf("OrgPolicy: off %+v, on %+v", off.OrgPolicy(), on.OrgPolicy())
+	}
+	personal := func(svc *Service, u *User) int {
+		t.Helper()
+		var n int
+		if err := svc.DB().QueryRowContext(t.Context(), `SELECT COUNT(*) FROM organizations WHERE created_by = $1 AND personal`, u.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := personal(off, confirmedMember(t, off, "ada@example.com")); n != 0 {
+		t.Errorf("%d personal organizations where the Service's policy has none", n)
+	}
+	if n := personal(on, confirmedMember(t, on, "bea@example.com")); n != 1 {
+		t.Errorf("%d personal organizations with the default policy, want 1", n)
+	}
+}
+
 func TestSlugRules(t *testing.T) {
 	for slug, ok := range map[string]bool{
 		"acme": true, "acme-research": true, "a1b": true, "ab": false, "Acme": false, "-acme": false, "acme-": false,
@@ -242,7 +269,7 @@ func TestMemberChangesAndTheLastOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := orgs.SwitchOrganization(ctx, sess, org.ID); err != nil {
+	if err := orgs.SwitchOrganization(ctx, sess, org.ID, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := orgs.RemoveMember(ctx, org.ID, admin, member.ID, Meta{}); err != nil {
@@ -255,8 +282,14 @@ func TestMemberChangesAndTheLastOwner(t *testing.T) {
 	if mo, err := orgs.ActiveOrganization(ctx, sess); err != nil || mo.ID == org.ID || !mo.Personal {
 		t.Errorf("active organization after removal: %+v %v, want the personal one", mo, err)
 	}
-	if err := orgs.SwitchOrganization(ctx, sess, org.ID); !errors.Is(err, ErrNotFound) {
+	if err := orgs.SwitchOrganization(ctx, sess, org.ID, Meta{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a former member switches back in: %v", err)
+	}
+	// Each switch is audited with its organization, the refused one not at all.
+	var switches int
+	if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'organization.switch'
+		AND organization_id = $1 AND actor_id = $2`, org.ID, member.ID).Scan(&switches); err != nil || switches != 1 {
+		t.Errorf("%d audited switches into the organization, want 1: %v", switches, err)
 	}
 	if err := orgs.Leave(ctx, org.ID, owner, Meta{}); err != nil {
 		t.Errorf("an admin leaves: %v", err)
@@ -465,7 +498,7 @@ func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
 	if err != nil || len(list) != 2 || active == nil || !active.Personal {
 		t.Fatalf("first read: active %+v, %d organizations, %v", active, len(list), err)
 	}
-	if err := orgs.SwitchOrganization(t.Context(), sess, acme.ID); err != nil {
+	if err := orgs.SwitchOrganization(t.Context(), sess, acme.ID, Meta{}); err != nil {
 		t.Fatal(err)
 	}
 	if active, _, err = orgs.SessionOrganizations(t.Context(), sess); err != nil || active.ID != acme.ID || active.Role != RoleMember {
@@ -489,5 +522,138 @@ func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
 	}
 	if page, err := orgs.ListOrganizations(t.Context(), 2, 2); err != nil || len(page) != 1 {
 		t.Errorf("second page: %d %v", len(page), err)
+	}
+}
+
+// TestHousekeepingDeletesFinishedInvitationsAndOldSlugs: DeleteExpired (what RunMaintenance
+// runs hourly) deletes accepted, revoked and declined invitations at once, pending ones once
+// they expire, and old slugs after their 7 days; a working invitation or alias stays.
+func TestHousekeepingDeletesFinishedInvitationsAndOldSlugs(t *testing.T) {
+	svc, clock := newTestService(t)
+	orgs := NewOrganizations(svc, DefaultOrgPolicy())
+	ctx := t.Context()
+	ada := confirmedMember(t, svc, "ada@example.com")
+	org := mustCreateOrganization(t, orgs, ada, "Acme", "acme")
+	invite := func(email string) (*Invitation, string) {
+		t.Helper()
+		inv, err := orgs.Invite(ctx, org.ID, ada, email, RoleMember, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inv, mailToken(t, sentMail(t, svc, email, "org_invitation"))
+	}
+	_, accepted := invite("bea@example.com")
+	if _, err := orgs.AcceptInvitation(ctx, accepted, confirmedMember(t, svc, "bea@example.com"), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, declined := invite("cy@example.com")
+	if err := orgs.DeclineInvitation(ctx, declined, confirmedMember(t, svc, "cy@example.com"), Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	revoked, _ := invite("dan@example.com")
+	if err := orgs.RevokeInvitation(ctx, org.ID, ada, revoked.ID, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, pending := invite("eve@example.com")
+	if err := orgs.ChangeSlug(ctx, org.ID, ada, "acme-labs", testPassword, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("organization_invitations"); n != 4 {
+		t.Fatalf("%d invitations before housekeeping, want 4", n)
+	}
+
+	if _, err := svc.DeleteExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("organization_invitations"); n != 1 {
+		t.Errorf("%d invitations after housekeeping, want only the pending one", n)
+	}
+	if _, _, err := orgs.InvitationByToken(ctx, pending); err != nil {
+		t.Errorf("housekeeping broke a pending invitation: %v", err)
+	}
+	if _, moved, err := orgs.OrganizationBySlug(ctx, "acme"); err != nil || !moved {
+		t.Errorf("housekeeping removed a fresh old slug: moved=%v %v", moved, err)
+	}
+
+	clock.Advance(7*24*time.Hour + time.Minute)
+	if _, err := svc.DeleteExpired(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("organization_invitations"); n != 0 {
+		t.Errorf("%d invitations left after they expired", n)
+	}
+	if n := count("organization_slug_aliases"); n != 0 {
+		t.Errorf("%d old slugs left after 7 days", n)
+	}
+}
+
+// TestNoOwnershipForAnAccountBeingDeleted: a member whose deletion is scheduled cannot be made
+// an owner, by a role change or a transfer (the form says why, nothing changes). And when the
+// grace period ends with the account an organization's only owner after all (its co-owner
+// left meanwhile), the purge hands the ownership to the highest-ranked member left, audits
+// it, and ends the account's memberships and personal organization.
+func TestNoOwnershipForAnAccountBeingDeleted(t *testing.T) {
+	svc, clock := newTestService(t)
+	orgs := NewOrganizations(svc, DefaultOrgPolicy())
+	ctx := t.Context()
+	ada := confirmedMember(t, svc, "ada@example.com")
+	bea := confirmedMember(t, svc, "bea@example.com")
+	cy := confirmedMember(t, svc, "cy@example.com")
+	dan := confirmedMember(t, svc, "dan@example.com")
+	org := mustCreateOrganization(t, orgs, ada, "Acme", "acme")
+	addMember(t, orgs, org, bea, RoleMember)
+	addMember(t, orgs, org, cy, RoleOwner)
+	clock.Advance(time.Minute)
+	addMember(t, orgs, org, dan, RoleAdmin)
+
+	if _, err := svc.ScheduleDeletion(ctx, bea, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	var verr *ValidationError
+	if err := orgs.ChangeRole(ctx, org.ID, ada, bea.ID, RoleOwner, Meta{}); !errors.As(err, &verr) || verr.Fields["role"] == "" {
+		t.Errorf("made an account being deleted an owner: %v", err)
+	}
+	if err := orgs.TransferOwnership(ctx, org.ID, ada, bea.ID, testPassword, Meta{}); !errors.As(err, &verr) || verr.Fields["user_id"] == "" {
+		t.Errorf("transferred to an account being deleted: %v", err)
+	}
+	if roleOf(t, orgs, org, bea) != RoleMember || roleOf(t, orgs, org, ada) != RoleOwner {
+		t.Error("a refused change changed roles")
+	}
+
+	// ada may go while cy co-owns; then cy leaves, and ada is the only owner at the purge.
+	if _, err := svc.ScheduleDeletion(ctx, ada, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := orgs.Leave(ctx, org.ID, cy, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(svc.Policy().AccountDeletionGrace + time.Hour)
+	if n, err := svc.PurgeDeletedAccounts(ctx); err != nil || n != 2 {
+		t.Fatalf("purged %d accounts: %v, want ada and bea", n, err)
+	}
+	// dan, the admin, outranks bea (a member, and leaving too) and becomes the owner.
+	if roleOf(t, orgs, org, dan) != RoleOwner {
+		t.Errorf("dan is %s after the purge, want owner", roleOf(t, orgs, org, dan))
+	}
+	members, err := orgs.Members(ctx, org.ID)
+	if err != nil || len(members) != 1 {
+		t.Errorf("members after the purge: %+v %v, want dan only", members, err)
+	}
+	var audited, personal int
+	if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'organization.ownership_transfer'
+		AND organization_id = $1 AND target_id = $2 AND actor_id IS NULL`, org.ID, dan.ID).Scan(&audited); err != nil || audited != 1 {
+		t.Errorf("the hand-over is not audited: %d %v", audited, err)
+	}
+	if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE personal AND deleted_at IS NULL
+		AND (created_by = $1 OR created_by IS NULL)`, ada.ID).Scan(&personal); err != nil || personal != 0 {
+		t.Errorf("%d personal organizations of the purged account live on: %v", personal, err)
 	}
 }

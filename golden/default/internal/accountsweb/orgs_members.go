@@ -4,6 +4,7 @@ package accountsweb
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"example.com/app/internal/accounts"
@@ -21,6 +22,7 @@ type orgMembersView struct {
 	Assignable  []accounts.Role // roles the caller may give
 	CanInvite   bool
 	CanTransfer bool
+	Form        orgForm
 }
 
 // orgMemberRow is one member on the members page.
@@ -31,13 +33,29 @@ type orgMemberRow struct {
 }
 
 func (s *orgsFeature) membersPage(w http.ResponseWriter, r *http.Request) {
+	s.renderOrgMembers(w, r, http.StatusOK, orgForm{})
+}
+
+// membersRefused shows the members page again for a refused form, or answers an error that
+// is not about the form.
+func (s *orgsFeature) membersRefused(w http.ResponseWriter, r *http.Request, f orgForm, err error) {
+	if refused, status, ok := formRefusal(f.Name, f.Values, err); ok {
+		refused.Member = f.Member
+		s.renderOrgMembers(w, r, status, refused)
+		return
+	}
+	s.orgFailure(w, r, err)
+}
+
+// renderOrgMembers shows org_members.html, with f the refused form if any.
+func (s *orgsFeature) renderOrgMembers(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	org, me, _ := scope(r)
 	members, err := s.orgs.Members(r.Context(), org.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	v := &orgMembersView{layout: layout{Title: "Members · " + org.Name}, Org: org, Me: me,
+	v := &orgMembersView{layout: layout{Title: errorTitle(status, "Members · "+org.Name)}, Org: org, Me: me, Form: f,
 		Assignable:  accounts.AssignableBy(me.Role),
 		CanInvite:   me.Can(accounts.ActionInvite) && !org.Personal,
 		CanTransfer: me.Can(accounts.ActionTransfer) && !org.Personal && len(members) > 1,
@@ -53,7 +71,7 @@ func (s *orgsFeature) membersPage(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.render(w, r, http.StatusOK, "org_members.html", v)
+	s.render(w, r, status, "org_members.html", v)
 }
 
 // memberID parses the {id} path value; a malformed one is the 404 page.
@@ -72,8 +90,9 @@ func (s *orgsFeature) changeRole(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.orgs.ChangeRole(r.Context(), org.ID, u, id, accounts.Role(r.PostFormValue("role")), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	role := r.PostFormValue("role")
+	if err := s.orgs.ChangeRole(r.Context(), org.ID, u, id, accounts.Role(role), s.auth.Meta(r)); err != nil {
+		s.membersRefused(w, r, orgForm{Name: "role", Member: fmt.Sprint(id), Values: map[string]string{"role": clip(role)}}, err)
 		return
 	}
 	s.setFlash(w, "org_role_changed")
@@ -111,16 +130,18 @@ func (s *orgsFeature) leave(w http.ResponseWriter, r *http.Request) {
 
 func (s *orgsFeature) transfer(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	id, err := accounts.ParseID(r.PostFormValue("user_id"))
+	to := r.PostFormValue("user_id")
+	refused := orgForm{Name: "transfer", Values: map[string]string{"user_id": clip(to)}}
+	id, err := accounts.ParseID(to)
 	if err != nil {
-		s.orgFailure(w, r, &accounts.ValidationError{Fields: map[string]string{"user_id": "is not a member"}})
+		s.membersRefused(w, r, refused, &accounts.ValidationError{Fields: map[string]string{"user_id": "is not a member"}})
 		return
 	}
 	if err := s.orgs.TransferOwnership(r.Context(), org.ID, u, id, r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
 		if errors.Is(err, accounts.ErrNotFound) {
 			err = &accounts.ValidationError{Fields: map[string]string{"user_id": "is not a member"}}
 		}
-		s.orgFailure(w, r, err)
+		s.membersRefused(w, r, refused, err)
 		return
 	}
 	s.setFlash(w, "org_transferred")
@@ -129,8 +150,9 @@ func (s *orgsFeature) transfer(w http.ResponseWriter, r *http.Request) {
 
 func (s *orgsFeature) invite(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	if _, err := s.orgs.Invite(r.Context(), org.ID, u, r.PostFormValue("email"), accounts.Role(r.PostFormValue("role")), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	email, role := r.PostFormValue("email"), r.PostFormValue("role")
+	if _, err := s.orgs.Invite(r.Context(), org.ID, u, email, accounts.Role(role), s.auth.Meta(r)); err != nil {
+		s.membersRefused(w, r, orgForm{Name: "invite", Values: map[string]string{"email": clip(email), "role": clip(role)}}, err)
 		return
 	}
 	s.setFlash(w, "org_invited")
@@ -176,14 +198,14 @@ type invitationView struct {
 	layout
 	Token, Email, Organization, Role, ReturnTo            string
 	Invalid, SignUp, LogIn, Accept, Mismatch, Unconfirmed bool
-	Error                                                 string
+	Form                                                  orgForm // the refused sign-up form, if any
 }
 
 func (s *orgsFeature) invitationPage(w http.ResponseWriter, r *http.Request) {
-	s.renderInvitation(w, r, http.StatusOK, "")
+	s.renderInvitation(w, r, http.StatusOK, orgForm{})
 }
 
-func (s *orgsFeature) renderInvitation(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
+func (s *orgsFeature) renderInvitation(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	token := r.PathValue("token")
 	inv, org, err := s.orgs.InvitationByToken(r.Context(), token)
 	if errors.Is(err, accounts.ErrInvitationInvalid) {
@@ -194,8 +216,8 @@ func (s *orgsFeature) renderInvitation(w http.ResponseWriter, r *http.Request, s
 		s.serverError(w, r, err)
 		return
 	}
-	v := &invitationView{layout: layout{Title: "Invitation to " + org.Name}, Token: token, Email: inv.Email, Organization: org.Name,
-		Role: string(inv.Role), ReturnTo: "/invitations/" + token, Error: errMsg}
+	v := &invitationView{layout: layout{Title: errorTitle(status, "Invitation to "+org.Name)}, Token: token, Email: inv.Email, Organization: org.Name,
+		Role: string(inv.Role), ReturnTo: "/invitations/" + token, Form: f}
 	u, _ := userauth.CurrentUser(r.Context())
 	switch {
 	case u == nil:
@@ -225,7 +247,7 @@ func (s *orgsFeature) invitationFailed(w http.ResponseWriter, r *http.Request, e
 	case errors.Is(err, accounts.ErrInvitationInvalid):
 		s.render(w, r, http.StatusNotFound, "invitation.html", &invitationView{layout: layout{Title: "Invitation invalid or expired"}, Invalid: true})
 	case errors.Is(err, accounts.ErrInvitationMismatch):
-		s.renderInvitation(w, r, http.StatusForbidden, "")
+		s.renderInvitation(w, r, http.StatusForbidden, orgForm{})
 	default:
 		s.orgFailure(w, r, err)
 	}
@@ -239,7 +261,7 @@ func (s *orgsFeature) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if sess, ok := userauth.CurrentSession(r.Context()); ok {
-		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID); err != nil {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -258,19 +280,53 @@ func (s *orgsFeature) declineInvitation(w http.ResponseWriter, r *http.Request) 
 	http.Redirect(w, r, "/organizations", http.StatusSeeOther)
 }
 
+// acceptListedInvitation accepts an invitation of the user's list on
+// /organizations (by id: the list has no links), and switches to its organization.
+func (s *orgsFeature) acceptListedInvitation(w http.ResponseWriter, r *http.Request) {
+	u, _ := userauth.CurrentUser(r.Context())
+	id, ok := s.memberID(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	org, err := s.orgs.AcceptInvitationByID(r.Context(), id, u, s.auth.Meta(r))
+	if err != nil {
+		s.invitationFailed(w, r, err)
+		return
+	}
+	if sess, ok := userauth.CurrentSession(r.Context()); ok {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	s.setFlash(w, "org_invite_accepted")
+	http.Redirect(w, r, orgPath(org, ""), http.StatusSeeOther)
+}
+
+// declineListedInvitation declines an invitation of the user's list.
+func (s *orgsFeature) declineListedInvitation(w http.ResponseWriter, r *http.Request) {
+	u, _ := userauth.CurrentUser(r.Context())
+	id, ok := s.memberID(w, r, r.PathValue("id"))
+	if !ok {
+		return
+	}
+	if err := s.orgs.DeclineInvitationByID(r.Context(), id, u, s.auth.Meta(r)); err != nil {
+		s.invitationFailed(w, r, err)
+		return
+	}
+	s.setFlash(w, "org_invite_declined")
+	http.Redirect(w, r, "/organizations", http.StatusSeeOther)
+}
+
 // signUpWithInvitation creates the invited guest's account, confirmed and a member, and logs
 // it in (through completeLogIn, so every check of a login applies).
 func (s *orgsFeature) signUpWithInvitation(w http.ResponseWriter, r *http.Request) {
 	u, org, err := s.orgs.SignUpWithInvitation(r.Context(), r.PathValue("token"), r.PostFormValue("password"), s.auth.Meta(r))
-	var verr *accounts.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		s.renderInvitation(w, r, http.StatusUnprocessableEntity, "Password "+verr.Fields["password"]+".")
+	if f, status, ok := formRefusal("sign-up", nil, err); ok {
+		s.renderInvitation(w, r, status, f)
 		return
-	case errors.Is(err, accounts.ErrEmailTaken):
-		s.renderInvitation(w, r, http.StatusConflict, "")
-		return
-	case err != nil:
+	}
+	if err != nil {
 		s.invitationFailed(w, r, err)
 		return
 	}

@@ -258,6 +258,7 @@ func TestInvitationEndToEnd(t *testing.T) {
 	if !strings.Contains(page.Body, `value="new@example.com" readonly`) || !strings.Contains(page.Body, link+"/sign-up") {
 		t.Fatalf("the guest's sign-up form:\n%s", page.Body)
 	}
+	expectFormRefused(t, guest.post(link+"/sign-up", url.Values{"password": {"short"}}), http.StatusUnprocessableEntity, link+"/sign-up", "invite-password")
 	expectRedirect(t, guest.post(link+"/sign-up", url.Values{"password": {testPassword}, "email": {"attacker@example.com"}}), "/organizations/acme")
 	if res := guest.get("/organizations/acme"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "new@example.com") {
 		t.Fatalf("the new member's view: %d\n%s", res.StatusCode, res.Body)
@@ -317,5 +318,180 @@ func TestAccountDeletionRefusedForTheLastOwner(t *testing.T) {
 	}
 	if u, err := app.svc.UserByID(t.Context(), ada.u.ID); err != nil || u.DeletionScheduledAt != nil {
 		t.Errorf("the deletion was scheduled: %+v %v", u, err)
+	}
+}
+
+// expectFormRefused checks a refused organization form as the account forms show one: status,
+// a title starting "Error:", the same form again (posting to action) with a focused error
+// summary before it linking to each field in error, and each of those fields marked invalid
+// and described by its message.
+func expectFormRefused(t *testing.T, res response, status int, action string, fields ...string) {
+	t.Helper()
+	expectStatus(t, res, status)
+	if !strings.Contains(res.Body, "<title>Error: ") {
+		t.Errorf("the title does not say the form failed:\n%s", res.Body)
+	}
+	summary := strings.Index(res.Body, `class="error-summary" role="alert" tabindex="-1" autofocus`)
+	form := strings.Index(res.Body, `action="`+action+`"`)
+	if summary < 0 || form < 0 || summary > form {
+		t.Fatalf("no focused error summary before the form posting to %s:\n%s", action, res.Body)
+	}
+	for _, id := range fields {
+		if !strings.Contains(res.Body[summary:form], `<a href="#`+id+`">`) {
+			t.Errorf("the summary does not link to #%s:\n%s", id, res.Body[summary:form])
+		}
+		field := regexp.MustCompile(`<(input|select) id="` + regexp.QuoteMeta(id) + `"[^>]*>`).FindString(res.Body)
+		if !strings.Contains(field, `aria-invalid="true"`) || !strings.Contains(field, id+`-error`) {
+			t.Errorf("field #%s is not marked invalid and described by its message: %s", id, field)
+		}
+		if !strings.Contains(res.Body, `<p class="field-error" id="`+id+`-error">`) {
+			t.Errorf("no message beside #%s", id)
+		}
+	}
+}
+
+// TestOrganizationFormsComeBackWithTheirErrors sends bad input to every organization form:
+// each answers with its own page and form again, what was typed kept (never a password), the
+// messages beside the fields and in the summary, not an error page to go back from.
+func TestOrganizationFormsComeBackWithTheirErrors(t *testing.T) {
+	app := newTestApp(t)
+	orgs := orgsOf(app)
+	ada := confirmedActor(t, app, "ada@example.com")
+	bea := confirmedActor(t, app, "bea@example.com")
+	org, err := orgs.CreateOrganization(t.Context(), ada.u, "Zephyr Labs", "zephyr", accounts.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.svc.DB().ExecContext(t.Context(), `INSERT INTO organization_memberships (organization_id, user_id, role, created_at) VALUES ($1, $2, 'member', $3)`,
+		org.ID, bea.u.ID, app.svc.Now()); err != nil {
+		t.Fatal(err)
+	}
+	bID := fmt.Sprint(bea.u.ID)
+	const invalid = http.StatusUnprocessableEntity
+
+	res := ada.b.post("/organizations", url.Values{"name": {"Typed name"}, "slug": {"Not A Slug"}})
+	expectFormRefused(t, res, invalid, "/organizations", "org-slug")
+	if !strings.Contains(res.Body, `value="Typed name"`) || !strings.Contains(res.Body, `value="Not A Slug"`) || !strings.Contains(res.Body, "Zephyr Labs") {
+		t.Errorf("the creation form lost what was typed, or the page its list:\n%s", res.Body)
+	}
+	expectFormRefused(t, ada.b.post("/organizations", url.Values{"name": {" "}}), invalid, "/organizations", "org-name")
+
+	res = ada.b.post("/organizations/zephyr/settings", url.Values{"name": {" "}})
+	expectFormRefused(t, res, invalid, "/organizations/zephyr/settings", "org-name")
+	if !strings.Contains(res.Body, "The organization was not renamed") {
+		t.Errorf("the summary does not say what failed:\n%s", res.Body)
+	}
+	res = ada.b.post("/organizations/zephyr/settings/slug", url.Values{"slug": {"new-home"}, "current_password": {"not the password"}})
+	expectFormRefused(t, res, invalid, "/organizations/zephyr/settings/slug", "slug-password")
+	if !strings.Contains(res.Body, `value="new-home"`) || strings.Contains(res.Body, "not the password") {
+		t.Errorf("the address form lost the slug, or shows the password:\n%s", res.Body)
+	}
+	res = ada.b.post("/organizations/zephyr/delete", url.Values{"confirm_slug": {"zephry"}, "current_password": {testPassword}})
+	expectFormRefused(t, res, invalid, "/organizations/zephyr/delete", "confirm-slug")
+	if !strings.Contains(res.Body, `value="zephry"`) {
+		t.Errorf("the deletion form lost what was typed:\n%s", res.Body)
+	}
+
+	res = ada.b.post("/organizations/zephyr/invitations", url.Values{"email": {"not an address"}, "role": {"admin"}})
+	expectFormRefused(t, res, invalid, "/organizations/zephyr/invitations", "invite-email")
+	if !strings.Contains(res.Body, `value="not an address"`) || !strings.Contains(res.Body, `<option value="admin" selected>`) {
+		t.Errorf("the invitation form lost what was typed:\n%s", res.Body)
+	}
+	expectFormRefused(t, ada.b.post("/organizations/zephyr/invitations", url.Values{"email": {"bea@example.com"}, "role": {"member"}}),
+		invalid, "/organizations/zephyr/invitations", "invite-email")
+	expectFormRefused(t, ada.b.post("/organizations/zephyr/members/"+bID+"/role", url.Values{"role": {"emperor"}}),
+		invalid, "/organizations/zephyr/members/"+bID+"/role", "role-"+bID)
+	res = ada.b.post("/organizations/zephyr/transfer", url.Values{"user_id": {bID}, "current_password": {"not the password"}})
+	expectFormRefused(t, res, invalid, "/organizations/zephyr/transfer", "transfer-password")
+	if !strings.Contains(res.Body, `<option value="`+bID+`" selected>`) || strings.Contains(res.Body, "not the password") {
+		t.Errorf("the transfer form lost the chosen member, or shows the password:\n%s", res.Body)
+	}
+	expectFormRefused(t, ada.b.post("/organizations/zephyr/transfer", url.Values{"user_id": {"0"}, "current_password": {testPassword}}),
+		invalid, "/organizations/zephyr/transfer", "transfer-to")
+
+	// A rule rather than a field: the form again, its summary saying why, with 409.
+	res = ada.b.post("/organizations/zephyr/members/"+fmt.Sprint(ada.u.ID)+"/role", url.Values{"role": {"member"}})
+	expectStatus(t, res, http.StatusConflict)
+	if !strings.Contains(res.Body, `class="error-summary"`) || !strings.Contains(res.Body, "only one") || !strings.Contains(res.Body, `action="/organizations/zephyr/invitations"`) {
+		t.Errorf("demoting the only owner:\n%s", res.Body)
+	}
+	if m, _ := orgs.MembershipOf(t.Context(), org.ID, bea.u.ID); m.Role != accounts.RoleMember {
+		t.Errorf("a refused form changed the role to %s", m.Role)
+	}
+}
+
+// TestInvitationsListedForTheInvited: /organizations lists the pending invitations to the
+// account's confirmed address, with accept and decline; another account cannot take one by
+// its id (the same answer as a broken link, and it stays pending), and an unconfirmed account
+// neither sees nor takes the invitations sent to its address.
+func TestInvitationsListedForTheInvited(t *testing.T) {
+	app := newTestApp(t)
+	orgs := orgsOf(app)
+	ctx := t.Context()
+	ada := confirmedActor(t, app, "ada@example.com")
+	bea := confirmedActor(t, app, "bea@example.com")
+	dan := confirmedActor(t, app, "dan@example.com")
+	cy := app.registerAndLogIn("cy@example.com") // not confirmed
+	acme, err := orgs.CreateOrganization(ctx, ada.u, "Acme", "acme", accounts.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	beta, err := orgs.CreateOrganization(ctx, ada.u, "Beta Works", "beta", accounts.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	invite := func(org *accounts.Organization, email string) string {
+		t.Helper()
+		inv, err := orgs.Invite(ctx, org.ID, ada.u, email, accounts.RoleAdmin, accounts.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(inv.ID)
+	}
+	toAcme, toBeta, cyInvite := invite(acme, "bea@example.com"), invite(beta, "bea@example.com"), invite(acme, "cy@example.com")
+
+	page := bea.b.get("/organizations")
+	for _, want := range []string{"Invitations for you", "Acme", "Beta Works", "from ada@example.com",
+		`action="/organizations/invitations/` + toAcme + `/accept"`, `action="/organizations/invitations/` + toBeta + `/decline"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("bea's organizations page lacks %q\n%s", want, page.Body)
+		}
+	}
+	if page := dan.b.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("dan sees invitations addressed to others:\n%s", page.Body)
+	}
+	if page := cy.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("an unconfirmed account sees the invitations to its address:\n%s", page.Body)
+	}
+
+	// Someone else posting an id: refused like a broken link; the invitation stays.
+	for _, action := range []string{"accept", "decline"} {
+		if res := dan.b.post("/organizations/invitations/"+toAcme+"/"+action, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("dan %ss bea's invitation: %d", action, res.StatusCode)
+		}
+	}
+	if res := cy.post("/organizations/invitations/"+cyInvite+"/accept", nil); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an unconfirmed account accepts: %d", res.StatusCode)
+	}
+	if pending, _ := orgs.PendingInvitations(ctx, acme.ID); len(pending) != 2 {
+		t.Fatalf("acme's pending invitations after the refusals: %d, want 2", len(pending))
+	}
+	if _, err := orgs.MembershipOf(ctx, acme.ID, dan.u.ID); err == nil {
+		t.Fatal("dan joined through bea's invitation")
+	}
+
+	expectRedirect(t, bea.b.post("/organizations/invitations/"+toAcme+"/accept", nil), "/organizations/acme")
+	if m, err := orgs.MembershipOf(ctx, acme.ID, bea.u.ID); err != nil || m.Role != accounts.RoleAdmin {
+		t.Errorf("bea's membership of acme: %+v %v", m, err)
+	}
+	expectRedirect(t, bea.b.post("/organizations/invitations/"+toBeta+"/decline", nil), "/organizations")
+	if _, err := orgs.MembershipOf(ctx, beta.ID, bea.u.ID); err == nil {
+		t.Error("declining joined the organization")
+	}
+	if res := bea.b.post("/organizations/invitations/"+toAcme+"/accept", nil); res.StatusCode != http.StatusNotFound {
+		t.Errorf("accepting twice: %d", res.StatusCode)
+	}
+	if page := bea.b.get("/organizations"); strings.Contains(page.Body, "Invitations for you") {
+		t.Errorf("answered invitations are still listed:\n%s", page.Body)
 	}
 }

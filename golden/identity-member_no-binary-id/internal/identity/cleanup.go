@@ -9,7 +9,8 @@ import (
 
 // DeleteExpired removes what can no longer be used: emailed tokens past their expiry,
 // sessions past their absolute lifetime or idle timeout, and rate-limit windows that have
-// ended. cmd/server runs it at start and then hourly; it returns how many rows went.
+// ended, then what the features registered (registerCleanup). cmd/server runs it at start and
+// then hourly (RunMaintenance); it returns how many rows went.
 func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 	var total int64
 	for _, step := range []func(context.Context) (int64, error){
@@ -21,6 +22,13 @@ func (s *Service) DeleteExpired(ctx context.Context) (int64, error) {
 		n, err := step(ctx)
 		if err != nil {
 			return total, err
+		}
+		total += n
+	}
+	for _, c := range featureCleanups {
+		n, err := c.step(ctx, s)
+		if err != nil {
+			return total, fmt.Errorf("identity: delete expired %s: %w", c.what, err)
 		}
 		total += n
 	}
@@ -39,4 +47,21 @@ func (s *Service) deleteIdleSessions(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("identity: delete idle sessions: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// featureCleanups are the deletions a feature's part of this package registers from an init
+// function (registerCleanup), for its own rows that can no longer be used: they run in every
+// Service's DeleteExpired, after the core's, so housekeeping covers them wherever it runs.
+var featureCleanups []featureCleanup
+
+// featureCleanup is one registered deletion: what it removes (for the error), and the step,
+// which returns how many rows went.
+type featureCleanup struct {
+	what string
+	step func(ctx context.Context, s *Service) (int64, error)
+}
+
+// registerCleanup adds a deletion to featureCleanups; call it only from an init function.
+func registerCleanup(what string, step func(ctx context.Context, s *Service) (int64, error)) {
+	featureCleanups = append(featureCleanups, featureCleanup{what, step})
 }

@@ -43,6 +43,11 @@ type Hooks struct {
 	// the first factor, a refusal tells nothing to someone who does not hold the account. A
 	// *LogInRefusedError's Reason is shown to the person; any other error is a failure.
 	BeforeLogIn LogInCheck
+	// BeforePurge runs in the transaction that deletes an account whose grace period is
+	// over (PurgeDeletedAccounts), before its row goes. What the account answers for may have
+	// changed since BeforeDelete let the deletion be scheduled; a feature settles it here
+	// (hands it over), or returns an error, which keeps the account until the next run.
+	BeforePurge Hook
 }
 
 // A LogInCheck may refuse a login of u (see Hooks.BeforeLogIn). It runs outside any
@@ -125,3 +130,4 @@ func afterConfirm(h Hooks) Hook        { return h.AfterConfirm }
 func afterPasswordChange(h Hooks) Hook { return h.AfterPasswordChange }
 func beforeDelete(h Hooks) Hook        { return h.BeforeDelete }
 func afterAccessEnded(h Hooks) Hook    { return h.AfterAccessEnded }
+func beforePurge(h Hooks) Hook         { return h.BeforePurge }

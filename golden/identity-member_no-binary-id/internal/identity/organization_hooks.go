@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -15,13 +16,20 @@ import (
 //
 //   - AfterConfirm: the first confirmation of an address makes the member's personal
 //     organization, in that transaction, so an unconfirmed account never has one and a
-//     confirmed one always does (DefaultOrgPolicy().PersonalOrganizations turns it off).
+//     confirmed one always does, unless the Service's OrgPolicy (WithOrgPolicy at Open)
+//     turns PersonalOrganizations off.
 //   - BeforeDelete: an account that is the only owner of an organization others belong to is
 //     not deleted; its holder is told to hand the ownership over (or delete the organization)
 //     first, so no organization is left without an owner.
+//   - BeforePurge: when the grace period is over, the account may have become an
+//     organization's only owner after all (a co-owner left meanwhile). The purge does not
+//     wait on it: the deletion was asked for and announced. Ownership is handed to the
+//     highest-ranked remaining member (the longest-standing among equals, accounts not
+//     themselves leaving first) and audited; then the account's personal organization is
+//     deleted and its memberships end, whichever deletion strategy the Policy uses.
 func init() {
 	registerHooks(func(svc *Service) Hooks {
-		orgs := NewOrganizations(svc, DefaultOrgPolicy())
+		orgs := NewOrganizations(svc, svc.OrgPolicy())
 		return Hooks{
 			AfterConfirm: func(ctx context.Context, tx *sql.Tx, u *Member) error {
 				if !orgs.orgPolicy.PersonalOrganizations {
@@ -30,6 +38,7 @@ func init() {
 				return orgs.createPersonalOrganization(ctx, tx, u, Meta{})
 			},
 			BeforeDelete: refuseLastOwnerDeletion,
+			BeforePurge:  orgs.handOverOnPurge,
 		}
 	})
 }
@@ -71,4 +80,84 @@ func refuseLastOwnerDeletion(ctx context.Context, tx *sql.Tx, u *Member) error {
 	}
 	return &DeletionRefusedError{Reason: fmt.Sprintf("You are the only owner of %s, which other people belong to. "+
 		"Make one of them an owner, or delete the organization, before deleting your account.", strings.Join(names, ", "))}
+}
+
+// handOverOnPurge is the BeforePurge hook (see init): every organization u alone owns while
+// others belong to it gets a new owner, then u's personal organization and memberships end.
+func (s *Organizations) handOverOnPurge(ctx context.Context, tx *sql.Tx, u *Member) error {
+	rows, err := tx.QueryContext(ctx, `SELECT o.id FROM organizations o
+		JOIN organization_memberships m ON m.organization_id = o.id AND m.member_id = $1 AND m.role = $2
+		WHERE o.deleted_at IS NULL AND NOT o.personal
+		AND NOT EXISTS (SELECT 1 FROM organization_memberships x WHERE x.organization_id = o.id AND x.role = $2 AND x.member_id <> $1)
+		AND EXISTS (SELECT 1 FROM organization_memberships x WHERE x.organization_id = o.id AND x.member_id <> $1)`, u.ID, RoleOwner)
+	if err != nil {
+		return fmt.Errorf("organizations owned: %w", err)
+	}
+	var orphaned []ID
+	for rows.Next() {
+		var id ID
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("organizations owned: %w", err)
+		}
+		orphaned = append(orphaned, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("organizations owned: %w", err)
+	}
+	for _, org := range orphaned {
+		if err := s.handOver(ctx, tx, org, u); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE organizations SET deleted_at = $1, updated_at = $1
+		WHERE created_by = $2 AND personal AND deleted_at IS NULL`, s.Now(), u.ID); err != nil {
+		return fmt.Errorf("delete the personal organization: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM organization_memberships WHERE member_id = $1`, u.ID); err != nil {
+		return fmt.Errorf("end the memberships: %w", err)
+	}
+	return nil
+}
+
+// handOver makes the successor of u, who is leaving, the owner of org: the member of the
+// highest role (Roles is in rank order), among equals the longest-standing, preferring an
+// account whose own deletion is not scheduled. The change is audited as a transfer without
+// an actor (the purge made it).
+func (s *Organizations) handOver(ctx context.Context, tx *sql.Tx, org ID, u *Member) error {
+	rows, err := tx.QueryContext(ctx, `SELECT m.member_id, m.role FROM organization_memberships m JOIN members a ON a.id = m.member_id
+		WHERE m.organization_id = $1 AND m.member_id <> $2
+		ORDER BY CASE WHEN a.deletion_scheduled_at IS NULL THEN 0 ELSE 1 END, m.created_at`, org, u.ID)
+	if err != nil {
+		return fmt.Errorf("successor: %w", err)
+	}
+	var successor ID
+	var from Role
+	best := -1
+	for rows.Next() {
+		var id ID
+		var role Role
+		if err := rows.Scan(&id, &role); err != nil {
+			rows.Close()
+			return fmt.Errorf("successor: %w", err)
+		}
+		rank := slices.Index(Roles, role)
+		if rank < 0 {
+			rank = len(Roles) // a role the table no longer lists ranks last
+		}
+		if best < 0 || rank < best {
+			successor, from, best = id, role, rank
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("successor: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE organization_memberships SET role = $1 WHERE organization_id = $2 AND member_id = $3`,
+		RoleOwner, org, successor); err != nil {
+		return fmt.Errorf("hand over: %w", err)
+	}
+	return s.orgAudit(ctx, tx, Meta{}, org, auditEvent{Action: "organization.ownership_transfer", TargetID: &successor,
+		Metadata: map[string]string{"reason": "owner_deleted", "from_role": string(from), "previous_owner_id": fmt.Sprint(u.ID)}})
 }

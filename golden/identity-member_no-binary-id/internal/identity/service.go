@@ -33,6 +33,8 @@ type Service struct {
 	stmts      *statements         // prepared hot queries; see statements.go
 	sessions   *sessionCache       // nil when Policy.SessionCacheTTL is zero; see session_cache.go
 	hooks      []Hooks             // lifecycle hooks (hooks.go), in the order added
+
+	featureSettings map[any]any // per-Service settings of the features' parts (setFeatureSetting)
 }
 
 // Option changes how Open builds a Service.
@@ -111,4 +113,22 @@ func (s *Service) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// setFeatureSetting stores, for this Service, a setting of a feature's part of this package
+// (its policy, say) under a key type of that feature's own, so the feature's hooks, which
+// run in every Service, read this Service's setting rather than a package-wide one. Call it
+// only from an Option: Open applies them all before the Service serves anything, so reading
+// needs no lock.
+func (s *Service) setFeatureSetting(key, value any) {
+	if s.featureSettings == nil {
+		s.featureSettings = map[any]any{}
+	}
+	s.featureSettings[key] = value
+}
+
+// featureSetting returns the setting stored under key, and whether there is one.
+func (s *Service) featureSetting(key any) (any, bool) {
+	v, ok := s.featureSettings[key]
+	return v, ok
 }

@@ -49,10 +49,11 @@ type orgsFeature struct {
 	orgs *identity.Organizations
 }
 
-// newOrgs builds the organizations feature on s, with the default organization policy.
-// Change identity.DefaultOrgPolicy, or pass another policy here, to tune it.
+// newOrgs builds the organizations feature on s, with the Service's organization policy
+// (DefaultOrgPolicy unless identity.WithOrgPolicy was given to Open), the same one its
+// hooks read.
 func newOrgs(s *Server) *orgsFeature {
-	return &orgsFeature{Server: s, orgs: identity.NewOrganizations(s.svc, identity.DefaultOrgPolicy())}
+	return &orgsFeature{Server: s, orgs: identity.NewOrganizations(s.svc, s.svc.OrgPolicy())}
 }
 
 func (*orgsFeature) featureName() string { return "orgs" }
@@ -77,6 +78,8 @@ func (s *orgsFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /organizations/{org}/invitations", s.inOrganization(identity.ActionInvite, s.invite))
 	mux.Handle("POST /organizations/{org}/invitations/{id}/revoke", s.inOrganization(identity.ActionInvite, s.revokeInvitation))
 	mux.Handle("POST /organizations/{org}/invitations/{id}/resend", s.inOrganization(identity.ActionInvite, s.resendInvitation))
+	mux.Handle("POST /organizations/invitations/{id}/accept", s.member(s.acceptListedInvitation))
+	mux.Handle("POST /organizations/invitations/{id}/decline", s.member(s.declineListedInvitation))
 	mux.Handle("GET /invitations/{token}", s.public(noReferrer(s.invitationPage)))
 	mux.Handle("POST /invitations/{token}/accept", s.member(noReferrer(s.acceptInvitation)))
 	mux.Handle("POST /invitations/{token}/decline", s.member(noReferrer(s.declineInvitation)))
@@ -267,28 +270,46 @@ func (s *orgsFeature) headerFragment(r *http.Request) *fragment {
 // create one.
 type orgsListView struct {
 	layout
-	List []*identity.MemberOrganization
+	List        []*identity.MemberOrganization
+	Invitations []*identity.AddressedInvitation // pending, to the member's confirmed address
+	Form        orgForm
 }
 
 func (s *orgsFeature) listPage(w http.ResponseWriter, r *http.Request) {
+	s.renderList(w, r, http.StatusOK, orgForm{})
+}
+
+// renderList shows organizations.html, with f the refused creation form if any.
+func (s *orgsFeature) renderList(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	u, _ := memberauth.CurrentMember(r.Context())
 	list, err := s.orgs.OrganizationsOf(r.Context(), u.ID)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "organizations.html", &orgsListView{layout: layout{Title: "Organizations"}, List: list})
+	invitations, err := s.orgs.InvitationsFor(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, status, "organizations.html", &orgsListView{layout: layout{Title: errorTitle(status, "Organizations")}, List: list,
+		Invitations: invitations, Form: f})
 }
 
 func (s *orgsFeature) create(w http.ResponseWriter, r *http.Request) {
 	u, _ := memberauth.CurrentMember(r.Context())
-	org, err := s.orgs.CreateOrganization(r.Context(), u, r.PostFormValue("name"), r.PostFormValue("slug"), s.auth.Meta(r))
+	name, slug := r.PostFormValue("name"), r.PostFormValue("slug")
+	org, err := s.orgs.CreateOrganization(r.Context(), u, name, slug, s.auth.Meta(r))
+	if f, status, ok := formRefusal("create", map[string]string{"name": clip(name), "slug": clip(slug)}, err); ok {
+		s.renderList(w, r, status, f)
+		return
+	}
 	if err != nil {
 		s.orgFailure(w, r, err)
 		return
 	}
 	if sess, ok := memberauth.CurrentSession(r.Context()); ok {
-		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID); err != nil {
+		if err := s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r)); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -304,7 +325,7 @@ func (s *orgsFeature) switchOrganization(w http.ResponseWriter, r *http.Request)
 	sess, _ := memberauth.CurrentSession(r.Context())
 	org, _, err := s.orgs.OrganizationBySlug(r.Context(), r.PostFormValue("slug"))
 	if err == nil {
-		err = s.orgs.SwitchOrganization(r.Context(), sess, org.ID)
+		err = s.orgs.SwitchOrganization(r.Context(), sess, org.ID, s.auth.Meta(r))
 	}
 	if err != nil {
 		s.orgFailure(w, r, err)
@@ -346,18 +367,35 @@ type orgSettingsView struct {
 	layout
 	Org       *identity.Organization
 	CanDelete bool
+	Form      orgForm
 }
 
 func (s *orgsFeature) settingsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderOrgSettings(w, r, http.StatusOK, orgForm{})
+}
+
+// renderOrgSettings shows org_settings.html, with f the refused form if any.
+func (s *orgsFeature) renderOrgSettings(w http.ResponseWriter, r *http.Request, status int, f orgForm) {
 	org, m, _ := scope(r)
-	s.render(w, r, http.StatusOK, "org_settings.html", &orgSettingsView{layout: layout{Title: "Settings · " + org.Name}, Org: org,
-		CanDelete: m.Can(identity.ActionDelete) && !org.Personal})
+	s.render(w, r, status, "org_settings.html", &orgSettingsView{layout: layout{Title: errorTitle(status, "Settings · "+org.Name)}, Org: org,
+		CanDelete: m.Can(identity.ActionDelete) && !org.Personal, Form: f})
+}
+
+// settingsRefused shows the settings page again for a refused form, or answers an error
+// that is not about the form.
+func (s *orgsFeature) settingsRefused(w http.ResponseWriter, r *http.Request, name string, values map[string]string, err error) {
+	if f, status, ok := formRefusal(name, values, err); ok {
+		s.renderOrgSettings(w, r, status, f)
+		return
+	}
+	s.orgFailure(w, r, err)
 }
 
 func (s *orgsFeature) rename(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	if err := s.orgs.RenameOrganization(r.Context(), org.ID, u, r.PostFormValue("name"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	name := r.PostFormValue("name")
+	if err := s.orgs.RenameOrganization(r.Context(), org.ID, u, name, s.auth.Meta(r)); err != nil {
+		s.settingsRefused(w, r, "rename", map[string]string{"name": clip(name)}, err)
 		return
 	}
 	s.setFlash(w, "org_renamed")
@@ -368,7 +406,7 @@ func (s *orgsFeature) changeSlug(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
 	slug := strings.ToLower(strings.TrimSpace(r.PostFormValue("slug")))
 	if err := s.orgs.ChangeSlug(r.Context(), org.ID, u, slug, r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+		s.settingsRefused(w, r, "slug", map[string]string{"slug": clip(slug)}, err)
 		return
 	}
 	s.setFlash(w, "org_slug_changed")
@@ -377,8 +415,9 @@ func (s *orgsFeature) changeSlug(w http.ResponseWriter, r *http.Request) {
 
 func (s *orgsFeature) deleteOrganization(w http.ResponseWriter, r *http.Request) {
 	org, _, u := scope(r)
-	if err := s.orgs.DeleteOrganization(r.Context(), org.ID, u, r.PostFormValue("confirm_slug"), r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
-		s.orgFailure(w, r, err)
+	confirm := r.PostFormValue("confirm_slug")
+	if err := s.orgs.DeleteOrganization(r.Context(), org.ID, u, confirm, r.PostFormValue("current_password"), s.auth.Meta(r)); err != nil {
+		s.settingsRefused(w, r, "delete", map[string]string{"confirm_slug": clip(confirm)}, err)
 		return
 	}
 	s.setFlash(w, "org_deleted")

@@ -40,11 +40,12 @@ func NewOrganizations(svc *Service, p OrgPolicy) *Organizations {
 func (s *Organizations) OrgPolicy() OrgPolicy { return s.orgPolicy }
 
 // OrgPolicy holds the organization settings, beside the Service's Policy. Every limit is
-// counted in the database, so it holds across app instances.
+// counted in the database, so it holds across app instances. Give a Service its own with
+// WithOrgPolicy; the web's organizations feature and the organization hooks read it there.
 type OrgPolicy struct {
 	// PersonalOrganizations gives every user an organization of their own, made
 	// when their address is first confirmed. The hook that makes it runs in every Service
-	// and reads DefaultOrgPolicy, so turn it off there.
+	// and reads that Service's OrgPolicy, so turn it off with WithOrgPolicy at Open.
 	PersonalOrganizations      bool
 	MaxOrganizationsPerUser    int           // organizations one user may own, the personal one aside
 	MaxMembersPerOrganization  int           // members plus pending invitations of one organization
@@ -52,6 +53,25 @@ type OrgPolicy struct {
 	InvitationsPerOrganization RateLimit     // invitations sent on behalf of one organization
 	InvitationTTL              time.Duration // how long an invitation link works
 	SlugAliasTTL               time.Duration // how long an old slug still leads to its organization
+}
+
+// orgPolicyKey is the key of a Service's OrgPolicy among its feature settings.
+type orgPolicyKey struct{}
+
+// WithOrgPolicy gives the Service p instead of DefaultOrgPolicy: for its organization hooks
+// (the personal organization made at the first confirmation) and for the organizations
+// feature built on it (the web's, through OrgPolicy).
+func WithOrgPolicy(p OrgPolicy) Option {
+	return func(s *Service) { s.setFeatureSetting(orgPolicyKey{}, p) }
+}
+
+// OrgPolicy returns the Service's organization policy: the one given to Open with
+// WithOrgPolicy, else DefaultOrgPolicy.
+func (s *Service) OrgPolicy() OrgPolicy {
+	if p, ok := s.featureSetting(orgPolicyKey{}); ok {
+		return p.(OrgPolicy)
+	}
+	return DefaultOrgPolicy()
 }
 
 // DefaultOrgPolicy returns the production defaults: a personal organization for everyone, 10
