@@ -56,9 +56,9 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 Names that would clash with the generated code (a package it imports, such as http or
 otp, or a name it already declares, such as Session) are refused with the reason.
 
-MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys unless
---no-passkeys. Organizations, the admin area, API tokens and JWT are not generated yet:
---no-orgs, --no-admin, --api and --jwt are accepted, so scripts written for them keep
+MFA (TOTP, backup codes, trust-this-browser) is always generated, passkeys unless
+--no-passkeys, and the admin area unless --no-admin. Organizations, API tokens and JWT are
+not generated yet: --no-orgs, --api and --jwt are accepted, so scripts written for them keep
 working, and change nothing in the output.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
@@ -103,7 +103,7 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys; --binary-id=false is the same as --no-binary-id")
 	fl.BoolVar(&f.noBinaryID, "no-binary-id", false, "use int64 identity primary keys instead of UUIDs")
 	fl.BoolVar(&f.noOrgs, "no-orgs", false, "no organizations (accepted; organizations are not generated yet)")
-	fl.BoolVar(&f.noAdmin, "no-admin", false, "no admin area (accepted; the admin area is not generated yet)")
+	fl.BoolVar(&f.noAdmin, "no-admin", false, "leave out the admin area (users, bans, audit explorer, impersonation)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
 	fl.BoolVar(&f.api, "api", false, "personal access tokens (accepted; API tokens are not generated yet)")
 	fl.BoolVar(&f.jwt, "jwt", false, "JWT access and refresh tokens (accepted; JWT is not generated yet)")

@@ -36,6 +36,7 @@ var emailExamples = map[string]any{
 	"Minutes":   45,
 	"Left":      7,
 	"Total":     12,
+	"Reason":    "Repeated spam in the comments",
 }
 
 // fillEmail sets every field of the email struct v (but the header, which the Notifier

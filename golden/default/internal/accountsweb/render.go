@@ -115,6 +115,7 @@ type layout struct {
 	Title       string
 	CurrentUser *accounts.User // filled in by render: the logged-in user, for the navigation
 	Nav         []navLink      // filled in by render: links features add to the header
+	Banners     []fragment     // filled in by render: banners features add above the content
 	Flash       string         // filled in by render unless set
 	Scripts     []string       // scripts the page loads, paths on this origin (the CSP allows no other)
 }
@@ -138,6 +139,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	l.CurrentUser, _ = userauth.CurrentUser(r.Context())
 	if l.CurrentUser != nil {
 		l.Nav = s.headerLinks(r)
+		l.Banners = s.banners(r)
 	}
 	if l.Flash == "" {
 		l.Flash = s.takeFlash(w, r)
