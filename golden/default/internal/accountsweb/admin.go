@@ -33,12 +33,15 @@ var adminFlashes = map[string]string{
 func init() { maps.Copy(flashMessages, adminFlashes) }
 
 // adminFeature is the admin area. It mounts the admin routes (routeMounter), shows admins a
-// header link (navLinker), and declares the seams through which other features add pages
+// header link (navLinker), runs impersonation (requestFilter, pageBannerer, sensitiveGuard:
+// admin_impersonation.go), and declares the seams through which other features add pages
 // to the admin area (adminSection) and panels to an account's page (adminPanel).
 type adminFeature struct {
 	*Server
 	admin *accounts.Admin
 	ids   adminIDCache
+
+	impersonations impersonationCache // see admin_impersonation.go
 }
 
 // newAdmin builds the admin area on srv, with the default admin policy. Change
@@ -84,6 +87,9 @@ func (f *adminFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{id}/mfa/reset", f.action(f.resetMFA))
 	mux.Handle("POST /admin/users/{id}/send-reset", f.action(f.sendReset))
 	mux.Handle("POST /admin/users/{id}/resend-confirmation", f.action(f.resendConfirmation))
+	mux.Handle("POST /admin/users/{id}/impersonate", f.action(f.impersonate))
+	// Stopping is done from the impersonated session, which is not an admin's.
+	mux.Handle("POST /admin/impersonation/stop", f.member(f.stopImpersonating))
 	mux.Handle("GET /admin/audit", f.page(f.auditPage))
 	mux.Handle("GET /admin/audit.csv", f.page(f.auditCSV))
 	routes := adminRoutes{Mux: mux, Page: f.page, Action: f.action}
