@@ -175,6 +175,8 @@ func adminRouteMatrix() []adminRoute {
 		{"POST", "/admin/users/{id}/mfa/reset", target("/mfa/reset", nil)},
 		{"POST", "/admin/users/{id}/send-reset", target("/send-reset", nil)},
 		{"POST", "/admin/users/{id}/resend-confirmation", target("/resend-confirmation", nil)},
+		{"POST", "/admin/users/{id}/impersonate", target("/impersonate", nil)},
+		{"POST", "/admin/impersonation/stop", fixed("/admin/impersonation/stop")},
 	}
 }
 
@@ -204,12 +206,19 @@ func TestAdminAuthorizationMatrix(t *testing.T) {
 			res := who.b.do(route.method, path, url.Values{"reason": {"Spam"}}, nil)
 			want, location := http.StatusOK, ""
 			switch {
+			case route.path == "/admin/impersonation/stop" && who.name == "guest":
+				// Stopping is asked from the impersonated session, a member's: log in first.
+				want, location = http.StatusSeeOther, "/users/log-in"
+			case route.path == "/admin/impersonation/stop":
+				want = http.StatusNotFound // nobody here is impersonating
 			case who.name == "guest" || who.name == "member":
 				want = http.StatusNotFound
 			case who.name == "admin without MFA":
 				want = http.StatusForbidden
 			case route.method == "POST" && who.name == "admin without sudo":
 				want, location = http.StatusSeeOther, "/users/sudo"
+			case route.path == "/admin/users/{id}/impersonate":
+				want, location = http.StatusSeeOther, "/"
 			case route.method == "POST":
 				want, location = http.StatusSeeOther, strings.SplitN(path, "/", 5)[0]+"/"+strings.Join(strings.SplitN(path, "/", 5)[1:4], "/")
 			}
@@ -217,9 +226,14 @@ func TestAdminAuthorizationMatrix(t *testing.T) {
 				t.Errorf("%s %s as %s: %d %q, want %d %q", route.method, route.path, who.name, res.StatusCode, res.Header.Get("Location"), want, location)
 				continue
 			}
+			if route.path == "/admin/users/{id}/impersonate" && want == http.StatusSeeOther && location == "/" {
+				expectRedirect(t, who.b.post("/admin/impersonation/stop", url.Values{}), strings.TrimSuffix(path, "/impersonate"))
+			}
 			switch want {
 			case http.StatusNotFound:
-				if !strings.Contains(res.Body, "Page not found") || strings.Contains(strings.ToLower(res.Body), "admin") {
+				// An admin's pages have the Admin header link; nobody else's may say "admin".
+				names := strings.Contains(strings.ToLower(res.Body), "admin") && (who.name == "guest" || who.name == "member")
+				if !strings.Contains(res.Body, "Page not found") || names {
 					t.Errorf("%s %s as %s: the 404 is not the app's own, or names the admin area\n%s", route.method, route.path, who.name, res.Body)
 				}
 			case http.StatusForbidden:
