@@ -105,6 +105,9 @@ func runAll(o options) int {
 		if ctx.Err() == nil {
 			sessionBench(ctx, e, rep, host)
 		}
+		if ctx.Err() == nil {
+			adminBench(ctx, e, rep, host)
+		}
 	}
 
 	rep.begin("tests", "4. Test-suite time (reported, not gated)")

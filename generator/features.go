@@ -89,6 +89,13 @@ func (passkeysFeature) Contribute(b *Builder) error {
 		return err
 	}
 	b.Require("github.com/go-webauthn/webauthn", "github.com/descope/virtualwebauthn")
+	// With the admin area on, passkeys also fill its panel of an account's page (the
+	// adminPanel and adminSection seams the admin feature declares): a unit of both.
+	if b.Model.Admin {
+		if err := b.AddTree("passkeys_admin"); err != nil {
+			return err
+		}
+	}
 	b.WebFeature("newPasskeys")
 	return nil
 }

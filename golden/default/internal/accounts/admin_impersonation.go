@@ -202,8 +202,22 @@ func ImpersonationFrom(ctx context.Context) *Impersonation {
 	return imp
 }
 
+// adminActorKey carries the admin behind an action another feature's method performs.
+type adminActorKey struct{}
+
+// AsAdmin returns ctx for an admin acting on an account through another feature's method
+// (removing a sign-in method from the admin page, say): the audit rows written under it name the
+// admin as the actor, the account staying the target.
+func AsAdmin(ctx context.Context, admin ID) context.Context {
+	return context.WithValue(ctx, adminActorKey{}, admin)
+}
+
 func init() {
 	registerAuditAnnotator(func(ctx context.Context, ev *auditEvent) {
+		if admin, ok := ctx.Value(adminActorKey{}).(ID); ok {
+			ev.ActorID = &admin
+			return
+		}
 		imp := ImpersonationFrom(ctx)
 		if imp == nil || (ev.ActorID != nil && *ev.ActorID == imp.AdminID) {
 			return
