@@ -139,7 +139,7 @@ func adminBench(ctx context.Context, e *env, rep *report, host *appHost) {
 		adminSuite(ctx, e, rep, host, "PostgreSQL", dbURL)
 		drop()
 	}
-	rep.note("indexes: audit_events (occurred_at, id), (actor_id, occurred_at, id), (target_id, occurred_at, id), users (created_at), from the admin migration; users by id (the primary key) and email (unique)")
+	rep.note("indexes: audit_events (occurred_at, id), (actor_id, occurred_at, id), (target_id, occurred_at, id), users (created_at), users (locked_until), from the admin migration; users by id (the primary key) and email (unique). The email substring search (q) reads the table: no B-tree answers LIKE '%%q%%'")
 }
 
 // writeAdminSeed writes the seeding program into the host, with the host's module path.

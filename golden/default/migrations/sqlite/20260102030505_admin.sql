@@ -24,8 +24,11 @@ CREATE INDEX audit_events_occurred_id_idx ON audit_events (occurred_at, id);
 CREATE INDEX audit_events_actor_occurred_idx ON audit_events (actor_id, occurred_at, id);
 CREATE INDEX audit_events_target_occurred_idx ON audit_events (target_id, occurred_at, id);
 CREATE INDEX users_created_at_idx ON users (created_at);
+-- The locked filter and count.
+CREATE INDEX users_locked_until_idx ON users (locked_until);
 
 -- +goose Down
+DROP INDEX users_locked_until_idx;
 DROP INDEX users_created_at_idx;
 DROP INDEX audit_events_target_occurred_idx;
 DROP INDEX audit_events_actor_occurred_idx;

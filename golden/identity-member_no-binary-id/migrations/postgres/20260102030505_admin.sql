@@ -24,8 +24,11 @@ CREATE INDEX audit_events_occurred_id_idx ON audit_events (occurred_at, id);
 CREATE INDEX audit_events_actor_occurred_idx ON audit_events (actor_id, occurred_at, id);
 CREATE INDEX audit_events_target_occurred_idx ON audit_events (target_id, occurred_at, id);
 CREATE INDEX members_created_at_idx ON members (created_at);
+-- The locked filter and count.
+CREATE INDEX members_locked_until_idx ON members (locked_until);
 
 -- +goose Down
+DROP INDEX members_locked_until_idx;
 DROP INDEX members_created_at_idx;
 DROP INDEX audit_events_target_occurred_idx;
 DROP INDEX audit_events_actor_occurred_idx;
