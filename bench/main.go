@@ -110,6 +110,8 @@ func runAll(o options) int {
 		}
 	}
 
+	apiBench(ctx, e, rep) // section 5, bench/api.go
+
 	rep.begin("tests", "4. Test-suite time (reported, not gated)")
 	if hostErr == nil && ctx.Err() == nil {
 		suiteTime(ctx, e, rep, "generated host: go test ./...", host.dir, 15*time.Minute, 0, e.goEnv())

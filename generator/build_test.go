@@ -3,8 +3,6 @@ package generator_test
 import (
 	"bytes"
 	"fmt"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +29,7 @@ var (
 type hostOnce struct {
 	once sync.Once
 	dir  string
+	out  string // what the install printed
 	err  error
 }
 
@@ -92,6 +91,7 @@ func generatedHostFrom(t *testing.T, key, fixture string, args []string) string 
 		if !strings.Contains(out.String(), "* running go mod tidy") {
 			h.err = fmt.Errorf("sigra-install %v did not run go mod tidy:\n%s", args, out.String())
 		}
+		h.out = out.String()
 	})
 	require.NoError(t, h.err)
 	return h.dir
@@ -203,45 +203,43 @@ func TestBuild(t *testing.T) {
 		})
 	}
 	// A host with its own main package gets the wiring injected into it instead of a
-	// cmd/server; the edited main must still compile, vet clean and link.
+	// cmd/server: mounted on its ServeMux, which it then serves through the front. The edited
+	// main must compile, vet clean and serve; its own page sees the user.
 	t.Run("host-with-main", func(t *testing.T) {
 		parallelBuild(t)
-		dir := generatedHostFrom(t, "host-with-main", "withmain", []string{"Accounts", "User", "users"})
-		main, err := os.ReadFile(filepath.Join(dir, "main.go"))
-		require.NoError(t, err)
-		for _, want := range []string{
+		args := []string{"Accounts", "User", "users"}
+		dir := generatedHostFrom(t, "host-with-main", "withmain", args)
+		main := requireFileHolds(t, dir, "main.go",
 			"\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n",
-			"\taccountsWeb.MountDevMailbox(mux) // development only: the emails, so their links work\n\t// sigra:end accounts\n",
+			"\taccountsWeb.Mount(mux)\n\taccountsWeb.MountDevMailbox(mux)\n",
+			"\t// sigra:end accounts\n\tmux.HandleFunc(\"GET /hello\", hello)\n",
+			"log.Fatal(http.Serve(ln, accountsFront(mux)))",
 			"\tgo accountsService.RunMaintenance(context.Background(), time.Hour)\n",
-			"\"example.com/app/internal/accountsweb\"",
-		} {
-			require.Contains(t, string(main), want, "main.go after the injection")
-		}
+			"\"example.com/app/internal/accountsweb\"")
 		require.NoDirExists(t, filepath.Join(dir, "cmd", "server"), "a host with its own main gets no cmd/server")
 		goCmd(t, dir, nil, "vet", "./...")
 		bin := filepath.Join(t.TempDir(), "app")
 		goCmd(t, dir, nil, "build", "-o", bin, ".")
-		require.FileExists(t, bin)
+		driveHostServer(t, bin)
+		requireRerunUnchanged(t, dir, args, "main.go", main)
 	})
 	// A host that builds its routes in a helper (routes() returns the mux to main) gets the
 	// wiring there, and the service must outlive the helper: the built host serves a POST
-	// (registration) and its own route.
+	// (registration), a log-in, and its own route, which sees the user through the front
+	// routes() now returns.
 	t.Run("host-routes-helper", func(t *testing.T) {
 		parallelBuild(t)
-		dir := generatedHostFrom(t, "host-routes-helper", "routeshelper", []string{"Accounts", "User", "users"})
-		main, err := os.ReadFile(filepath.Join(dir, "main.go"))
-		require.NoError(t, err)
-		require.Contains(t, string(main), "func routes() http.Handler {\n\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n")
-		require.NotContains(t, string(main), "defer accountsService.Close()", "a deferred Close in routes() closes the database before the first request")
+		args := []string{"Accounts", "User", "users"}
+		dir := generatedHostFrom(t, "host-routes-helper", "routeshelper", args)
+		main := requireFileHolds(t, dir, "main.go",
+			"func routes() http.Handler {\n\tmux := http.NewServeMux()\n\t// sigra:begin accounts\n",
+			"\treturn accountsFront(mux)\n")
+		require.NotContains(t, main, "defer accountsService.Close()", "a deferred Close in routes() closes the database before the first request")
 		goCmd(t, dir, nil, "vet", "./...")
 		bin := filepath.Join(t.TempDir(), "app")
 		goCmd(t, dir, nil, "build", "-o", bin, ".")
-		srv := startServer(t, bin, t.TempDir())
-		b := newBrowser(t, srv.base)
-		res := b.post("/users/register", url.Values{"email": {"ada@example.com"}, "password": {"violet-harbor-lantern-42"}})
-		require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
-		require.Contains(t, res.body, "Check your email")
-		require.Contains(t, b.get("/hello").body, "hello from the host")
+		driveHostServer(t, bin)
+		requireRerunUnchanged(t, dir, args, "main.go", main)
 	})
 	// Hosts whose router is not a ServeMux to mount on: each gets the account routes in the
 	// way its router takes them, and its own pages see the logged-in user.
@@ -267,47 +265,17 @@ func TestBuild(t *testing.T) {
 }
 
 // driveRouterHost installs into the fixture host, checks main.go holds each of wants, vets and
-// builds it, and drives the built server: a registration POST, the confirmation mail from the
-// dev mailbox, a log-in, and the host's own /hello page, which must greet the logged-in user
-// by email (it reads userauth.CurrentUser). A re-run then changes nothing.
+// builds it, drives the built server (driveHostServer) and re-runs the install, which must
+// change nothing.
 func driveRouterHost(t *testing.T, key, fixture string, wants ...string) {
 	t.Helper()
 	parallelBuild(t)
 	args := []string{"Accounts", "User", "users"}
 	dir := generatedHostFrom(t, key, fixture, args)
-	mainPath := filepath.Join(dir, "main.go")
-	main, err := os.ReadFile(mainPath)
-	require.NoError(t, err)
-	for _, want := range wants {
-		require.Contains(t, string(main), want, "main.go after the injection")
-	}
+	main := requireFileHolds(t, dir, "main.go", wants...)
 	goCmd(t, dir, nil, "vet", "./...")
 	bin := filepath.Join(t.TempDir(), "app")
 	goCmd(t, dir, nil, "build", "-o", bin, ".")
-
-	srv := startServer(t, bin, t.TempDir())
-	b := newBrowser(t, srv.base)
-	email, password := "ada@example.com", "violet-harbor-lantern-42"
-	require.Equal(t, "hello from the host\n", b.get("/hello").body, "the host's page before a log-in")
-	res := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
-	require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
-	require.Contains(t, res.body, "Check your email")
-	confirmed := b.post(mailedPath(t, b, email, "confirm_email"), url.Values{"password": {password}})
-	require.Equal(t, http.StatusSeeOther, confirmed.status, confirmed.body)
-	in := b.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
-	require.Equal(t, http.StatusSeeOther, in.status, in.body)
-	hello := b.get("/hello")
-	require.Equal(t, http.StatusOK, hello.status)
-	require.Equal(t, "hello from the host, "+email+"\n", hello.body, "the host's page sees the logged-in user")
-	require.Equal(t, http.StatusOK, b.get("/users/settings").status, "the account pages see the session too")
-	require.Equal(t, http.StatusNotFound, b.get("/no-such-page").status, "the host's handler answers the rest")
-
-	var out, errOut bytes.Buffer
-	code := cli.Main(append(append([]string{}, args...), "--dir", dir), &out, &errOut)
-	require.Equal(t, 0, code, "re-run:\n%s\n%s", out.String(), errOut.String())
-	require.Contains(t, out.String(), "* already injected main.go", "re-run")
-	require.Contains(t, out.String(), "Nothing to do", "re-run")
-	again, err := os.ReadFile(mainPath)
-	require.NoError(t, err)
-	require.Equal(t, string(main), string(again), "a re-run changed main.go")
+	driveHostServer(t, bin)
+	requireRerunUnchanged(t, dir, args, "main.go", main)
 }

@@ -35,6 +35,11 @@ var pinned = map[string]string{
 	// for the generated app's browserless tests.
 	"github.com/go-webauthn/webauthn":    "v0.18.2",
 	"github.com/descope/virtualwebauthn": "v1.0.3",
+
+	// JWT (--jwt): golang-jwt signs and verifies the access tokens; go-jose, a second and
+	// independent JOSE implementation, checks them in the generated tests against the JWKS.
+	"github.com/golang-jwt/jwt/v5":  "v5.3.1",
+	"github.com/go-jose/go-jose/v4": "v4.1.9",
 }
 
 // pinnedGo is the go directive of each pinned module's own go.mod (TestPinnedGoLines reads them
@@ -58,6 +63,8 @@ var pinnedGo = map[string]string{
 	"golang.org/x/text":                                        "1.26.0",
 	"github.com/trustelem/zxcvbn":                              "",
 	"github.com/dlclark/regexp2":                               "1.13",
+	"github.com/golang-jwt/jwt/v5":                             "1.21",
+	"github.com/go-jose/go-jose/v4":                            "1.24.0",
 }
 
 // goFloor is the lowest go line a host can have with reqs: the highest go directive among them.

@@ -127,3 +127,76 @@ func (adminFeature) Contribute(b *Builder) error {
 	b.WebFeature("newAdmin")
 	return nil
 }
+
+// orgsFeature adds organizations: the tables, the organization half of the context
+// (accounts.Organizations, with its own OrgPolicy and the Can permission table), the personal
+// organization made at the first confirmation, invitations by email, the pages under
+// /organizations and /invitations, the header switcher and the {org} scoping middleware for
+// host routes. On by default; --no-orgs leaves no organization code, table, route or mention.
+type orgsFeature struct{}
+
+func (orgsFeature) Name() string                   { return "orgs" }
+func (orgsFeature) Enabled(m *Model, _ *Host) bool { return m.Orgs }
+
+func (orgsFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("orgs"); err != nil {
+		return err
+	}
+	b.WebFeature("newOrgs")
+	return nil
+}
+
+// bearerFeature is what API tokens and JWT share: the bearer-token middleware for the host's
+// API (RFC 6750 errors, JSON bodies, failures audited and limited per client network) and the
+// sample GET /api/v1/me. It declares the bearerVerifier seam; each token feature contributes a
+// verifier, and the middleware asks each. It is on whenever --api or --jwt is, so it is
+// written once when both are.
+type bearerFeature struct{}
+
+func (bearerFeature) Name() string                   { return "bearer" }
+func (bearerFeature) Enabled(m *Model, _ *Host) bool { return m.API || m.JWT }
+
+func (bearerFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("bearer"); err != nil {
+		return err
+	}
+	b.WebFeature("newBearer")
+	return nil
+}
+
+// apiFeature adds personal access tokens (--api): the settings pages that create and revoke
+// them, the token format scanners recognise, and a bearerVerifier for the shared middleware.
+type apiFeature struct{}
+
+func (apiFeature) Name() string                   { return "api" }
+func (apiFeature) Enabled(m *Model, _ *Host) bool { return m.API }
+func (apiFeature) Requires() []string             { return []string{"bearer"} }
+
+func (apiFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("api"); err != nil {
+		return err
+	}
+	b.Note("API tokens: API_TOKEN_PREFIX sets the token prefix (default: the app name and _pat_)")
+	b.WebFeature("newAPITokens")
+	return nil
+}
+
+// jwtFeature adds JWT (--jwt): the token endpoint (password, then the second factor when the
+// account has MFA), Ed25519-signed access tokens with a per-account epoch, rotating refresh
+// tokens, the JWKS document, and a bearerVerifier for the shared middleware.
+type jwtFeature struct{}
+
+func (jwtFeature) Name() string                   { return "jwt" }
+func (jwtFeature) Enabled(m *Model, _ *Host) bool { return m.JWT }
+func (jwtFeature) Requires() []string             { return []string{"mfa", "bearer"} }
+
+func (jwtFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("jwt"); err != nil {
+		return err
+	}
+	// golang-jwt signs and verifies; go-jose checks the tokens in the generated tests.
+	b.Require("github.com/golang-jwt/jwt/v5", "github.com/go-jose/go-jose/v4")
+	b.Note("JWT: JWT_AUDIENCE (default BASE_URL), JWT_PRIVATE_KEY and JWT_PREVIOUS_PRIVATE_KEY (Ed25519 PEM; by default the key derives from SECRET_KEY_BASE)")
+	b.WebFeature("newJWT")
+	return nil
+}

@@ -105,9 +105,9 @@ func TestRegistryListsEnabledFeatures(t *testing.T) {
 		passkeys, admin bool
 		want            []string
 	}{
-		{true, true, []string{"newMFA(s)", "newPasskeys(s)", "newAdmin(s)"}},
-		{false, true, []string{"newMFA(s)", "newAdmin(s)"}},
-		{false, false, []string{"newMFA(s)"}},
+		{true, true, []string{"newMFA(s)", "newPasskeys(s)", "newOrgs(s)", "newAdmin(s)"}},
+		{false, true, []string{"newMFA(s)", "newOrgs(s)", "newAdmin(s)"}},
+		{false, false, []string{"newMFA(s)", "newOrgs(s)"}},
 	} {
 		o.Passkeys, o.Admin = c.passkeys, c.admin
 		p, err := Build(o, h)

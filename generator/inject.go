@@ -28,31 +28,39 @@ const (
 	handlerRouter                    // http.Server{Handler: X}, http.ListenAndServe(addr, X): wrap X
 	chiRouter                        // r := chi.NewRouter(): r.Use the front
 	gorillaRouter                    // r := mux.NewRouter(): a route for the account paths, r.Use the front
+	ginRouter                        // r := gin.New() or gin.Default(): r.Use a gin middleware
+	echoRouter                       // e := echo.New(): e.Use the front through echo.WrapMiddleware
 )
 
 // Import paths of the routers whose own mounting the injection uses.
 const (
 	chiImport     = "github.com/go-chi/chi/v5"
 	gorillaImport = "github.com/gorilla/mux"
+	ginImport     = "github.com/gin-gonic/gin"
+	echoImport    = "github.com/labstack/echo/v4"
 )
 
-// wiringSnippet is the block that mounts the generated routes on the host's router, guarded
-// by markers so a re-run recognises it. indent prefixes every line. inMain says the block goes
-// into func main, which lives as long as the server: only there may it close the service when
-// the function returns. In a helper that builds the routes (routes(), api.New()) a deferred
-// Close would run before the first request and every request would meet a closed database.
-// router is the host's ServeMux or router variable; gorillaPkg the name gorilla/mux is
-// imported under (gorillaRouter only).
-func wiringSnippet(m *Model, kind routerKind, router, gorillaPkg, indent string, inMain bool) string {
+// routerImports are the router packages, by kind, whose names the wiring for that kind uses.
+var routerImports = map[routerKind]string{gorillaRouter: gorillaImport, ginRouter: ginImport, echoRouter: echoImport}
+
+// wiringSnippet is the block that mounts the generated routes on the host's router at site,
+// guarded by markers so a re-run recognises it. indent prefixes every line. inMain says the
+// block goes into func main, which lives as long as the server: only there may it close the
+// service when the function returns. In a helper that builds the routes (routes(), api.New())
+// a deferred Close would run before the first request and every request would meet a closed
+// database. Every package is named as site.names says, so a file that imports net/http as
+// nethttp (its own package being http) gets code that compiles.
+func wiringSnippet(m *Model, site wiringSite, indent string, inMain bool) string {
+	n := site.name
 	lines := []string{
 		"// sigra:begin " + m.Pkg,
 		fmt.Sprintf("%[1]sConfig, err := %[1]s.ConfigFromEnv()", m.Pkg),
 		"if err != nil {",
-		fmt.Sprintf("\tlog.Fatalf(\"%s config: %%v\", err)", m.Pkg),
+		fmt.Sprintf("\t%s.Fatalf(\"%s config: %%v\", err)", n("log"), m.Pkg),
 		"}",
-		fmt.Sprintf("%[1]sService, err := %[1]s.Open(context.Background(), %[1]sConfig)", m.Pkg),
+		fmt.Sprintf("%[1]sService, err := %[1]s.Open(%[2]s.Background(), %[1]sConfig)", m.Pkg, n("context")),
 		"if err != nil {",
-		fmt.Sprintf("\tlog.Fatalf(\"%s: %%v\", err)", m.Pkg),
+		fmt.Sprintf("\t%s.Fatalf(\"%s: %%v\", err)", n("log"), m.Pkg),
 		"}",
 	}
 	if inMain {
@@ -66,20 +74,29 @@ func wiringSnippet(m *Model, kind routerKind, router, gorillaPkg, indent string,
 		"// What cmd/server runs besides: housekeeping (expired tokens and sessions, accounts past",
 		"// their deletion grace) hourly, and with MAIL_DELIVERY=queue the mail worker (stop it with",
 		fmt.Sprintf("// %sService.StopMailQueue after your server has shut down).", m.Pkg),
-		fmt.Sprintf("go %sService.RunMaintenance(context.Background(), time.Hour)", m.Pkg),
-		fmt.Sprintf("if err := %sService.StartMailQueue(context.Background()); err != nil {", m.Pkg),
-		fmt.Sprintf("\tlog.Fatalf(\"%s mail queue: %%v\", err)", m.Pkg),
+		fmt.Sprintf("go %sService.RunMaintenance(%s.Background(), %s.Hour)", m.Pkg, n("context"), n("time")),
+		fmt.Sprintf("if err := %sService.StartMailQueue(%s.Background()); err != nil {", m.Pkg, n("context")),
+		fmt.Sprintf("\t%s.Fatalf(\"%s mail queue: %%v\", err)", n("log"), m.Pkg),
 		"}",
-		fmt.Sprintf("%[1]sWeb := %[2]s.New(%[1]sService, slog.Default())", m.Pkg, m.WebPkg),
+		fmt.Sprintf("%[1]sWeb := %[2]s.New(%[1]sService, %[3]s.Default())", m.Pkg, m.WebPkg, n("log/slog")),
 	)
-	if kind == serveMuxRouter {
+	switch {
+	case site.kind == serveMuxRouter && site.handler == nil:
 		lines = append(lines,
-			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, router),
-			fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, router),
+			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, site.router),
+			fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, site.router),
 			"// sigra:end "+m.Pkg,
 		)
-	} else {
-		lines = append(lines, frontLines(m, kind, router, gorillaPkg)...)
+	case site.kind == serveMuxRouter:
+		// The mux is served or returned below: mount on it (a route of yours with the same
+		// pattern panics at start-up instead of going unnoticed) and serve it through the
+		// front, so your handlers see the user too.
+		lines = append(lines,
+			fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, site.router),
+			fmt.Sprintf("%sWeb.MountDevMailbox(%s)", m.Pkg, site.router))
+		lines = append(lines, frontLines(m, site)...)
+	default:
+		lines = append(lines, frontLines(m, site)...)
 	}
 	var b strings.Builder
 	for _, l := range lines {
@@ -93,17 +110,42 @@ func wiringSnippet(m *Model, kind routerKind, router, gorillaPkg, indent string,
 // patterns matches it and to the host's handler otherwise, through the session middleware so
 // the host's handlers see the logged-in user. The account pages load the session themselves:
 // loading it twice would break a remember-me reissue (the inner load would see the old token).
-func frontLines(m *Model, kind routerKind, router, gorillaPkg string) []string {
+// gin's middleware is not an http.Handler wrapper, so gin gets the same logic as a
+// gin.HandlerFunc instead of the front.
+func frontLines(m *Model, site wiringSite) []string {
+	http, router, pkg := site.name("net/http"), site.router, site.routerPkg
 	routes, front := m.Pkg+"Routes", m.Pkg+"Front"
 	lines := []string{
-		fmt.Sprintf("%s := http.NewServeMux()", routes),
+		fmt.Sprintf("%s := %s.NewServeMux()", routes, http),
 		fmt.Sprintf("%sWeb.Mount(%s)", m.Pkg, routes),
 		fmt.Sprintf("%sWeb.MountDevMailbox(%s) // development only: the emails, so their links work", m.Pkg, routes),
+	}
+	if site.kind == ginRouter {
+		return append(lines,
+			"// gin runs this middleware before every route, matched or not (after yours, before any",
+			"// route): it serves the account routes, and hands every other request on with the",
+			fmt.Sprintf("// logged-in %s in its context (%s.Current%s).", m.SchemaHuman, m.AuthPkg, m.Schema),
+			fmt.Sprintf("%s.Use(func(c *%s.Context) {", router, pkg),
+			fmt.Sprintf("\tif _, pattern := %s.Handler(c.Request); pattern != \"\" {", routes),
+			"\t\t// gin has set 404 already when none of its routes has the path.",
+			fmt.Sprintf("\t\tc.Status(%s.StatusOK)", http),
+			fmt.Sprintf("\t\t%s.ServeHTTP(c.Writer, c.Request) // the account pages load the session themselves", routes),
+			"\t\tc.Abort()",
+			"\t\treturn",
+			"\t}",
+			fmt.Sprintf("\t%sWeb.Auth().FetchCurrent%s(%s.HandlerFunc(func(_ %s.ResponseWriter, req *%s.Request) {", m.Pkg, m.Schema, http, http, http),
+			"\t\tc.Request = req",
+			"\t\tc.Next()",
+			"\t})).ServeHTTP(c.Writer, c.Request)",
+			"})",
+			"// sigra:end "+m.Pkg)
+	}
+	lines = append(lines,
 		fmt.Sprintf("// %s serves the account routes, and hands every other request to next with the", front),
 		fmt.Sprintf("// logged-in %s in its context (%s.Current%s).", m.SchemaHuman, m.AuthPkg, m.Schema),
-		fmt.Sprintf("%s := func(next http.Handler) http.Handler {", front),
+		fmt.Sprintf("%s := func(next %s.Handler) %s.Handler {", front, http, http),
 		fmt.Sprintf("\twithCurrent%s := %sWeb.Auth().FetchCurrent%s(next)", m.Schema, m.Pkg, m.Schema),
-		"\treturn http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {",
+		fmt.Sprintf("\treturn %s.HandlerFunc(func(w %s.ResponseWriter, req *%s.Request) {", http, http, http),
 		fmt.Sprintf("\t\tif _, pattern := %s.Handler(req); pattern != \"\" {", routes),
 		fmt.Sprintf("\t\t\t%s.ServeHTTP(w, req) // the account pages load the session themselves", routes),
 		"\t\t\treturn",
@@ -111,10 +153,12 @@ func frontLines(m *Model, kind routerKind, router, gorillaPkg string) []string {
 		fmt.Sprintf("\t\twithCurrent%s.ServeHTTP(w, req)", m.Schema),
 		"\t})",
 		"}",
-	}
-	switch kind {
+	)
+	switch site.kind {
 	case handlerRouter:
 		lines = append(lines, fmt.Sprintf("// Your handler is served as %s(handler) below.", front))
+	case serveMuxRouter:
+		lines = append(lines, fmt.Sprintf("// %[2]s is served as %[1]s(%[2]s) below, so your handlers see the user too.", front, router))
 	case chiRouter:
 		lines = append(lines,
 			"// A middleware, so it runs after yours and before every route, matched or not.",
@@ -123,11 +167,16 @@ func frontLines(m *Model, kind routerKind, router, gorillaPkg string) []string {
 		lines = append(lines,
 			"// gorilla/mux runs middleware only for a request one of its routes matches: this route",
 			"// matches the account paths, before any of yours.",
-			fmt.Sprintf("%s.MatcherFunc(func(req *http.Request, _ *%s.RouteMatch) bool {", router, gorillaPkg),
+			fmt.Sprintf("%s.MatcherFunc(func(req *%s.Request, _ *%s.RouteMatch) bool {", router, http, pkg),
 			fmt.Sprintf("\t_, pattern := %s.Handler(req)", routes),
 			"\treturn pattern != \"\"",
 			fmt.Sprintf("}).Handler(%s)", routes),
 			fmt.Sprintf("%s.Use(%s)", router, front))
+	case echoRouter:
+		lines = append(lines,
+			"// echo runs e.Use middleware after routing, for every request, matched or not (a path",
+			"// none of your routes has included), and after the middleware you added before it.",
+			fmt.Sprintf("%s.Use(%s.WrapMiddleware(%s))", router, pkg, front))
 	}
 	return append(lines, "// sigra:end "+m.Pkg)
 }
@@ -173,7 +222,7 @@ func planMainInjection(m *Model, h *Host) (Injection, error) {
 		}
 		for _, p := range candidates {
 			src, _ := h.ReadFile(p)
-			data, ok, reason, site := spliceWiring(m, p, src, handlers)
+			data, ok, reason, site := spliceWiring(m, p, src, handlers, declaredNames(h, mainFiles(h, []string{path.Dir(p)})))
 			if ok {
 				return Injection{Path: p, Marker: marker, Data: data, Notice: clashNotice(m, p, src)}, nil
 			}
@@ -184,22 +233,26 @@ func planMainInjection(m *Model, h *Host) (Injection, error) {
 	}
 	// No place found: the manual text is for the router the package imports.
 	target, site := path.Join(dirs[0], "main.go"), wiringSite{kind: serveMuxRouter, router: "mux"}
+	routers := []struct {
+		kind   routerKind
+		path   string
+		router string
+	}{{chiRouter, chiImport, "r"}, {gorillaRouter, gorillaImport, "r"}, {ginRouter, ginImport, "r"}, {echoRouter, echoImport, "e"}}
+found:
 	for _, p := range candidates {
 		src, _ := h.ReadFile(p)
 		f, err := parser.ParseFile(token.NewFileSet(), p, src, 0)
 		if err != nil {
 			continue
 		}
-		if name := importName(f, chiImport); name != "" {
-			target, site = p, wiringSite{kind: chiRouter, router: "r"}
-			break
-		}
-		if name := importName(f, gorillaImport); name != "" {
-			target, site = p, wiringSite{kind: gorillaRouter, router: "r", gorillaPkg: name}
-			break
+		for _, r := range routers {
+			if name := importName(f, r.path); name != "" {
+				target, site = p, wiringSite{kind: r.kind, router: r.router, routerPkg: name}
+				break found
+			}
 		}
 	}
-	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "found no `http.NewServeMux()`, `chi.NewRouter()` or `mux.NewRouter()` assigned to a variable, nor a handler passed to http.ListenAndServe or http.Server, in package main", site)}, nil
+	return Injection{Path: target, Marker: marker, Manual: manualText(m, target, "found no `http.NewServeMux()`, `chi.NewRouter()`, `mux.NewRouter()`, `gin.New()`, `gin.Default()` or `echo.New()` assigned to a variable, nor a handler passed to http.ListenAndServe or http.Server, in package main", site)}, nil
 }
 
 // mainFiles lists the non-test Go files of dirs, sorted.
@@ -242,7 +295,7 @@ func serverMains(m *Model, h *Host) ([]string, error) {
 // hosts use (gin's Run, echo's Start).
 var serveCalls = map[string]bool{
 	"ListenAndServe": true, "ListenAndServeTLS": true, "Serve": true, "ServeTLS": true,
-	"Run": true, "RunTLS": true, "Start": true, "StartTLS": true,
+	"Run": true, "RunTLS": true, "RunListener": true, "Start": true, "StartTLS": true,
 }
 
 // startsHTTPServer reports whether the main package in dir imports net/http or a router and
@@ -304,23 +357,42 @@ func readDirGo(h *Host, dir string) ([]string, error) {
 
 // wiringSite is a place in a file where the wiring can go, and the router it is written for.
 type wiringSite struct {
-	kind       routerKind
-	router     string   // the ServeMux or router variable (not handlerRouter)
-	gorillaPkg string   // the name gorilla/mux is imported under (gorillaRouter)
-	after      ast.Node // the block goes on the line after this statement (ServeMux, chi, gorilla)
-	before     ast.Stmt // or on the line before this one (handlerRouter), which serves
-	handler    ast.Expr // handlerRouter: the handler the statement serves, to be wrapped
-	servers    int      // handlerRouter: more than one means the file serves several handlers
+	kind      routerKind
+	router    string   // the ServeMux or router variable (not handlerRouter)
+	routerPkg string   // the name the router's package is imported under (gorilla, gin, echo)
+	after     ast.Node // the block goes on the line after this statement (ServeMux and routers)
+	before    ast.Stmt // or on the line before this one (handlerRouter), which serves
+	handler   ast.Expr // handlerRouter: the handler the statement serves, to be wrapped
+	servers   int      // handlerRouter: more than one means the file serves several handlers
+
+	// names maps an import path of the block's (wiringImports) to the name the block calls it
+	// by, when that is not the package's own name: the one the file imports it under, or an
+	// alias when its own name is taken (a host package named http, say). aliased lists the
+	// imports the block adds under such an alias.
+	names   map[string]string
+	aliased []string
+}
+
+// name is the identifier the block uses for the package at importPath.
+func (s wiringSite) name(importPath string) string {
+	if n, ok := s.names[importPath]; ok {
+		return n
+	}
+	return path.Base(importPath)
 }
 
 // serveHandlerArg is, for each net/http function that serves a handler, the index of that
 // handler among its arguments.
 var serveHandlerArg = map[string]int{"ListenAndServe": 1, "ListenAndServeTLS": 3, "Serve": 1, "ServeTLS": 1}
 
-// findRouter finds the first `x := http.NewServeMux()`, `r := chi.NewRouter()` (or NewMux) or
-// `r := mux.NewRouter()` (gorilla) in f, by the names the packages are imported under. For
-// chi the block goes after the r.Use calls that follow the anchor, so the host's middleware
-// runs for the account routes too; chi panics on a Use after a route, and the block adds none.
+// findRouter finds the first `x := http.NewServeMux()`, `r := chi.NewRouter()` (or NewMux),
+// `r := mux.NewRouter()` (gorilla), `r := gin.New()` (or gin.Default) or `e := echo.New()` in f,
+// by the names the packages are imported under. For chi and gin the block goes after the
+// r.Use calls that follow the anchor, so the host's middleware runs for the account routes
+// too and the front still precedes every route: chi panics on a Use after a route, and gin
+// applies a Use only to the routes registered after it. For echo, whose middleware runs in the
+// order it was added, it goes after the e.Use calls too, so the host's (recovery, logging) run
+// first.
 func findRouter(f *ast.File) (wiringSite, bool) {
 	names := map[string]routerKind{}
 	if n := importName(f, "net/http"); n != "" {
@@ -329,9 +401,18 @@ func findRouter(f *ast.File) (wiringSite, bool) {
 	if n := importName(f, chiImport); n != "" {
 		names[n+".NewRouter"], names[n+".NewMux"] = chiRouter, chiRouter
 	}
-	gorillaPkg := importName(f, gorillaImport)
-	if gorillaPkg != "" {
-		names[gorillaPkg+".NewRouter"] = gorillaRouter
+	pkgs := map[routerKind]string{}
+	for kind, imp := range routerImports {
+		pkgs[kind] = importName(f, imp)
+	}
+	if n := pkgs[gorillaRouter]; n != "" {
+		names[n+".NewRouter"] = gorillaRouter
+	}
+	if n := pkgs[ginRouter]; n != "" {
+		names[n+".New"], names[n+".Default"] = ginRouter, ginRouter
+	}
+	if n := pkgs[echoRouter]; n != "" {
+		names[n+".New"] = echoRouter
 	}
 	var site wiringSite
 	found := false
@@ -360,11 +441,8 @@ func findRouter(f *ast.File) (wiringSite, bool) {
 		if !known || !isIdent || id.Name == "_" {
 			return true
 		}
-		site, found = wiringSite{kind: kind, router: id.Name, after: as}, true
-		if kind == gorillaRouter {
-			site.gorillaPkg = gorillaPkg
-		}
-		if kind == chiRouter {
+		site, found = wiringSite{kind: kind, router: id.Name, routerPkg: pkgs[kind], after: as}, true
+		if kind == chiRouter || kind == ginRouter || kind == echoRouter {
 			site.after = afterMiddleware(f, as, id.Name)
 		}
 		return false
@@ -373,7 +451,7 @@ func findRouter(f *ast.File) (wiringSite, bool) {
 }
 
 // afterMiddleware returns the last `r.Use(...)` statement that follows anchor in its block
-// before anything else touches r, or anchor itself.
+// before anything else but setting r's fields touches r, or anchor itself.
 func afterMiddleware(f *ast.File, anchor ast.Stmt, router string) ast.Node {
 	path, _ := astutil.PathEnclosingInterval(f, anchor.Pos(), anchor.End())
 	var block *ast.BlockStmt
@@ -396,11 +474,38 @@ func afterMiddleware(f *ast.File, anchor ast.Stmt, router string) ast.Node {
 			last = st
 			continue
 		}
+		if setsFields(st, router) {
+			continue // configuration (e.HideBanner = true), not a route
+		}
 		if mentions(st, router) {
 			break
 		}
 	}
 	return last
+}
+
+// setsFields reports whether st only assigns fields of router (`e.HideBanner, e.HidePort =
+// true, true`) from values that do not mention it.
+func setsFields(st ast.Stmt, router string) bool {
+	as, ok := st.(*ast.AssignStmt)
+	if !ok || as.Tok != token.ASSIGN {
+		return false
+	}
+	for _, l := range as.Lhs {
+		sel, ok := l.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		if x, ok := sel.X.(*ast.Ident); !ok || x.Name != router {
+			return false
+		}
+	}
+	for _, r := range as.Rhs {
+		if mentions(r, router) {
+			return false
+		}
+	}
+	return true
 }
 
 // isMethodCall reports whether st is the statement `recv.method(...)`.
@@ -493,6 +598,89 @@ func findServedHandler(f *ast.File) (wiringSite, bool) {
 	return wiringSite{kind: handlerRouter}, true
 }
 
+// servedMux finds the one place, after anchor and in its block, where the ServeMux router is
+// handed to net/http (http.ListenAndServe(addr, mux), http.Server{Handler: mux}) or returned
+// as an http.Handler by the function that builds it (routes() in "Let's Go"), for the wiring
+// to serve it through the front. It returns nil when there is no such place, or more than one,
+// or the function returns the *http.ServeMux itself (a front there would not type-check).
+func servedMux(f *ast.File, anchor ast.Stmt, router, httpName string) ast.Expr {
+	if httpName == "" {
+		return nil
+	}
+	path, _ := astutil.PathEnclosingInterval(f, anchor.Pos(), anchor.End())
+	var block *ast.BlockStmt
+	var results *ast.FieldList
+walk:
+	for _, p := range path {
+		switch n := p.(type) {
+		case *ast.BlockStmt:
+			if block == nil {
+				block = n
+			}
+		case *ast.FuncDecl:
+			results = n.Type.Results
+			break walk
+		case *ast.FuncLit:
+			results = n.Type.Results
+			break walk
+		}
+	}
+	if block == nil {
+		return nil
+	}
+	isRouter := func(e ast.Expr) bool { id, ok := e.(*ast.Ident); return ok && id.Name == router }
+	isHTTP := func(e ast.Expr, name string) bool {
+		sel, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		x, ok := sel.X.(*ast.Ident)
+		return ok && x.Name == httpName && (name == "" || sel.Sel.Name == name)
+	}
+	returnsHandler := results != nil && len(results.List) == 1 && len(results.List[0].Names) <= 1 && isHTTP(results.List[0].Type, "Handler")
+	var found []ast.Expr
+	var visit func(n ast.Node, inLiteral bool)
+	visit = func(n ast.Node, inLiteral bool) {
+		ast.Inspect(n, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				visit(n.Body, true)
+				return false
+			case *ast.ReturnStmt:
+				if !inLiteral && returnsHandler && len(n.Results) == 1 && isRouter(n.Results[0]) {
+					found = append(found, n.Results[0])
+				}
+			case *ast.CallExpr:
+				if sel, ok := n.Fun.(*ast.SelectorExpr); ok && isHTTP(sel, "") {
+					if i, serves := serveHandlerArg[sel.Sel.Name]; serves && i < len(n.Args) && isRouter(n.Args[i]) {
+						found = append(found, n.Args[i])
+					}
+				}
+			case *ast.CompositeLit:
+				if isHTTP(n.Type, "Server") {
+					for _, el := range n.Elts {
+						if kv, ok := el.(*ast.KeyValueExpr); ok {
+							if k, ok := kv.Key.(*ast.Ident); ok && k.Name == "Handler" && isRouter(kv.Value) {
+								found = append(found, kv.Value)
+							}
+						}
+					}
+				}
+			}
+			return true
+		})
+	}
+	for _, st := range block.List {
+		if st.Pos() > anchor.End() {
+			visit(st, false)
+		}
+	}
+	if len(found) != 1 {
+		return nil
+	}
+	return found[0]
+}
+
 // filesServingHandlers lists the files among candidates that serve a handler with net/http.
 func filesServingHandlers(candidates []string, h *Host) []string {
 	var serving []string
@@ -509,11 +697,12 @@ func filesServingHandlers(candidates []string, h *Host) []string {
 	return serving
 }
 
-// spliceWiring returns the file with the wiring inserted. With handlers false it looks for a
+// spliceWiring returns the file with the wiring inserted. declared holds the names the file's
+// package declares at top level, which an import of the block's must not take. With handlers false it looks for a
 // router the file builds (findRouter), with handlers true for a handler it serves
 // (findServedHandler). ok is false when the file has no such place (reason empty: try the next
 // file) or has one that cannot be used safely (reason set; site says for which router).
-func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte, ok bool, reason string, site wiringSite) {
+func spliceWiring(m *Model, name string, src []byte, handlers bool, declared map[string]bool) (out []byte, ok bool, reason string, site wiringSite) {
 	crlf := bytes.Contains(src, []byte("\r\n"))
 	lf := bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	fset := token.NewFileSet()
@@ -530,6 +719,17 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte,
 	if !found {
 		return nil, false, "", site
 	}
+	// The names come first, so that a manual text for this file calls the packages as the
+	// file does. net/http is named for every shape: the front needs it, and for a ServeMux
+	// the file imports it already.
+	if !slices.Contains(wiringImports(m, site.kind), "net/http") {
+		site.names, site.aliased, reason = importNames(m, f, declared, append(wiringImports(m, site.kind), "net/http"))
+	} else {
+		site.names, site.aliased, reason = importNames(m, f, declared, wiringImports(m, site.kind))
+	}
+	if reason != "" {
+		return nil, false, reason, site
+	}
 	if site.servers > 1 {
 		return nil, false, fmt.Sprintf("it serves %d handlers, and which one serves your pages is yours to say", site.servers), site
 	}
@@ -539,18 +739,22 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte,
 	if formatted, err := format.Source(lf); err != nil || !bytes.Equal(formatted, lf) {
 		return nil, false, "the file is not gofmt-formatted, so an automatic edit would touch unrelated lines", site
 	}
-	imports := wiringImports(m, site.kind)
-	for _, imp := range imports {
-		want := path.Base(imp)
-		if got := importName(f, imp); got != "" && got != want {
-			return nil, false, fmt.Sprintf("%s is imported as %s", imp, got), site
-		}
-		if other := importPathForName(f, want); other != "" && other != imp {
-			return nil, false, fmt.Sprintf("the name %s already refers to %s", want, other), site
-		}
+	if site.kind == serveMuxRouter {
+		site.handler = servedMux(f, site.after.(ast.Stmt), site.router, importName(f, "net/http"))
 	}
-	if site.kind == gorillaRouter && site.router == site.gorillaPkg {
-		return nil, false, fmt.Sprintf("the router variable %s hides the %s package the wiring needs", site.router, gorillaImport), site
+	imports := wiringImports(m, site.kind)
+	if site.handler != nil && !slices.Contains(imports, "net/http") {
+		imports = append(imports, "net/http") // the front's; the file imports it already
+	}
+	uses := map[string]string{} // the package names the block uses, to their import paths
+	for _, imp := range imports {
+		uses[site.name(imp)] = imp
+	}
+	if imp := routerImports[site.kind]; imp != "" {
+		uses[site.routerPkg] = imp
+	}
+	if imp, hidden := uses[site.router]; hidden {
+		return nil, false, fmt.Sprintf("the router variable %s hides the %s package the wiring needs", site.router, imp), site
 	}
 
 	offset := func(p token.Pos) int { return fset.Position(p).Offset }
@@ -577,14 +781,14 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte,
 	}
 	spliced := make([]byte, 0, len(lf)+2048)
 	spliced = append(spliced, lf[:insertAt]...)
-	spliced = append(spliced, wiringSnippet(m, site.kind, site.router, site.gorillaPkg, indent, inFuncMain(f, at))...)
+	spliced = append(spliced, wiringSnippet(m, site, indent, inFuncMain(f, at))...)
 	if site.handler != nil {
 		// The served handler X becomes <pkg>Front(X), evaluated where X was; nil is what
 		// net/http serves for it, http.DefaultServeMux.
 		hs, he := offset(site.handler.Pos()), offset(site.handler.End())
 		x := string(lf[hs:he])
 		if id, isIdent := site.handler.(*ast.Ident); isIdent && id.Name == "nil" {
-			x = "http.DefaultServeMux"
+			x = site.name("net/http") + ".DefaultServeMux"
 		}
 		spliced = append(spliced, lf[insertAt:hs]...)
 		spliced = append(spliced, m.Pkg+"Front("+x+")"...)
@@ -599,7 +803,12 @@ func spliceWiring(m *Model, name string, src []byte, handlers bool) (out []byte,
 		return nil, false, fmt.Sprintf("the edited file does not parse: %v", err), site
 	}
 	for _, imp := range imports {
-		astutil.AddImport(fset, f2, imp)
+		switch {
+		case slices.Contains(site.aliased, imp):
+			astutil.AddNamedImport(fset, f2, site.names[imp], imp)
+		case importName(f, imp) == "": // imported already, perhaps under a name of the file's
+			astutil.AddImport(fset, f2, imp)
+		}
 	}
 	var buf bytes.Buffer
 	if err := format.Node(&buf, fset, f2); err != nil {
@@ -621,6 +830,73 @@ func wiringImports(m *Model, kind routerKind) []string {
 		sort.Strings(imports)
 	}
 	return append(imports, m.PkgPath, m.WebPkgPath)
+}
+
+// importNames decides what the block calls each of imports in file f: the name f already
+// imports it under, else its own name when nothing in f or its package (declared) holds that
+// name, else, for a standard package, the alias std<name> (stdhttp when the host's own package
+// http is imported there). aliased lists the imports to add under their alias. reason says
+// why no name works: a generated package whose name is taken, or a blank or dot import.
+func importNames(m *Model, f *ast.File, declared map[string]bool, imports []string) (names map[string]string, aliased []string, reason string) {
+	names = map[string]string{}
+	free := func(name string) bool { return importPathForName(f, name) == "" && !declared[name] }
+	for _, imp := range imports {
+		if got := importName(f, imp); got != "" {
+			if got == "_" || got == "." {
+				return nil, nil, fmt.Sprintf("%s is imported as %s", imp, got)
+			}
+			names[imp] = got
+			continue
+		}
+		own := path.Base(imp)
+		if free(own) {
+			continue
+		}
+		taken := importPathForName(f, own)
+		if taken == "" {
+			taken = "a declaration of package main"
+		}
+		alias := "std" + own
+		if imp == m.PkgPath || imp == m.WebPkgPath || !free(alias) {
+			return nil, nil, fmt.Sprintf("the name %s already refers to %s", own, taken)
+		}
+		names[imp] = alias
+		aliased = append(aliased, imp)
+	}
+	return names, aliased, ""
+}
+
+// declaredNames are the names declared at the top level of the package in the files (one
+// directory's), which a new import in any of them would clash with.
+func declaredNames(h *Host, files []string) map[string]bool {
+	names := map[string]bool{}
+	for _, p := range files {
+		src, _ := h.ReadFile(p)
+		f, err := parser.ParseFile(token.NewFileSet(), p, src, 0)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					names[d.Name.Name] = true
+				}
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					switch spec := spec.(type) {
+					case *ast.ValueSpec:
+						for _, n := range spec.Names {
+							names[n.Name] = true
+						}
+					case *ast.TypeSpec:
+						names[spec.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return names
 }
 
 // clashNotice warns when the host serves paths under /assets/ or /dev/mailbox itself: the
@@ -689,13 +965,20 @@ func importPathForName(f *ast.File, name string) string {
 }
 
 // manualText is the help printed when the wiring cannot be injected, with the lines for the
-// router at site.
+// router at site. When the file was read, the imports it has already are left out of the
+// list, and the lines call each package by the file's name for it (site.names).
 func manualText(m *Model, file, reason string, site wiringSite) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "wire the %s routes into %s by hand (%s).\n", m.Pkg, file, reason)
 	b.WriteString("    Add these imports:\n")
 	for _, imp := range wiringImports(m, site.kind) {
-		fmt.Fprintf(&b, "        %q\n", imp)
+		_, imported := site.names[imp]
+		switch {
+		case slices.Contains(site.aliased, imp):
+			fmt.Fprintf(&b, "        %s %q\n", site.names[imp], imp)
+		case !imported:
+			fmt.Fprintf(&b, "        %q\n", imp)
+		}
 	}
 	router := site.router
 	switch site.kind {
@@ -707,9 +990,14 @@ func manualText(m *Model, file, reason string, site wiringSite) string {
 	case chiRouter:
 		fmt.Fprintf(&b, "    and these lines after `%[1]s := chi.NewRouter()` and your %[1]s.Use calls, before any route (%[1]s is your chi router):\n", router)
 	case gorillaRouter:
-		fmt.Fprintf(&b, "    and these lines after `%[1]s := %[2]s.NewRouter()`, before your routes (%[1]s is your gorilla/mux router):\n", router, site.gorillaPkg)
+		fmt.Fprintf(&b, "    and these lines after `%[1]s := %[2]s.NewRouter()`, before your routes (%[1]s is your gorilla/mux router):\n", router, site.routerPkg)
+	case ginRouter:
+		fmt.Fprintf(&b, "    and these lines after `%[1]s := %[2]s.New()` (or %[2]s.Default()) and your %[1]s.Use calls, before any route or group\n    (%[1]s is your *gin.Engine; gin applies a Use only to the routes added after it):\n", router, site.routerPkg)
+	case echoRouter:
+		fmt.Fprintf(&b, "    and these lines after `%[1]s := %[2]s.New()` and your %[1]s.Use calls (%[1]s is your *echo.Echo):\n", router, site.routerPkg)
 	}
-	b.WriteString(wiringSnippet(m, site.kind, router, site.gorillaPkg, "        ", true))
+	site.router = router
+	b.WriteString(wiringSnippet(m, site, "        ", true))
 	return strings.TrimRight(b.String(), "\n")
 }
 

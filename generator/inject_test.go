@@ -173,9 +173,9 @@ func main() {
 	srv := &http.Server{Addr: ":8080"}
 	srv.ListenAndServe()
 }
-`, "found no `http.NewServeMux()`, `chi.NewRouter()` or `mux.NewRouter()`"},
-		"not gofmt-clean": {strings.Replace(mainWithMux, "mux := http.NewServeMux()", "mux:=http.NewServeMux()", 1), "not gofmt-formatted"},
-		"aliased import":  {strings.Replace(mainWithMux, "\"log\"", "log \"github.com/sirupsen/logrus\"", 1), "the name log already refers to github.com/sirupsen/logrus"},
+`, "found no `http.NewServeMux()`, `chi.NewRouter()`, `mux.NewRouter()`, `gin.New()`, `gin.Default()` or `echo.New()`"},
+		"not gofmt-clean":                {strings.Replace(mainWithMux, "mux := http.NewServeMux()", "mux:=http.NewServeMux()", 1), "not gofmt-formatted"},
+		"generated package's name taken": {strings.Replace(mainWithMux, "\"net/http\"\n", "\"net/http\"\n\n\taccounts \"example.com/billing/accounts\"\n", 1), "the name accounts already refers to example.com/billing/accounts"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -328,9 +328,20 @@ func TestInjectChi(t *testing.T) {
 	// Not gofmt-clean: the manual text gives the chi lines.
 	messy := strings.Replace(chiMain, "r := chi.NewRouter()", "r:=chi.NewRouter()", 1)
 	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": messy}))
-	for _, want := range []string{"after `r := chi.NewRouter()` and your r.Use calls", "        r.Use(accountsFront)", `"net/http"`} {
+	for _, want := range []string{"after `r := chi.NewRouter()` and your r.Use calls", "        r.Use(accountsFront)", "    Add these imports:\n        \"context\"\n        \"log/slog\"\n        \"time\"\n"} {
 		if !strings.Contains(inj.Manual, want) {
 			t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+		}
+	}
+	if strings.Contains(inj.Manual, `"net/http"`) {
+		t.Errorf("manual text lists net/http, which main.go imports already:\n%s", inj.Manual)
+	}
+	// A file whose http is the host's own package: the lines use the alias they ask to import.
+	ownHTTP := strings.Replace(strings.Replace(messy, "\t\"net/http\"\n", "", 1), "\"github.com/go-chi/chi/v5/middleware\"\n", "\"github.com/go-chi/chi/v5/middleware\"\n\n\t\"example.com/app/internal/http\"\n", 1)
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": ownHTTP}))
+	for _, want := range []string{"        stdhttp \"net/http\"\n", "        accountsRoutes := stdhttp.NewServeMux()\n"} {
+		if !strings.Contains(inj.Manual, want) {
+			t.Errorf("manual text for a host package http lacks %q:\n%s", want, inj.Manual)
 		}
 	}
 }
@@ -395,5 +406,179 @@ func TestInjectLeavesTwoServersToTheOwner(t *testing.T) {
 	inj, _ = planMainInjection(m, hostWith(t, split))
 	if inj.Data != nil || !strings.Contains(inj.Manual, "main.go and metrics.go each serve a handler") {
 		t.Errorf("two files serving handlers: want a manual step, got %+v", inj)
+	}
+}
+
+// TestInjectAliasesTakenNames: a host whose own package is called http (imported in main,
+// net/http under another name) or whose log is logrus gets the block with the standard
+// packages under the names that file gives them, or under std<name> aliases, so it compiles.
+func TestInjectAliasesTakenNames(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	// The host's internal/http is http in main; net/http is nethttp there.
+	src := "package main\n\nimport (\n\t\"log\"\n\tnethttp \"net/http\"\n\n\t\"example.com/app/internal/http\"\n)\n\n" +
+		"func main() {\n\tsrv := &nethttp.Server{Addr: \":8080\", Handler: http.New()}\n\tlog.Fatal(srv.ListenAndServe())\n}\n"
+	inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if err != nil || inj.Data == nil {
+		t.Fatalf("want an automatic injection, got %+v, %v", inj, err)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\taccountsRoutes := nethttp.NewServeMux()\n",
+		"\taccountsFront := func(next nethttp.Handler) nethttp.Handler {\n",
+		"\t\treturn nethttp.HandlerFunc(func(w nethttp.ResponseWriter, req *nethttp.Request) {\n",
+		"Handler: accountsFront(http.New())}",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "\t\"net/http\"\n") {
+		t.Errorf("net/http imported a second time:\n%s", out)
+	}
+	// The same host with no net/http import in main (chi serves): net/http comes in as stdhttp.
+	chiSrc := "package main\n\nimport (\n\t\"github.com/go-chi/chi/v5\"\n\n\t\"example.com/app/internal/http\"\n)\n\n" +
+		"func main() {\n\tr := chi.NewRouter()\n\thttp.Routes(r)\n\thttp.Run(r)\n}\n"
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": chiSrc, "serve.go": "package main\n\nfunc Serve() {}\n"}))
+	out = string(inj.Data)
+	for _, want := range []string{"\tstdhttp \"net/http\"\n", "\taccountsRoutes := stdhttp.NewServeMux()\n", "\tr.Use(accountsFront)\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected chi file lacks %q:\n%s", want, out)
+		}
+	}
+	if f, err := parser.ParseFile(token.NewFileSet(), "main.go", out, 0); err != nil || len(f.Imports) != 9 {
+		t.Errorf("want the file to parse with its 2 imports and the block's 7 (%v):\n%s", err, out)
+	}
+	// log is logrus, and another file of the package declares a func time: stdlog, stdtime.
+	logrus := strings.Replace(mainWithMux, "\"log\"", "log \"github.com/sirupsen/logrus\"", 1)
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": logrus, "clock.go": "package main\n\nfunc time() int64 { return 0 }\n"}))
+	out = string(inj.Data)
+	for _, want := range []string{"\tstdlog \"log\"\n", "\tstdtime \"time\"\n", "\t\tstdlog.Fatalf(\"accounts config: %v\", err)\n", "RunMaintenance(context.Background(), stdtime.Hour)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+const ginMain = `package main
+
+import (
+	"log"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	r := gin.New()
+	r.Use(gin.Logger())
+	r.Use(gin.Recovery())
+	r.GET("/hello", func(c *gin.Context) { c.String(http.StatusOK, "hello") })
+	log.Fatal(r.Run(":8080"))
+}
+`
+
+// TestInjectGin: after gin.New and the host's r.Use calls (gin applies a Use only to the routes
+// added after it), a gin middleware that serves the account routes and hands the rest on with
+// the user; gin's preset 404 status is reset for an account page.
+func TestInjectGin(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": ginMain}))
+	if err != nil || inj.Data == nil {
+		t.Fatalf("want an automatic injection, got %+v, %v", inj, err)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\tr.Use(gin.Recovery())\n\t// sigra:begin accounts\n",
+		"\tr.Use(func(c *gin.Context) {\n\t\tif _, pattern := accountsRoutes.Handler(c.Request); pattern != \"\" {\n\t\t\t// gin has set 404 already when none of its routes has the path.\n\t\t\tc.Status(http.StatusOK)\n",
+		"\t\taccountsWeb.Auth().FetchCurrentUser(http.HandlerFunc(func(_ http.ResponseWriter, req *http.Request) {\n\t\t\tc.Request = req\n\t\t\tc.Next()\n",
+		"\t})\n\t// sigra:end accounts\n\tr.GET(\"/hello\"",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "accountsFront") {
+		t.Errorf("gin gets its own middleware, not the http front (unused, it would not compile):\n%s", out)
+	}
+	if again, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": out})); !again.Already {
+		t.Errorf("re-run should report already injected, got %+v", again)
+	}
+	def := strings.Replace(ginMain, "gin.New()", "gin.Default()", 1)
+	if inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": def})); !strings.Contains(string(inj.Data), "\tr.Use(gin.Recovery())\n\t// sigra:begin accounts\n") {
+		t.Errorf("gin.Default() is an anchor too, got %+v", inj)
+	}
+	messy := strings.Replace(ginMain, "r := gin.New()", "r:=gin.New()", 1)
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": messy}))
+	for _, want := range []string{"after `r := gin.New()` (or gin.Default()) and your r.Use calls, before any route or group", "        r.Use(func(c *gin.Context) {"} {
+		if !strings.Contains(inj.Manual, want) {
+			t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+		}
+	}
+}
+
+// TestInjectEcho: after echo.New and the host's e.Use calls, the front through
+// echo.WrapMiddleware (echo runs e.Use middleware for every request, routed or not).
+func TestInjectEcho(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	src := "package main\n\nimport (\n\t\"net/http\"\n\n\t\"github.com/labstack/echo/v4\"\n\t\"github.com/labstack/echo/v4/middleware\"\n)\n\n" +
+		"func main() {\n\te := echo.New()\n\te.HideBanner = true\n\te.Use(middleware.Recover())\n\te.GET(\"/hello\", func(c echo.Context) error { return c.String(http.StatusOK, \"hello\") })\n\te.Logger.Fatal(e.Start(\":8080\"))\n}\n"
+	inj, err := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+	if err != nil || inj.Data == nil {
+		t.Fatalf("want an automatic injection, got %+v, %v", inj, err)
+	}
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\te.Use(middleware.Recover())\n\t// sigra:begin accounts\n",
+		"\taccountsFront := func(next http.Handler) http.Handler {\n",
+		"\te.Use(echo.WrapMiddleware(accountsFront))\n\t// sigra:end accounts\n\te.GET(\"/hello\"",
+		"defer accountsService.Close()",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	// A main that imports echo but builds it elsewhere: the manual text has the echo lines.
+	elsewhere := "package main\n\nimport \"github.com/labstack/echo/v4\"\n\nfunc main() {\n\tvar e *echo.Echo = build()\n\te.Start(\":8080\")\n}\n"
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": elsewhere}))
+	for _, want := range []string{"`echo.New()`", "after `e := echo.New()` and your e.Use calls", "        e.Use(echo.WrapMiddleware(accountsFront))"} {
+		if !strings.Contains(inj.Manual, want) {
+			t.Errorf("manual text lacks %q:\n%s", want, inj.Manual)
+		}
+	}
+}
+
+// TestInjectServesTheMuxThroughTheFront: a ServeMux that is served (or returned as an
+// http.Handler) right there is mounted on and served through the front, so the host's own
+// handlers see the user; one returned as *http.ServeMux, or served twice, is only mounted on.
+func TestInjectServesTheMuxThroughTheFront(t *testing.T) {
+	m := newModel(DefaultOptions("Accounts", "User", "users"), "example.com/app")
+	inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": mainWithMux}))
+	out := string(inj.Data)
+	for _, want := range []string{
+		"\taccountsWeb.Mount(mux)\n\taccountsWeb.MountDevMailbox(mux)\n\taccountsRoutes := http.NewServeMux()\n",
+		"\t// mux is served as accountsFront(mux) below, so your handlers see the user too.\n\t// sigra:end accounts\n",
+		"log.Fatal(http.ListenAndServe(\":8080\", accountsFront(mux)))",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("injected file lacks %q:\n%s", want, out)
+		}
+	}
+	helper := func(result, tail string) string {
+		return "package main\n\nimport \"net/http\"\n\nfunc main() {\n\thttp.ListenAndServe(\":8080\", routes())\n}\n\n" +
+			"func routes() " + result + " {\n\tmux := http.NewServeMux()\n\tmux.HandleFunc(\"GET /hello\", hello)\n" + tail + "}\n"
+	}
+	inj, _ = planMainInjection(m, hostWith(t, map[string]string{"main.go": helper("http.Handler", "\treturn mux\n")}))
+	if !strings.Contains(string(inj.Data), "\treturn accountsFront(mux)\n") || strings.Contains(string(inj.Data), "accountsFront(routes())") {
+		t.Errorf("routes() returning http.Handler: want `return accountsFront(mux)`, got:\n%s", inj.Data)
+	}
+	for name, src := range map[string]string{
+		"returned as *http.ServeMux": helper("*http.ServeMux", "\treturn mux\n"),
+		"served twice":               strings.Replace(mainWithMux, "\tlog.Fatal(", "\tgo http.ListenAndServe(\":8081\", mux)\n\tlog.Fatal(", 1),
+	} {
+		inj, _ := planMainInjection(m, hostWith(t, map[string]string{"main.go": src}))
+		out := string(inj.Data)
+		if inj.Data == nil || strings.Contains(out, "accountsFront") || !strings.Contains(out, "\taccountsWeb.MountDevMailbox(mux) // development only: the emails, so their links work\n\t// sigra:end accounts\n") {
+			t.Errorf("%s: want the mount only, got %+v:\n%s", name, inj, out)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func TestManifestRecordsTheRun(t *testing.T) {
 	if m.Generator != "sigra-install" || m.Version != "1.2.3" {
 		t.Errorf("generator %q version %q", m.Generator, m.Version)
 	}
-	want := ManifestOptions{Context: "Accounts", Schema: "User", Table: "users", BinaryID: true, Orgs: true, Admin: true, Passkeys: true}
+	want := ManifestOptions{Context: "Accounts", Schema: "User", Table: "users", BinaryID: true, Orgs: false, Admin: true, Passkeys: true}
 	if m.Options != want {
 		t.Errorf("options %+v, want %+v", m.Options, want)
 	}

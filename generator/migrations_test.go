@@ -41,7 +41,7 @@ func miniTemplates(extra map[string]string) fstest.MapFS {
 
 func miniOptions(passkeys bool) Options {
 	o := DefaultOptions("Accounts", "User", "users")
-	o.Now, o.Passkeys = testNow, passkeys
+	o.Now, o.Passkeys, o.Orgs = testNow, passkeys, false // the mini templates have no organizations
 	return o
 }
 

@@ -56,10 +56,10 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 Names that would clash with the generated code (a package it imports, such as http or
 otp, or a name it already declares, such as Session) are refused with the reason.
 
-MFA (TOTP, backup codes, trust-this-browser) is always generated, passkeys unless
---no-passkeys, and the admin area unless --no-admin. Organizations, API tokens and JWT are
-not generated yet: --no-orgs, --api and --jwt are accepted, so scripts written for them keep
-working, and change nothing in the output.`,
+MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys,
+organizations and the admin area unless --no-passkeys, --no-orgs and --no-admin. --api adds
+personal access tokens and --jwt JWT access tokens with rotating refresh tokens, each on its
+own or both, for a bearer-token API.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
   go run ./cmd/server
@@ -68,7 +68,13 @@ working, and change nothing in the output.`,
   sigra-install Accounts User users --no-binary-id --no-passkeys
 
   # see what would be written, without writing anything
-  sigra-install Identity Member members --dir ./myapp --dry-run`,
+  sigra-install Identity Member members --dir ./myapp --dry-run
+
+  # before a deploy: check the install and the production configuration
+  sigra-install doctor --env-file .env.production
+
+  # bring an installed host to this version, merging your edits
+  sigra-install upgrade --dry-run && sigra-install upgrade`,
 		Version:       Version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -102,11 +108,11 @@ working, and change nothing in the output.`,
 	fl.SortFlags = false
 	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys; --binary-id=false is the same as --no-binary-id")
 	fl.BoolVar(&f.noBinaryID, "no-binary-id", false, "use int64 identity primary keys instead of UUIDs")
-	fl.BoolVar(&f.noOrgs, "no-orgs", false, "no organizations (accepted; organizations are not generated yet)")
+	fl.BoolVar(&f.noOrgs, "no-orgs", false, "leave out organizations (members, roles, invitations)")
 	fl.BoolVar(&f.noAdmin, "no-admin", false, "leave out the admin area (users, bans, audit explorer, impersonation)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
-	fl.BoolVar(&f.api, "api", false, "personal access tokens (accepted; API tokens are not generated yet)")
-	fl.BoolVar(&f.jwt, "jwt", false, "JWT access and refresh tokens (accepted; JWT is not generated yet)")
+	fl.BoolVar(&f.api, "api", false, "personal access tokens for a bearer-token API (GET /api/v1/me, /users/settings/api-tokens)")
+	fl.BoolVar(&f.jwt, "jwt", false, "JWT access tokens with rotating refresh tokens (POST /api/v1/auth/token, /.well-known/jwks.json)")
 	fl.StringVar(&f.dir, "dir", ".", "root of the host module (the directory holding go.mod)")
 	fl.BoolVar(&f.dryRun, "dry-run", false, "print what would be done and write nothing")
 	fl.BoolVar(&f.force, "force", false, "overwrite files that differ from the generated ones")
@@ -116,6 +122,9 @@ working, and change nothing in the output.`,
 	fl.BoolVar(&f.noTidy, "no-tidy", false, "do not run go mod tidy afterwards")
 	fl.BoolVar(&f.yes, "yes", false, "non-interactive (sigra-install never prompts; accepted for scripts)")
 	cmd.MarkFlagsMutuallyExclusive("binary-id", "no-binary-id")
+
+	// sigra-install doctor and sigra-install upgrade (doctor.go, upgrade.go).
+	cmd.AddCommand(doctorCommand(&status), upgradeCommand(&status))
 
 	if err := cmd.Execute(); err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
@@ -163,7 +172,7 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		return exitFailure
 	}
-	plan, err := generator.Build(opts, host)
+	plan, err := generator.BuildFrom(opts, host, releaseTemplates)
 	if err != nil {
 		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
 		// A name that only the rendered code shows to collide is still a bad argument.
@@ -173,7 +182,7 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		}
 		return exitFailure
 	}
-	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: Version})
+	actions, checkErr := generator.Check(plan, host, generator.CheckOptions{Force: f.force, Version: releaseVersion})
 	Report(stdout, plan, actions)
 	if f.diff {
 		Diffs(stdout, host, actions)
@@ -190,26 +199,72 @@ func run(opts generator.Options, f flags, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, "\nDry run: nothing was written.")
 		return exitOK
 	}
-	if !generator.Changes(actions) {
-		if len(manualSteps(actions)) > 0 {
-			fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
-			return exitOK
+	switch {
+	case generator.Changes(actions):
+		if err := generator.Apply(actions, dir); err != nil {
+			fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+			return exitFailure
 		}
+	case !f.noTidy && (host.Vendored && vendorStale(dir) || tidyPending(dir)):
+		// Everything is written, but an earlier run stopped at go mod tidy or go mod vendor:
+		// resume there.
+		fmt.Fprintln(stdout, "* resuming: the files are in place, but go.mod, go.sum or vendor/ are not up to date yet (an earlier run's go mod tidy or go mod vendor failed)")
+	case len(manualSteps(actions)) > 0:
+		fmt.Fprintln(stdout, "\nNothing to write, but the wiring is still yours to do: see the ! manual step above.")
+		return exitOK
+	default:
 		fmt.Fprintln(stdout, "\nNothing to do: the host is already up to date.")
 		return exitOK
-	}
-	if err := generator.Apply(actions, dir); err != nil {
-		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
-		return exitFailure
 	}
 	if !f.noTidy {
 		fmt.Fprintln(stdout, "* running go mod tidy (downloads modules on a cold cache; this can take a minute)")
 		if out, err := tidy(dir); err != nil {
-			fmt.Fprintf(stderr, "sigra-install: files were written, but go mod tidy failed: %v\n%s\nFix the problem and run `go mod tidy` yourself.\n", err, out)
+			fmt.Fprintf(stderr, "sigra-install: files were written, but go mod tidy failed: %v\n%s\n", err, out)
+			written, _ := os.ReadFile(filepath.Join(dir, "go.mod"))
+			if hint := generator.TidyConflict(out, host.GoMod, written, host.Module); hint != "" {
+				fmt.Fprintln(stderr, hint)
+			} else {
+				fmt.Fprintln(stderr, "Fix the problem, then run sigra-install again: it resumes with go mod tidy.")
+			}
 			return exitFailure
 		}
 	}
-	NextSteps(stdout, plan, actions, f.noTidy)
+	if code := hostModules(dir, host, f.noTidy, stdout, stderr); code != exitOK {
+		return code
+	}
+	NextSteps(stdout, plan, actions, f.noTidy && host.Vendored, f.noTidy)
+	return exitOK
+}
+
+// hostModules reports each module of the host's whose version the install moved (the
+// generated code pins a newer one, or tidy raised it), and, for a host that vendors its
+// modules, runs go mod vendor after tidy: vendor/ is derived from go.mod and go.sum, which the
+// install just changed, and a vendored host does not build until vendor/ matches them again.
+// With --no-tidy both are left to the owner (NextSteps says so).
+func hostModules(dir string, host *generator.Host, noTidy bool, stdout, stderr io.Writer) int {
+	after, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	changes, err := generator.ModuleChanges(host.GoMod, after)
+	if err != nil {
+		fmt.Fprintf(stderr, "sigra-install: %v\n", err)
+		return exitFailure
+	}
+	for _, c := range changes {
+		fmt.Fprintf(stdout, "* %s (your module; the generated code needs it)\n", c)
+	}
+	if !host.Vendored || noTidy {
+		return exitOK
+	}
+	fmt.Fprintln(stdout, "* running go mod vendor (vendor/ must match the changed go.mod)")
+	c := exec.Command("go", "mod", "vendor")
+	c.Dir = dir
+	if out, err := c.CombinedOutput(); err != nil {
+		fmt.Fprintf(stderr, "sigra-install: files were written and tidied, but go mod vendor failed: %v\n%s\nFix the problem and run `go mod vendor` yourself.\n", err, out)
+		return exitFailure
+	}
 	return exitOK
 }
 
@@ -225,6 +280,25 @@ func clock() (time.Time, error) {
 		return time.Time{}, fmt.Errorf("SIGRA_INSTALL_NOW=%q is not an RFC 3339 time (example: 2026-01-02T15:04:05Z)", v)
 	}
 	return t, nil
+}
+
+// tidyPending reports whether go.mod and go.sum would change under go mod tidy (-diff changes
+// nothing): the mark of a run that wrote its files and then stopped at a failed tidy. Any
+// failure counts as pending, so the tidy that follows reports it.
+func tidyPending(dir string) bool {
+	c := exec.Command("go", "mod", "tidy", "-diff")
+	c.Dir = dir
+	return c.Run() != nil
+}
+
+// vendorStale reports whether vendor/modules.txt lacks a module go.mod requires.
+func vendorStale(dir string) bool {
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return true
+	}
+	modules, err := os.ReadFile(filepath.Join(dir, "vendor", "modules.txt"))
+	return err != nil || generator.VendorStale(gomod, modules)
 }
 
 func tidy(dir string) ([]byte, error) {
@@ -247,7 +321,7 @@ func Report(w io.Writer, plan *generator.Plan, actions []generator.Action) {
 		fmt.Fprintf(w, "    - the module's language version is Go %s: go vet runs that release's checks, and newer language features become available\n", b.To)
 		fmt.Fprintf(w, "    - everyone building it needs Go %s or later: update Dockerfile base images and CI images\n", b.To)
 		if b.Vendored {
-			fmt.Fprintln(w, "    - vendor/ must match go.mod again: run `go mod vendor` after `go mod tidy`")
+			fmt.Fprintln(w, "    - vendor/ must match go.mod again: `go mod vendor` runs after `go mod tidy` (with --no-tidy, run both)")
 		} else {
 			fmt.Fprintln(w, "    - a vendor/ directory, if you add one, follows the new go line (go mod vendor)")
 		}
@@ -271,14 +345,18 @@ func Diffs(w io.Writer, host *generator.Host, actions []generator.Action) {
 	}
 }
 
-// NextSteps prints how to run the result.
-func NextSteps(w io.Writer, plan *generator.Plan, actions []generator.Action, noTidy bool) {
+// NextSteps prints how to run the result. vendor says go mod vendor is still the owner's to
+// run (a vendored host installed with --no-tidy).
+func NextSteps(w io.Writer, plan *generator.Plan, actions []generator.Action, vendor, noTidy bool) {
 	fmt.Fprintln(w, "\nNext steps:")
 	for _, a := range manualSteps(actions) {
 		fmt.Fprintf(w, "  wire the routes into %s by hand: the lines are in the ! manual step above\n", a.Path)
 	}
 	if noTidy {
 		fmt.Fprintln(w, "  go mod tidy                 # fetch the modules the generated code needs")
+		if vendor {
+			fmt.Fprintln(w, "  go mod vendor               # vendor/ must match the changed go.mod")
+		}
 	}
 	for _, n := range plan.Notes {
 		fmt.Fprintln(w, "  "+n)

@@ -14,6 +14,9 @@ import (
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
 		"sigra-install": func() { os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr)) },
+		// doctor and upgrade scripts: an earlier release, and goose applying migrations.
+		"sigra-install-old": func() { os.Exit(sigraInstallOld()) },
+		"goose-up":          func() { os.Exit(gooseUp()) },
 	})
 }
 

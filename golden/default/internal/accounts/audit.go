@@ -6,6 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 )
 
 // Meta describes the request behind an action, for the audit log and the sessions list.
@@ -32,6 +36,9 @@ type auditEvent struct {
 	TargetID *ID
 	Outcome  string
 	Metadata map[string]string
+	// Columns holds values for columns that a feature adds to audit_events in a migration of
+	// its own, by column name (always a constant of the code, never input).
+	Columns map[string]any
 }
 
 // audit records ev through q, so it commits or rolls back with the action it describes.
@@ -46,11 +53,18 @@ func (s *Service) audit(ctx context.Context, q querier, meta Meta, ev auditEvent
 			return fmt.Errorf("accounts: audit %s: %w", ev.Action, err)
 		}
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO audit_events
-		(occurred_at, action, actor_id, target_id, ip, user_agent, outcome, metadata, id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		s.Now(), ev.Action, ev.ActorID, ev.TargetID, truncate(meta.IP, 64), truncate(meta.UserAgent, maxUserAgent),
-		ev.Outcome, string(metadata), newID())
+	columns := "occurred_at, action, actor_id, target_id, ip, user_agent, outcome, metadata, id"
+	args := []any{s.Now(), ev.Action, ev.ActorID, ev.TargetID, truncate(meta.IP, 64), truncate(meta.UserAgent, maxUserAgent),
+		ev.Outcome, string(metadata), newID()}
+	for _, name := range slices.Sorted(maps.Keys(ev.Columns)) {
+		columns += ", " + name
+		args = append(args, ev.Columns[name])
+	}
+	placeholders := make([]string, len(args))
+	for i := range args {
+		placeholders[i] = "$" + strconv.Itoa(i+1)
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO audit_events (`+columns+`) VALUES (`+strings.Join(placeholders, ", ")+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("accounts: audit %s: %w", ev.Action, err)
 	}

@@ -28,7 +28,8 @@ type Hooks struct {
 	// reset (with an emailed link). u has the new hash.
 	AfterPasswordChange Hook
 	// BeforeDelete runs before an account is scheduled for deletion; an error refuses the
-	// deletion, and the owner is told it failed.
+	// deletion. A *DeletionRefusedError's Reason is shown to the account holder (what they
+	// must settle first); any other error is a failure, and they are told it failed.
 	BeforeDelete Hook
 	// AfterAccessEnded runs when every way into the account but the one asking must end at
 	// once: "log out everywhere else" (RevokeOtherSessions), and any feature that shuts an
@@ -53,6 +54,13 @@ type LogInCheck func(ctx context.Context, u *User) error
 type LogInRefusedError struct{ Reason string }
 
 func (e *LogInRefusedError) Error() string { return "accounts: login refused: " + e.Reason }
+
+// DeletionRefusedError is a deletion that a BeforeDelete hook refused on purpose: the account
+// still answers for something others depend on, which its holder must hand over first.
+// Reason is one sentence for them, saying what.
+type DeletionRefusedError struct{ Reason string }
+
+func (e *DeletionRefusedError) Error() string { return "accounts: deletion refused: " + e.Reason }
 
 // CheckLogIn runs every BeforeLogIn check for u, the features' first, and returns the first
 // refusal or failure. Every session is started through it (insertSession); a feature that

@@ -9,6 +9,7 @@ func (s *Server) newFeatures() []feature {
 	return []feature{
 		newMFA(s),
 		newPasskeys(s),
+		newOrgs(s),
 		newAdmin(s),
 	}
 }

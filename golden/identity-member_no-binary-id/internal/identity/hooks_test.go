@@ -117,7 +117,7 @@ func TestBeforeDeleteCanRefuseTheDeletion(t *testing.T) {
 	svc, log := newHookedService(t)
 	u := mustRegister(t, svc, "fay@example.com", testPassword)
 	sess := newSession(t, svc, u)
-	log.fail["delete"] = errors.New("fay is the last owner of an organization")
+	log.fail["delete"] = errors.New("fay is the last owner of a shared workspace")
 	if _, err := svc.ScheduleDeletion(t.Context(), u, Meta{}); err == nil {
 		t.Fatal("a refusing hook let the deletion through")
 	}

@@ -182,3 +182,21 @@ func (s *Server) sensitive(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// headerPart adds a fragment (templates/partials/) to the header of logged-in pages, beside
+// the account's address: a control rather than a link (a switcher between the places the
+// member works in, say). It returns nil to add nothing to this page.
+type headerPart interface {
+	headerFragment(r *http.Request) *fragment
+}
+
+// headerParts collects the header fragments of every feature for r.
+func (s *Server) headerParts(r *http.Request) []fragment {
+	var out []fragment
+	for _, f := range featuresOf[headerPart](s.features) {
+		if part := f.headerFragment(r); part != nil {
+			out = append(out, *part)
+		}
+	}
+	return out
+}

@@ -30,6 +30,10 @@ func (probeFeature) navLinks(*http.Request) []navLink {
 	return []navLink{{Href: "/probe", Text: "Probe"}}
 }
 
+func (probeFeature) headerFragment(*http.Request) *fragment {
+	return &fragment{"probe_header", "gauges"}
+}
+
 func (probeFeature) settingsCards(*http.Request) []settingsCard {
 	return []settingsCard{
 		{ID: "probe", Heading: "Probe tools", Links: []settingsLink{{Title: "Gauges", Text: "Read the gauges.", Href: "/probe", Action: "Open gauges"}}},
@@ -62,7 +66,8 @@ func newProbeApp(t *testing.T) *testApp {
 	if set == nil {
 		set = template.New("partials")
 	}
-	partials = template.Must(set.Parse(`{{define "probe_method"}}<p id="probe-method">Log in with {{.}}</p>{{end}}`))
+	partials = template.Must(set.Parse(`{{define "probe_method"}}<p id="probe-method">Log in with {{.}}</p>{{end}}` +
+		`{{define "probe_header"}}<span id="probe-header">{{.}}</span>{{end}}`))
 	t.Cleanup(func() { partials = saved })
 	return startTestApp(t, nil, func(s *Server) { s.features = append(s.features, probeFeature{s}) })
 }
@@ -89,6 +94,12 @@ func TestFeatureSeamsReachEveryCorePage(t *testing.T) {
 	b := app.registerAndLogIn("ada@example.com")
 	if home := b.get("/"); !strings.Contains(home.Body, `<a href="/probe">Probe</a>`) {
 		t.Errorf("no header link for a logged-in user:\n%s", home.Body)
+	}
+	if home := b.get("/"); !strings.Contains(home.Body, `<span id="probe-header">gauges</span>`) {
+		t.Errorf("no header fragment for a logged-in user:\n%s", home.Body)
+	}
+	if strings.Contains(page.Body, `probe-header`) {
+		t.Errorf("a guest sees the feature's header fragment")
 	}
 	if res := b.get("/probe"); res.StatusCode != http.StatusOK || res.Body != "probe page" {
 		t.Errorf("GET /probe: %d %q", res.StatusCode, res.Body)
@@ -117,6 +128,7 @@ func TestServerImplementsNoSeam(t *testing.T) {
 	for name, implements := range map[string]bool{
 		"routeMounter":   is[routeMounter](s),
 		"navLinker":      is[navLinker](s),
+		"headerPart":     is[headerPart](s),
 		"settingsCarder": is[settingsCarder](s),
 		"logInMethod":    is[logInMethod](s),
 		"logInGate":      is[logInGate](s),

@@ -116,6 +116,7 @@ type layout struct {
 	CurrentMember *identity.Member // filled in by render: the logged-in member, for the navigation
 	Nav           []navLink        // filled in by render: links features add to the header
 	Banners       []fragment       // filled in by render: banners features add above the content
+	Header        []fragment       // filled in by render: what features add to the header (headerPart)
 	Flash         string           // filled in by render unless set
 	Scripts       []string         // scripts the page loads, paths on this origin (the CSP allows no other)
 }
@@ -140,6 +141,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if l.CurrentMember != nil {
 		l.Nav = s.headerLinks(r)
 		l.Banners = s.banners(r)
+		l.Header = s.headerParts(r)
 	}
 	if l.Flash == "" {
 		l.Flash = s.takeFlash(w, r)
@@ -175,6 +177,11 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 	if errors.Is(err, context.Canceled) {
 		return // the client went away; nobody reads the answer
+	}
+	if refused, ok := errors.AsType[*identity.DeletionRefusedError](err); ok {
+		// A BeforeDelete hook said no: the holder must settle something first, and is told what.
+		s.renderError(w, r, http.StatusConflict, "Account not deleted", refused.Reason)
+		return
 	}
 	if refused, ok := errors.AsType[*identity.LogInRefusedError](err); ok {
 		// A BeforeLogIn check said no, after the person proved they hold the account.

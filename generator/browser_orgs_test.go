@@ -1,0 +1,117 @@
+package generator_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+)
+
+var orgInvitationLink = regexp.MustCompile(`http://localhost:\d+(/invitations/[A-Za-z0-9_-]+)`)
+
+// TestBrowserOrganizationsAccessibility runs axe-core (axeSource, axeRun) in headless Chromium
+// on the organization pages of the default bundle, the header switcher on each: the list and
+// create form, the overview, the members page with a pending invitation, the settings, and the
+// invitation page as the invited guest sees it. Each is audited in the light and the dark theme
+// at 1280 and 390 px; a violation of impact serious or critical fails the test.
+func TestBrowserOrganizationsAccessibility(t *testing.T) {
+	chromium := requireChromium(t)
+	axe := axeSource(t)
+	base := startBrowserHost(t)
+	ctx := newChromium(t, chromium)
+	artifacts := filepath.Join(artifactsDir(t), "a11y-orgs")
+	require.NoError(t, os.MkdirAll(artifacts, 0o755))
+
+	audited := 0
+	audit := func(name string) {
+		t.Helper()
+		for _, theme := range []string{"light", "dark"} {
+			for _, width := range []int64{1280, 390} {
+				label := fmt.Sprintf("%s-%s-%d", name, theme, width)
+				run(t, ctx, "resize for "+label, chromedp.EmulateViewport(width, 900))
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}},
+				})
+				require.NoError(t, err, "emulate %s", label)
+				loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+				require.NoError(t, err, label)
+				if !loaded {
+					_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
+					require.NoError(t, err, "inject axe-core into %s", label)
+				}
+				raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
+				require.NoError(t, err, "axe.run on %s", label)
+				var found []axeViolation
+				require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
+				audited++
+				for _, f := range found {
+					if f.Impact == "serious" || f.Impact == "critical" {
+						t.Errorf("%s: [%s] %s: %s\n\t%v", label, f.Impact, f.ID, f.Help, f.Nodes)
+					}
+				}
+				screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
+			}
+		}
+		run(t, ctx, "reset the emulation", chromedp.EmulateReset())
+	}
+	visit := func(name, path, ready string) {
+		t.Helper()
+		run(t, ctx, "open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(ready))
+		audit(name)
+	}
+
+	// A confirmed account (so it has its personal organization and the switcher).
+	const email, password = "orgs-a11y@example.com", "correct horse battery staple"
+	run(t, ctx, "register",
+		chromedp.Navigate(base+"/users/register"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(`//h1[contains(., "Check your email")]`),
+		chromedp.Navigate(base+"/users/log-in"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Submit(chromedp.ID("password")),
+		chromedp.WaitVisible(`//p[contains(., "You are logged in as")]`),
+		chromedp.Navigate(base+"/users/confirm"),
+		chromedp.WaitVisible(`//input[@id="code"]`),
+	)
+	m := confirmCode.FindStringSubmatch(mailbox(t, newBrowser(t, base), email, "confirm_email"))
+	require.NotNil(t, m, "no code in the confirmation email")
+	run(t, ctx, "confirm the address",
+		chromedp.SendKeys(chromedp.ID("code"), m[1]),
+		chromedp.Submit(chromedp.ID("code")),
+		chromedp.WaitVisible(`//p[contains(., "Your email address is confirmed")]`),
+	)
+
+	visit("organizations", "/organizations", `//h1[.="Organizations"]`)
+	run(t, ctx, "create an organization",
+		chromedp.SendKeys(chromedp.ID("org-name"), "Acme Research"),
+		chromedp.Submit(chromedp.ID("org-name")),
+		chromedp.WaitVisible(`//h1[.="Acme Research"]`),
+		chromedp.WaitVisible(chromedp.ID("org-switcher")),
+	)
+	audit("organization")
+	visit("org-settings", "/organizations/acme-research/settings", `//h1[.="Organization settings"]`)
+	run(t, ctx, "invite someone",
+		chromedp.Navigate(base+"/organizations/acme-research/members"),
+		chromedp.SendKeys(chromedp.ID("invite-email"), "guest@example.com"),
+		chromedp.Submit(chromedp.ID("invite-email")),
+		chromedp.WaitVisible(`//h3[.="Pending"]`),
+	)
+	audit("org-members")
+
+	// The invited guest's view: the sign-up form with the address fixed.
+	link := orgInvitationLink.FindStringSubmatch(mailbox(t, newBrowser(t, base), "guest@example.com", "org_invitation"))
+	require.NotNil(t, link, "no link in the invitation")
+	run(t, ctx, "log out", chromedp.Click(chromedp.CSS(`header form[action="/users/log-out"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="/users/register"]`)))
+	visit("invitation-sign-up", link[1], `//input[@id="invite-password"]`)
+	t.Logf("axe-core: %d organization page views audited", audited)
+}

@@ -1,0 +1,5 @@
+module example.com/oldsign
+
+go 1.21
+
+require golang.org/x/crypto v0.48.0
