@@ -124,6 +124,13 @@ func (adminFeature) Contribute(b *Builder) error {
 	} else {
 		b.Note("admin area: wire `admin grant|revoke|list` into your main with accounts.RunAdminCommand (README, \"Admin area\")")
 	}
+	// With organizations on, the admin area also lists them (the orgs_admin unit, on the
+	// adminSection and adminPanel seams).
+	if b.Model.Orgs {
+		if err := b.AddTree("orgs_admin"); err != nil {
+			return err
+		}
+	}
 	b.WebFeature("newAdmin")
 	return nil
 }

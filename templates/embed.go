@@ -12,5 +12,5 @@ import "embed"
 
 // FS holds every template. The all: prefix keeps files starting with _ or . as well.
 //
-//go:embed all:core all:mfa all:passkeys all:passkeys_admin all:orgs all:admin all:admin_server all:server all:bearer all:api all:jwt
+//go:embed all:core all:mfa all:passkeys all:passkeys_admin all:orgs all:admin all:orgs_admin all:admin_server all:server all:bearer all:api all:jwt
 var FS embed.FS

@@ -199,8 +199,13 @@ type adminLayout struct {
 
 // adminFrame returns the layout of an admin page titled title in section.
 func (f *adminFeature) adminFrame(title, section string) adminLayout {
+	return adminFrameOf(f.Server, title, section)
+}
+
+// adminFrameOf is adminFrame for the pages an adminSection serves.
+func adminFrameOf(s *Server, title, section string) adminLayout {
 	links := []navLink{{Href: "/admin", Text: "Dashboard"}, {Href: "/admin/users", Text: "Users"}, {Href: "/admin/audit", Text: "Audit log"}}
-	for _, sec := range featuresOf[adminSection](f.features) {
+	for _, sec := range featuresOf[adminSection](s.features) {
 		links = append(links, sec.adminLinks()...)
 	}
 	return adminLayout{layout: layout{Title: title}, Section: section, Links: links}
