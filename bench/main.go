@@ -105,6 +105,9 @@ func runAll(o options) int {
 		if ctx.Err() == nil {
 			sessionBench(ctx, e, rep, host)
 		}
+		if ctx.Err() == nil {
+			adminBench(ctx, e, rep, host)
+		}
 	}
 
 	apiBench(ctx, e, rep) // section 5, bench/api.go

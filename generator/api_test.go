@@ -107,7 +107,7 @@ func TestEachAPIFeatureAlone(t *testing.T) {
 	for _, c := range []struct {
 		p    *Plan
 		want string
-	}{{apiOnly, "core mfa passkeys orgs bearer api server"}, {jwtOnly, "core mfa passkeys orgs bearer jwt server"}} {
+	}{{apiOnly, "core mfa passkeys orgs admin bearer api server"}, {jwtOnly, "core mfa passkeys orgs admin bearer jwt server"}} {
 		if got := strings.Join(c.p.Features, " "); got != c.want {
 			t.Errorf("features %q, want %q", got, c.want)
 		}

@@ -13,6 +13,7 @@ var combos = []combo{
 	{name: "default", args: []string{"Accounts", "User", "users"}, build: true},
 	{name: "no-binary-id", args: []string{"Accounts", "User", "users", "--no-binary-id"}, build: true},
 	{name: "no-orgs_no-admin_no-passkeys", args: []string{"Accounts", "User", "users", "--no-orgs", "--no-admin", "--no-passkeys"}, build: true},
+	{name: "no-admin", args: []string{"Accounts", "User", "users", "--no-admin"}},
 	{name: "identity-member_no-binary-id", args: []string{"Identity", "Member", "members", "--no-binary-id"}, build: true},
 	{name: "no-orgs", args: []string{"Accounts", "User", "users", "--no-orgs"}},
 	{name: "api_jwt", args: []string{"Accounts", "User", "users", "--api", "--jwt"}, build: true},

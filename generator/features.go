@@ -89,7 +89,49 @@ func (passkeysFeature) Contribute(b *Builder) error {
 		return err
 	}
 	b.Require("github.com/go-webauthn/webauthn", "github.com/descope/virtualwebauthn")
+	// With the admin area on, passkeys also fill its panel of an account's page (the
+	// adminPanel and adminSection seams the admin feature declares): a unit of both.
+	if b.Model.Admin {
+		if err := b.AddTree("passkeys_admin"); err != nil {
+			return err
+		}
+	}
 	b.WebFeature("newPasskeys")
+	return nil
+}
+
+// adminFeature is the admin area: platform admin grants (the `admin` command of cmd/server,
+// or exported functions for a host with its own main), bans, the users and audit pages, the
+// CSV export and impersonation. On by default; --no-admin leaves no admin code, route, table
+// or mention behind. It requires MFA because, by default, an admin must have it on.
+type adminFeature struct{}
+
+func (adminFeature) Name() string                   { return "admin" }
+func (adminFeature) Enabled(m *Model, _ *Host) bool { return m.Admin }
+func (adminFeature) Requires() []string             { return []string{"mfa"} }
+
+func (adminFeature) Contribute(b *Builder) error {
+	if err := b.AddTree("admin"); err != nil {
+		return err
+	}
+	// The `admin grant|revoke|list` command plugs into the cmd/server that serverFeature
+	// writes; a host with its own main calls accounts.RunAdminCommand itself (README).
+	if len(b.Host.MainDirs) == 0 {
+		if err := b.AddTree("admin_server"); err != nil {
+			return err
+		}
+		b.Note("go run ./cmd/server admin grant --email you@example.com   # make a confirmed account an admin")
+	} else {
+		b.Note("admin area: wire `admin grant|revoke|list` into your main with accounts.RunAdminCommand (README, \"Admin area\")")
+	}
+	// With organizations on, the admin area also lists them (the orgs_admin unit, on the
+	// adminSection and adminPanel seams).
+	if b.Model.Orgs {
+		if err := b.AddTree("orgs_admin"); err != nil {
+			return err
+		}
+	}
+	b.WebFeature("newAdmin")
 	return nil
 }
 

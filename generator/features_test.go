@@ -102,13 +102,14 @@ func TestRegistryListsEnabledFeatures(t *testing.T) {
 	h := hostWith(t, nil)
 	o := DefaultOptions("Identity", "Member", "members")
 	for _, c := range []struct {
-		passkeys bool
-		want     []string
+		passkeys, admin bool
+		want            []string
 	}{
-		{true, []string{"newMFA(s)", "newPasskeys(s)", "newOrgs(s)"}},
-		{false, []string{"newMFA(s)", "newOrgs(s)"}},
+		{true, true, []string{"newMFA(s)", "newPasskeys(s)", "newOrgs(s)", "newAdmin(s)"}},
+		{false, true, []string{"newMFA(s)", "newOrgs(s)", "newAdmin(s)"}},
+		{false, false, []string{"newMFA(s)", "newOrgs(s)"}},
 	} {
-		o.Passkeys = c.passkeys
+		o.Passkeys, o.Admin = c.passkeys, c.admin
 		p, err := Build(o, h)
 		if err != nil {
 			t.Fatal(err)
@@ -124,7 +125,7 @@ func TestRegistryListsEnabledFeatures(t *testing.T) {
 		}
 		got := regexp.MustCompile(`new[A-Za-z]+\(s\)`).FindAllString(string(reg), -1)
 		if strings.Join(got, " ") != strings.Join(c.want, " ") {
-			t.Errorf("passkeys=%v: registry calls %v, want %v", c.passkeys, got, c.want)
+			t.Errorf("passkeys=%v admin=%v: registry calls %v, want %v", c.passkeys, c.admin, got, c.want)
 		}
 	}
 }

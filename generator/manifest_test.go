@@ -99,8 +99,8 @@ func TestManifestRecordsTheRun(t *testing.T) {
 	if m.Options != want {
 		t.Errorf("options %+v, want %+v", m.Options, want)
 	}
-	if got := strings.Join(m.Features, ","); got != "core,mfa,passkeys,server" {
-		t.Errorf("features %s, want core,mfa,passkeys,server", got)
+	if got := strings.Join(m.Features, ","); got != "core,mfa,passkeys,admin,server" {
+		t.Errorf("features %s, want core,mfa,passkeys,admin,server", got)
 	}
 	for p, feature := range map[string]string{
 		userGo:                         "core",
@@ -122,8 +122,8 @@ func TestManifestRecordsTheRun(t *testing.T) {
 			t.Errorf("%s is recorded, but the host owns it", p)
 		}
 	}
-	if len(m.Files) != 9 {
-		t.Errorf("%d files recorded, want the 9 planned", len(m.Files))
+	if len(m.Files) != 12 {
+		t.Errorf("%d files recorded, want the 12 planned", len(m.Files))
 	}
 }
 
@@ -374,6 +374,7 @@ func TestRemovingAFeatureNeedsItsFilesGone(t *testing.T) {
 	}
 	files := []string{
 		"internal/accounts/passkey.go",
+		"internal/accountsweb/passkeys_admin.go", // passkeys' part of the admin area goes with them
 		"migrations/postgres/20260102030445_create_passkeys.sql",
 		"migrations/sqlite/20260102030445_create_passkeys.sql",
 	}
@@ -402,7 +403,7 @@ func TestRemovingAFeatureNeedsItsFilesGone(t *testing.T) {
 	}
 	run(t, dir, miniTemplates(nil), miniOptions(false), CheckOptions{})
 	m := loadManifest(t, dir)
-	if strings.Join(m.Features, ",") != "core,mfa,server" {
+	if strings.Join(m.Features, ",") != "core,mfa,admin,server" {
 		t.Errorf("features %v after removing passkeys", m.Features)
 	}
 	for p, rec := range m.Files {

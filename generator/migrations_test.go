@@ -12,7 +12,8 @@ import (
 var testNow = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
 // miniTemplates is a small template tree for buildWith: a core context file and migration, an
-// MFA file, a passkeys file and migration, and the cmd/server a host without a main gets. extra adds or
+// MFA file, a passkeys file and migration, an admin file (and one of passkeys in the admin area), and
+// the cmd/server a host without a main gets (with its admin command). extra adds or
 // replaces templates (path -> text).
 func miniTemplates(extra map[string]string) fstest.MapFS {
 	files := map[string]string{
@@ -24,6 +25,9 @@ func miniTemplates(extra map[string]string) fstest.MapFS {
 		"passkeys/migrations/sqlite/40_create_passkeys.sql.tmpl":   "-- +goose Up\nCREATE TABLE passkeys (id INTEGER PRIMARY KEY);\n",
 		"passkeys/migrations/postgres/40_create_passkeys.sql.tmpl": "-- +goose Up\nCREATE TABLE passkeys (id BIGINT PRIMARY KEY);\n",
 		"server/cmd/server/main.go.tmpl":                           "{{.Provenance}}\npackage main\n\nfunc main() {}\n",
+		"admin/internal/__context__/admin.go.tmpl":                 "{{.Provenance}}\npackage {{.Pkg}}\n\n// Admin is the admin area.\ntype Admin struct{}\n",
+		"admin_server/cmd/server/admin.go.tmpl":                    "{{.Provenance}}\npackage main\n",
+		"passkeys_admin/internal/__web__/passkeys_admin.go.tmpl":   "{{.Provenance}}\npackage {{.WebPkg}}\n",
 	}
 	maps.Copy(files, extra)
 	fsys := fstest.MapFS{}

@@ -147,7 +147,7 @@ func TestValidateRejectsNameCollisions(t *testing.T) {
 		{"Main", "User", "users", "context", "Main", `"main", which the generated code already uses (cmd/server)`},
 		// Package names hidden by the generated code's variables where the package is used.
 		{"Svc", "User", "users", "context", "Svc", `"svc", which internal/userauth/auth_test.go imports but hides behind a variable of that name`},
-		{"App", "User", "users", "context", "App", `"app", which internal/appweb/confirmation_test.go imports but hides behind a variable of that name`},
+		{"App", "User", "users", "context", "App", `"app", which internal/appweb/admin_impersonation_test.go imports but hides behind a variable of that name`},
 		{"S", "User", "users", "context", "S", `"s", which internal/userauth/auth.go imports but hides behind a variable of that name`},
 		{"Token", "User", "users", "context", "Token", `"token", which internal/tokenweb/confirmation.go imports but hides behind a variable of that name`},
 		{"Mux", "User", "users", "context", "Mux", `"mux", which internal/muxweb/mailbox.go imports but hides behind a variable of that name`},

@@ -83,7 +83,7 @@ type Requirer interface {
 
 // Features lists every feature in dependency order: each comes after the ones it requires
 // (TestFeaturesInDependencyOrder checks it).
-var Features = []Feature{coreFeature{}, mfaFeature{}, passkeysFeature{}, orgsFeature{}, bearerFeature{}, apiFeature{}, jwtFeature{}, oauthFeature{}, serverFeature{}, injectFeature{}}
+var Features = []Feature{coreFeature{}, mfaFeature{}, passkeysFeature{}, orgsFeature{}, adminFeature{}, bearerFeature{}, apiFeature{}, jwtFeature{}, oauthFeature{}, serverFeature{}, injectFeature{}}
 
 // Builder is what a feature contributes through.
 type Builder struct {

@@ -12,5 +12,5 @@ import "embed"
 
 // FS holds every template. The all: prefix keeps files starting with _ or . as well.
 //
-//go:embed all:core all:mfa all:passkeys all:orgs all:server all:bearer all:api all:jwt all:oauth all:oauth_google all:oauth_github all:oauth_oidc
+//go:embed all:core all:mfa all:passkeys all:passkeys_admin all:orgs all:admin all:orgs_admin all:admin_server all:server all:bearer all:api all:jwt all:oauth all:oauth_google all:oauth_github all:oauth_oidc
 var FS embed.FS

@@ -57,11 +57,10 @@ Context and Schema are Go names (Accounts, User); table is the SQL table (users)
 Names that would clash with the generated code (a package it imports, such as http or
 otp, or a name it already declares, such as Session) are refused with the reason.
 
-MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys and
-organizations unless --no-passkeys and --no-orgs. --api adds personal access tokens and
---jwt JWT access tokens with rotating refresh tokens, each on its own or both, for a
-bearer-token API. The admin area is not generated yet: --no-admin is accepted, so scripts
-written for it keep working, and changes nothing in the output.`,
+MFA (TOTP, backup codes, trust-this-browser) is always generated, and passkeys,
+organizations and the admin area unless --no-passkeys, --no-orgs and --no-admin. --api adds
+personal access tokens and --jwt JWT access tokens with rotating refresh tokens, each on its
+own or both, for a bearer-token API.`,
 		Example: `  # generate into the current module and serve it on SQLite
   sigra-install Accounts User users
   go run ./cmd/server
@@ -114,7 +113,7 @@ written for it keep working, and changes nothing in the output.`,
 	fl.BoolVar(&f.binaryID, "binary-id", true, "use UUID primary keys; --binary-id=false is the same as --no-binary-id")
 	fl.BoolVar(&f.noBinaryID, "no-binary-id", false, "use int64 identity primary keys instead of UUIDs")
 	fl.BoolVar(&f.noOrgs, "no-orgs", false, "leave out organizations (members, roles, invitations)")
-	fl.BoolVar(&f.noAdmin, "no-admin", false, "no admin area (accepted; the admin area is not generated yet)")
+	fl.BoolVar(&f.noAdmin, "no-admin", false, "leave out the admin area (users, bans, audit explorer, impersonation)")
 	fl.BoolVar(&f.noPasskeys, "no-passkeys", false, "leave out passkeys (WebAuthn)")
 	fl.BoolVar(&f.api, "api", false, "personal access tokens for a bearer-token API (GET /api/v1/me, /users/settings/api-tokens)")
 	fl.BoolVar(&f.jwt, "jwt", false, "JWT access tokens with rotating refresh tokens (POST /api/v1/auth/token, /.well-known/jwks.json)")

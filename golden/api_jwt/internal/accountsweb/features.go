@@ -10,6 +10,7 @@ func (s *Server) newFeatures() []feature {
 		newMFA(s),
 		newPasskeys(s),
 		newOrgs(s),
+		newAdmin(s),
 		newBearer(s),
 		newAPITokens(s),
 		newJWT(s),

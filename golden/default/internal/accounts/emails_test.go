@@ -38,6 +38,7 @@ var emailExamples = map[string]any{
 	"Total":     12,
 	"Provider":  "GitHub",
 	"Account":   "octo@example.org",
+	"Reason":    "Repeated spam in the comments",
 }
 
 // fillEmail sets every field of the email struct v (but the header, which the Notifier

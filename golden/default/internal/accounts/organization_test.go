@@ -480,9 +480,9 @@ func TestDeletingTheLastOwnerIsRefused(t *testing.T) {
 	}
 }
 
-// TestListingForTheSwitcherAndTheAdminArea covers the reads beyond one organization: the
+// TestListingForTheSwitcherAndTheWholeApp covers the reads beyond one organization: the
 // switcher's list with the session's active organization, and the list of every organization.
-func TestListingForTheSwitcherAndTheAdminArea(t *testing.T) {
+func TestListingForTheSwitcherAndTheWholeApp(t *testing.T) {
 	orgs, svc := newTestOrganizations(t, nil)
 	ada := confirmedMember(t, svc, "ada@example.com")
 	bea := confirmedMember(t, svc, "bea@example.com")

@@ -119,6 +119,7 @@ type layout struct {
 	Title       string
 	CurrentUser *accounts.User // filled in by render: the logged-in user, for the navigation
 	Nav         []navLink      // filled in by render: links features add to the header
+	Banners     []fragment     // filled in by render: banners features add above the content
 	Header      []fragment     // filled in by render: what features add to the header (headerPart)
 	Account     *accountFrame  // filled in by render for a logged-in user: the header's account part
 	Flash       string         // filled in by render unless set
@@ -148,6 +149,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	l.CurrentUser, _ = userauth.CurrentUser(r.Context())
 	if l.CurrentUser != nil {
 		l.Nav = s.headerLinks(r)
+		l.Banners = s.banners(r)
 		l.Header = s.headerParts(r)
 		frame, err := accountFrames.get(accountHeader{Email: l.CurrentUser.Email, Confirmed: l.CurrentUser.Confirmed(), Nav: l.Nav})
 		if err != nil {

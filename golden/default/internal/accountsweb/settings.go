@@ -31,15 +31,15 @@ func (s *Server) mountSettings(mux *http.ServeMux) {
 	// Each form of the hub also has a page of its own at its URL: a failed submission comes
 	// back there, with the error summary at the top instead of far down the hub, and a GET of
 	// the URL (a reload, a bookmark) shows the form rather than a bare 405.
-	mux.Handle("GET /users/settings/email", s.member(s.settingsFormPage(settingsEmail)))
-	mux.Handle("GET /users/settings/password", s.member(s.settingsFormPage(settingsPassword)))
-	mux.Handle("GET /users/settings/delete", s.member(s.settingsFormPage(settingsDelete)))
-	mux.Handle("POST /users/settings/email", s.member(s.changeEmail))
+	mux.Handle("GET /users/settings/email", s.sensitiveMember(s.settingsFormPage(settingsEmail)))
+	mux.Handle("GET /users/settings/password", s.sensitiveMember(s.settingsFormPage(settingsPassword)))
+	mux.Handle("GET /users/settings/delete", s.sensitiveMember(s.settingsFormPage(settingsDelete)))
+	mux.Handle("POST /users/settings/email", s.sensitiveMember(s.changeEmail))
 	mux.Handle("GET /users/settings/confirm-email/{token}", s.member(s.confirmEmailPage))
 	mux.Handle("POST /users/settings/confirm-email/{token}", s.member(s.confirmEmail))
 	mux.Handle("GET /users/settings/cancel-email/{token}", s.public(s.cancelEmailPage))
 	mux.Handle("POST /users/settings/cancel-email/{token}", s.public(s.cancelEmail))
-	mux.Handle("POST /users/settings/password", s.member(s.changePassword))
+	mux.Handle("POST /users/settings/password", s.sensitiveMember(s.changePassword))
 	mux.Handle("GET /users/sessions", s.member(s.sessionsPage))
 	mux.Handle("POST /users/sessions/{id}/revoke", s.sudoMember(s.revokeSession))
 	mux.Handle("POST /users/sessions/revoke-others", s.sudoMember(s.revokeOtherSessions))

@@ -7,6 +7,8 @@
 //	go run ./cmd/server migrate    apply pending migrations and exit
 //	go run ./cmd/server send-test-email --to you@example.com
 //	                               send one email through SMTP_URL to check the mail set-up
+//
+// Features add commands of their own (commands.go); an unknown command's error lists them.
 package main
 
 import (
@@ -58,7 +60,9 @@ func run(args []string, logger *slog.Logger) error {
 			return errors.New("send-test-email: --to is required")
 		}
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or send-test-email)", command)
+		if _, ok := commands[command]; !ok {
+			return fmt.Errorf("unknown command %q (want %s)", command, commandNames())
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -75,6 +79,9 @@ func run(args []string, logger *slog.Logger) error {
 	}
 	defer svc.Close()
 
+	if c, ok := commands[command]; ok {
+		return c.run(ctx, svc, args[1:], os.Stdout)
+	}
 	switch command {
 	case "migrate":
 		logger.Info("migrations applied")

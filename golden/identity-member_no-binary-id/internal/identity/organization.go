@@ -495,7 +495,7 @@ func (s *Organizations) OrganizationsOf(ctx context.Context, memberID ID) ([]*Me
 }
 
 // ListOrganizations lists every live organization with its member count, newest first, a page
-// at a time (limit rows after skipping offset): the view of the whole app an admin area needs.
+// at a time (limit rows after skipping offset): the view of the whole app an operator needs.
 // It checks no permission; only call it for someone allowed to see every organization.
 func (s *Organizations) ListOrganizations(ctx context.Context, limit, offset int) ([]*OrganizationSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at,

@@ -10,7 +10,7 @@ import (
 // ForgetCachedSessions drops what this Service caches of one member's sessions. Call it
 // after changing their sessions or their row with SQL of your own (through DB()); the
 // Service's own methods do it themselves. A write from another process (another server on
-// the same database, an admin script) cannot reach this cache: this Service honours it
+// the same database, a maintenance script) cannot reach this cache: this Service honours it
 // within Policy.SessionCacheTTL.
 func (s *Service) ForgetCachedSessions(memberID ID) { s.sessions.forgetMember(memberID) }
 
@@ -28,7 +28,7 @@ func (s *Service) ForgetCachedSessions(memberID ID) { s.sessions.forgetMember(me
 //     just before a concurrent revocation committed can never be cached after it.
 //   - A time-to-live (Policy.SessionCacheTTL, by the process's monotonic clock). This instance
 //     cannot see writes made by another process on the same database (another server on
-//     PostgreSQL, or an admin script on either database); an entry older than the TTL is
+//     PostgreSQL, or a maintenance script on either database); an entry older than the TTL is
 //     read again, so such a write is honoured here within the TTL.
 //
 // Expiry is never decided from the cache: the caller checks idle and absolute expiry against

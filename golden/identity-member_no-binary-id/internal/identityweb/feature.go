@@ -124,6 +124,71 @@ func (s *Server) featureCards(r *http.Request) []settingsCard {
 	return out
 }
 
+// Seams for a feature that acts on every request, adds a banner to every page, or refuses
+// sensitive actions in some sessions (acting on behalf of another account needs all three).
+
+// requestFilter sees every request that goes through Protect, after the session is loaded:
+// it may answer the request itself (answered true), or return the request to carry on with,
+// its context enriched. Keep it cheap: it runs on every page.
+type requestFilter interface {
+	filterRequest(w http.ResponseWriter, r *http.Request) (next *http.Request, answered bool)
+}
+
+// pageBannerer adds banners above the content of every page a logged-in member sees
+// (each a fragment from templates/partials/).
+type pageBannerer interface {
+	pageBanners(r *http.Request) []fragment
+}
+
+// sensitiveGuard may refuse a sensitive request: every route behind sudoMember, the sudo
+// prompt itself, and changing the email or password. It answers the request (a page saying
+// why) and returns true to refuse it.
+type sensitiveGuard interface {
+	refuseSensitive(w http.ResponseWriter, r *http.Request) bool
+}
+
+// filterRequests runs every requestFilter before next.
+func (s *Server) filterRequests(next http.Handler) http.Handler {
+	filters := featuresOf[requestFilter](s.features)
+	if len(filters) == 0 {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, f := range filters {
+			var answered bool
+			if r, answered = f.filterRequest(w, r); answered {
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// banners collects the page banners of every feature for r.
+func (s *Server) banners(r *http.Request) []fragment {
+	var out []fragment
+	for _, f := range featuresOf[pageBannerer](s.features) {
+		out = append(out, f.pageBanners(r)...)
+	}
+	return out
+}
+
+// sensitive puts h behind every feature's sensitiveGuard.
+func (s *Server) sensitive(h http.Handler) http.Handler {
+	guards := featuresOf[sensitiveGuard](s.features)
+	if len(guards) == 0 {
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, g := range guards {
+			if g.refuseSensitive(w, r) {
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 // headerPart adds a fragment (templates/partials/) to the header of logged-in pages, beside
 // the account's address: a control rather than a link (a switcher between the places the
 // member works in, say). It returns nil to add nothing to this page.

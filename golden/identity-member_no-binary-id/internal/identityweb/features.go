@@ -10,5 +10,6 @@ func (s *Server) newFeatures() []feature {
 		newMFA(s),
 		newPasskeys(s),
 		newOrgs(s),
+		newAdmin(s),
 	}
 }

@@ -66,7 +66,7 @@ func (f *mfaFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST "+mfaSettingsPath+"/disable", s.sudoMember(s.mfaDisable))
 	mux.Handle("GET "+memberauth.MFAPath, s.pendingMFA(s.mfaChallengePage))
 	mux.Handle("POST "+memberauth.MFAPath, s.pendingMFA(s.mfaChallenge))
-	mux.Handle("POST "+mfaSudoPath, s.member(s.limitIP(s.mfaSudo)))
+	mux.Handle("POST "+mfaSudoPath, s.sensitiveMember(s.limitIP(s.mfaSudo)))
 }
 
 // mfaSettingsPage shows the two-factor state: with MFA on, the backup codes left and the

@@ -95,8 +95,8 @@ func (s *passkeysFeature) mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/log-in/passkey", s.guestPost(s.logInWithPasskey))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey/options", s.pendingMFA(s.mfaPasskeyOptions))
 	mux.Handle("POST "+memberauth.MFAPath+"/passkey", s.pendingMFA(s.mfaWithPasskey))
-	mux.Handle("POST /users/sudo/passkey/options", s.member(s.sudoPasskeyOptions))
-	mux.Handle("POST /users/sudo/passkey", s.member(s.sudoWithPasskey))
+	mux.Handle("POST /users/sudo/passkey/options", s.sensitiveMember(s.sudoPasskeyOptions))
+	mux.Handle("POST /users/sudo/passkey", s.sensitiveMember(s.sudoWithPasskey))
 }
 
 // passkeysScript is the browser side of the ceremonies, served from this origin.
@@ -357,8 +357,14 @@ func (s *passkeysFeature) readPasskeyJSON(w http.ResponseWriter, r *http.Request
 }
 
 // passkeyServerError answers a ceremony the server could not complete: logged, and a
-// generic 503 in JSON, since the page's script reads the answer.
+// generic 503 in JSON, since the page's script reads the answer. A login a BeforeLogIn
+// check refused is not a failure: 403 with the reason, in JSON too.
 func (s *passkeysFeature) passkeyServerError(w http.ResponseWriter, r *http.Request, err error) {
+	if refused, ok := errors.AsType[*identity.LogInRefusedError](err); ok {
+		// A BeforeLogIn check said no, after the passkey proved who this is: 403 and its reason.
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": refused.Reason})
+		return
+	}
 	s.logger.ErrorContext(r.Context(), "passkey request failed", "path", r.URL.Path, "error", err)
 	w.Header().Set("Retry-After", "5")
 	writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "Something went wrong on our side. Please try again in a moment."})

@@ -74,9 +74,9 @@ func (s *Server) Mount(mux *http.ServeMux) {
 	mux.Handle("POST /users/confirm/{token}", s.publicPost(noReferrer(s.confirmLink)))
 	mux.Handle("POST /users/log-out", s.Protect(noStore(s.memberOrPending(s.logOut))))
 	mux.Handle("GET /users/settings", s.member(s.settingsPage))
-	mux.Handle("GET /users/sudo", s.member(s.sudoPage))
-	mux.Handle("POST /users/sudo", s.member(s.sudo))
-	mux.Handle("POST /users/sudo/email", s.member(s.limitIP(s.sudoByEmail)))
+	mux.Handle("GET /users/sudo", s.sensitiveMember(s.sudoPage))
+	mux.Handle("POST /users/sudo", s.sensitiveMember(s.sudo))
+	mux.Handle("POST /users/sudo/email", s.sensitiveMember(s.limitIP(s.sudoByEmail)))
 	s.mountSettings(mux)
 	for _, f := range featuresOf[routeMounter](s.features) {
 		f.mount(mux)
@@ -102,9 +102,17 @@ func (s *Server) member(h http.HandlerFunc) http.Handler {
 	return s.Protect(noStore(s.auth.RequireAuthenticated(h)))
 }
 
-// sudoMember is member plus a password entered within Policy.SudoWindow.
+// sudoMember is member plus a password entered within Policy.SudoWindow. Every such route is
+// sensitive: a feature's sensitiveGuard may refuse it (see sensitiveMember).
 func (s *Server) sudoMember(h http.HandlerFunc) http.Handler {
-	return s.Protect(noStore(s.auth.RequireAuthenticated(s.auth.RequireSudo(h))))
+	return s.Protect(noStore(s.auth.RequireAuthenticated(s.sensitive(s.auth.RequireSudo(h)))))
+}
+
+// sensitiveMember is member for a sensitive route that needs no sudo of its own (the sudo
+// prompt, changing the email or the password, which ask for the current password): a
+// feature's sensitiveGuard may refuse it.
+func (s *Server) sensitiveMember(h http.HandlerFunc) http.Handler {
+	return s.Protect(noStore(s.auth.RequireAuthenticated(s.sensitive(h))))
 }
 
 // pendingMFA is for a login that passed its first factor and waits for its second.
@@ -139,8 +147,9 @@ func (s *Server) MountApp(mux *http.ServeMux) {
 func (s *Server) MountDevMailbox(mux *http.ServeMux) { s.mountMailbox(mux) }
 
 // Protect wraps h in the chain every page needs: security headers, cross-origin request
-// rejection for unsafe methods (CSRF), a 64 KiB body limit, and loading the current
-// member from the session cookie. Use it for the host's own handlers too.
+// rejection for unsafe methods (CSRF), a 64 KiB body limit, loading the current
+// member from the session cookie, and the features' request filters. Use it for the
+// host's own handlers too.
 func (s *Server) Protect(h http.Handler) http.Handler {
-	return s.securityHeaders(s.cop.Handler(s.limitBody(s.auth.FetchCurrentMember(h))))
+	return s.securityHeaders(s.cop.Handler(s.limitBody(s.auth.FetchCurrentMember(s.filterRequests(h)))))
 }

@@ -186,3 +186,13 @@ func (a *Auth) RedirectIfAuthenticated(next http.Handler) http.Handler {
 
 // CookieName returns the session cookie's name.
 func (a *Auth) CookieName() string { return a.cookies.name }
+
+// UseSession points the browser's session cookie at raw, the token of a session the app
+// started for this browser by other means than a login (a feature that switches the browser
+// to another session, and back), and returns the token it held before, if any. The cookie
+// ends with the browser. The caller decides what becomes of the session it replaces.
+func (a *Auth) UseSession(w http.ResponseWriter, r *http.Request, raw string) (previous string) {
+	previous, _ = a.cookies.read(r)
+	a.cookies.set(w, raw, false)
+	return previous
+}

@@ -43,6 +43,9 @@ type auditEvent struct {
 
 // audit records ev through q, so it commits or rolls back with the action it describes.
 func (s *Service) audit(ctx context.Context, q querier, meta Meta, ev auditEvent) error {
+	for _, annotate := range auditAnnotators {
+		annotate(ctx, &ev)
+	}
 	metadata := []byte("{}")
 	if len(ev.Metadata) > 0 {
 		var err error
@@ -77,4 +80,15 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// auditAnnotators may rewrite every audit event recorded under a context before it is
+// stored: a feature that lets one account act on behalf of another records who really acted
+// (the actor) and on whose behalf (in the metadata). Features add theirs from an init
+// function with registerAuditAnnotator.
+var auditAnnotators []func(ctx context.Context, ev *auditEvent)
+
+// registerAuditAnnotator adds an annotator; call it only from an init function.
+func registerAuditAnnotator(f func(ctx context.Context, ev *auditEvent)) {
+	auditAnnotators = append(auditAnnotators, f)
 }

@@ -9,5 +9,6 @@ func (s *Server) newFeatures() []feature {
 	return []feature{
 		newMFA(s),
 		newPasskeys(s),
+		newAdmin(s),
 	}
 }

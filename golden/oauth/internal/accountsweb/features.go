@@ -10,6 +10,7 @@ func (s *Server) newFeatures() []feature {
 		newMFA(s),
 		newPasskeys(s),
 		newOrgs(s),
+		newAdmin(s),
 		newOAuth(s),
 	}
 }

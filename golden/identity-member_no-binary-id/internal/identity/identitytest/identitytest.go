@@ -33,18 +33,18 @@ func DatabaseURL(t testing.TB) string {
 	}
 
 	schema := "test_" + strings.ToLower(rand.Text())
-	admin, err := sql.Open("pgx", base)
+	server, err := sql.Open("pgx", base)
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
 	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
+	if _, err := server.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		server.Close()
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		defer admin.Close()
-		if _, err := admin.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		defer server.Close()
+		if _, err := server.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})

@@ -1,0 +1,37 @@
+-- Admin area: platform admin grants, bans, and the indexes behind the users search and the
+-- audit explorer.
+
+-- +goose Up
+-- A platform admin is a row here and nothing else: no column of members, no role, no
+-- configuration implies it. Granted and revoked with `admin grant|revoke` (cmd/server).
+CREATE TABLE member_admin_grants (
+    member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    granted_at TIMESTAMP NOT NULL
+);
+
+-- A banned account cannot log in by any way until banned_until (NULL: until unbanned).
+CREATE TABLE member_bans (
+    member_id INTEGER PRIMARY KEY REFERENCES members (id) ON DELETE CASCADE,
+    reason TEXT NOT NULL,
+    banned_until TIMESTAMP,
+    banned_by INTEGER REFERENCES members (id) ON DELETE SET NULL,
+    banned_at TIMESTAMP NOT NULL
+);
+
+-- The audit explorer pages newest first by (occurred_at, id), with or without an actor or
+-- target filter; the users list pages by email when sorted by it.
+CREATE INDEX audit_events_occurred_id_idx ON audit_events (occurred_at, id);
+CREATE INDEX audit_events_actor_occurred_idx ON audit_events (actor_id, occurred_at, id);
+CREATE INDEX audit_events_target_occurred_idx ON audit_events (target_id, occurred_at, id);
+CREATE INDEX members_created_at_idx ON members (created_at);
+-- The locked filter and count.
+CREATE INDEX members_locked_until_idx ON members (locked_until);
+
+-- +goose Down
+DROP INDEX members_locked_until_idx;
+DROP INDEX members_created_at_idx;
+DROP INDEX audit_events_target_occurred_idx;
+DROP INDEX audit_events_actor_occurred_idx;
+DROP INDEX audit_events_occurred_id_idx;
+DROP TABLE member_bans;
+DROP TABLE member_admin_grants;
