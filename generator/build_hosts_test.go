@@ -179,7 +179,7 @@ func driveHostServer(t *testing.T, bin string) {
 	b := newBrowser(t, srv.base)
 	email, password := "ada@example.com", "violet-harbor-lantern-42"
 	require.Equal(t, "hello from the host\n", b.get("/hello").body, "the host's page before a log-in")
-	res := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+	res := b.register(url.Values{"email": {email}, "password": {password}})
 	require.Equal(t, http.StatusOK, res.status, "POST /users/register on the host:\n%s", res.body)
 	require.Contains(t, res.body, "Check your email")
 	confirmed := b.post(mailedPath(t, b, email, "confirm_email"), url.Values{"password": {password}})

@@ -51,7 +51,7 @@ func driveAdminFlow(t *testing.T, bin, work string, env []string) {
 	signUp := func(email string) *browser {
 		t.Helper()
 		b := newBrowser(t, srv.base)
-		res := b.post("/users/register", url.Values{"email": {email}, "password": {password}})
+		res := b.register(url.Values{"email": {email}, "password": {password}})
 		require.Equal(t, http.StatusOK, res.status, res.body)
 		res = b.post("/users/log-in", url.Values{"email": {email}, "password": {password}})
 		require.Equal(t, http.StatusSeeOther, res.status, res.body)

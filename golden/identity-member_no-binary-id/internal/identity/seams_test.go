@@ -5,6 +5,7 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -80,5 +81,83 @@ func TestBeforePurgeRunsInThePurge(t *testing.T) {
 	}
 	if len(seen) != 2 || seen[0] != "mara@example.com" {
 		t.Errorf("BeforePurge saw %v", seen)
+	}
+}
+
+// TestAuditAnnotatorsRewriteEveryEvent: an annotator registered with registerAuditAnnotator
+// sees each audit event, with the context of the action, before it is stored, and what it
+// adds is what the row holds.
+func TestAuditAnnotatorsRewriteEveryEvent(t *testing.T) {
+	saved := auditAnnotators
+	t.Cleanup(func() { auditAnnotators = saved })
+	type onBehalfKey struct{}
+	registerAuditAnnotator(func(ctx context.Context, ev *auditEvent) {
+		if who, ok := ctx.Value(onBehalfKey{}).(string); ok {
+			if ev.Metadata == nil {
+				ev.Metadata = map[string]string{}
+			}
+			ev.Metadata["on_behalf_of"] = who
+		}
+	})
+	svc, _ := newTestService(t)
+	u := mustRegister(t, svc, "ivy@example.com", testPassword)
+	keep := newSession(t, svc, u)
+	ctx := context.WithValue(t.Context(), onBehalfKey{}, "the support desk")
+	if _, err := svc.RevokeOtherSessions(ctx, u.ID, keep.ID, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := svc.DB().QueryRowContext(t.Context(), `SELECT metadata FROM audit_events WHERE action = $1`, "member.session_revoked").Scan(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var metadata map[string]string
+	if err := json.Unmarshal([]byte(raw), &metadata); err != nil {
+		t.Fatalf("metadata %q: %v", raw, err)
+	}
+	if metadata["on_behalf_of"] != "the support desk" || metadata["scope"] != "others" {
+		t.Fatalf("the stored row is %v: the annotator's field is missing or the action's own was lost", metadata)
+	}
+}
+
+// TestSignInMethodsCountEveryFeatureButTheAsking: signInMethodsBesides adds up what every
+// registered counter but the asking one says for that account, a counter's failure names
+// it, and hasPassword reads the account's own password.
+func TestSignInMethodsCountEveryFeatureButTheAsking(t *testing.T) {
+	saved := signInMethods
+	t.Cleanup(func() { signInMethods = saved })
+	signInMethods = nil
+	svc, _ := newTestService(t)
+	u := mustRegister(t, svc, "jo@example.com", testPassword)
+	registerSignInMethod("keys", func(context.Context, querier, ID) (int, error) { return 2, nil })
+	registerSignInMethod("providers", func(_ context.Context, _ querier, id ID) (int, error) {
+		if id != u.ID {
+			return 0, nil
+		}
+		return 1, nil
+	})
+	for _, c := range []struct {
+		except string
+		want   int
+	}{
+		{"keys", 1},
+		{"providers", 2},
+		{"", 3},
+	} {
+		if n, err := signInMethodsBesides(t.Context(), svc.db, u.ID, c.except); err != nil || n != c.want {
+			t.Errorf("besides %q: %d, %v; want %d", c.except, n, err, c.want)
+		}
+	}
+	registerSignInMethod("broken", func(context.Context, querier, ID) (int, error) { return 0, errors.New("table gone") })
+	if _, err := signInMethodsBesides(t.Context(), svc.db, u.ID, "keys"); err == nil || !strings.Contains(err.Error(), "count broken: table gone") {
+		t.Errorf("a failing counter: %v", err)
+	}
+	if has, err := hasPassword(t.Context(), svc.db, u.ID); err != nil || !has {
+		t.Errorf("hasPassword of an account with one: %v, %v", has, err)
+	}
+	if _, err := svc.db.ExecContext(t.Context(), `UPDATE members SET hashed_password = NULL WHERE id = $1`, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := hasPassword(t.Context(), svc.db, u.ID); err != nil || has {
+		t.Errorf("hasPassword of an account without one: %v, %v", has, err)
 	}
 }
