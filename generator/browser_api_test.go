@@ -130,8 +130,9 @@ func TestBrowserAPITokens(t *testing.T) {
 }
 
 // startComboBrowserHost generates the combination name, builds its server, starts it on
-// SQLite and returns its base URL, as startBrowserHost does for the default bundle.
-func startComboBrowserHost(t *testing.T, name string) string {
+// SQLite with env added to its environment and returns its base URL, as startBrowserHost
+// does for the default bundle.
+func startComboBrowserHost(t *testing.T, name string, env ...string) string {
 	t.Helper()
 	var c combo
 	for _, cc := range combos {
@@ -146,9 +147,10 @@ func startComboBrowserHost(t *testing.T, name string) string {
 	port := freePort(t)
 	base := fmt.Sprintf("http://localhost:%d", port)
 	work := t.TempDir()
-	startServer(t, bin, work,
+	startServer(t, bin, work, append([]string{
 		fmt.Sprintf("ADDR=127.0.0.1:%d", port),
-		"BASE_URL="+base,
-		"DATABASE_URL=sqlite:"+filepath.Join(work, "app.db"))
+		"BASE_URL=" + base,
+		"DATABASE_URL=sqlite:" + filepath.Join(work, "app.db"),
+	}, env...)...)
 	return base
 }

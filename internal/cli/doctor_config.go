@@ -303,9 +303,15 @@ func checkJWT(out *generator.Findings, env lookupEnv, installed bool) {
 			out.Add("jwt", name, generator.StateUnused, detail, "")
 			continue
 		}
-		if kind, err := parsePrivateKeyPEM(v); err != nil {
+		// The generated app signs with EdDSA only and accepts only an Ed25519 key in PKCS #8,
+		// the form openssl genpkey writes: any other key would stop it at start.
+		switch kind, err := parsePrivateKeyPEM(v); {
+		case err != nil:
 			out.Add("jwt", name, generator.StateProblem, err.Error(), "set "+name+" to a PEM private key (openssl genpkey -algorithm ed25519), with its newlines")
-		} else {
+		case kind != "Ed25519":
+			out.Add("jwt", name, generator.StateProblem, "an "+kind+" private key, but the app signs only with Ed25519 (EdDSA) and refuses to start",
+				"make an Ed25519 key with openssl genpkey -algorithm ed25519 and set "+name+" to its PEM")
+		default:
 			out.Add("jwt", name, generator.StateOK, kind+" private key", "")
 		}
 	}

@@ -465,6 +465,25 @@ func init() {
 	})
 }
 
+// APITokenRetention is how long a revoked or expired token's row outlives it. The settings
+// page lists only live tokens, and the audit log keeps the record of each token's creation
+// and revocation; the row stays this long only so that a program still presenting the token
+// is refused as "revoked" or "expired", with its holder named in the log, rather than as
+// "unknown". After that housekeeping deletes it (registerCleanup, below).
+const APITokenRetention = 30 * 24 * time.Hour
+
+func init() { registerCleanup("API tokens", deleteEndedAPITokens) }
+
+// deleteEndedAPITokens removes the tokens revoked, or expired, more than APITokenRetention ago.
+func deleteEndedAPITokens(ctx context.Context, s *Service) (int64, error) {
+	cutoff := s.Now().Add(-APITokenRetention)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM user_api_tokens WHERE revoked_at <= $1 OR expires_at <= $2`, cutoff, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("delete ended API tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // The email telling the account holder a token was created.
 func init() { registerEmails(&apiTokenCreatedMail{}) }
 

@@ -3,9 +3,11 @@
 package accounts
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAPITokenPrefix(t *testing.T) {
@@ -60,6 +62,77 @@ func TestAPITokenFormat(t *testing.T) {
 	t.Setenv("API_TOKEN_PREFIX", "eyJhbGci_")
 	if _, err := NewAPITokens(svc, DefaultAPITokenPolicy()); err == nil {
 		t.Error("API_TOKEN_PREFIX starting with eyJ accepted")
+	}
+}
+
+// TestHousekeepingDeletesEndedAPITokens: DeleteExpired (what RunMaintenance runs hourly)
+// keeps a revoked or expired token's row for APITokenRetention, so presenting it is still
+// refused as revoked or expired, and deletes it after that; a live token stays.
+func TestHousekeepingDeletesEndedAPITokens(t *testing.T) {
+	svc, clock := newTestService(t)
+	ctx := t.Context()
+	tokens, err := NewAPITokens(svc, DefaultAPITokenPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := mustRegisterConfirmed(t, svc, "alice@example.com", testPassword)
+	create := func(name string, days int) (string, *APIToken) {
+		t.Helper()
+		raw, tok, err := tokens.CreateAPIToken(ctx, u, name, []string{"profile:read"}, days, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw, tok
+	}
+	revokedRaw, revoked := create("revoked", 90)
+	if err := tokens.RevokeAPIToken(ctx, u, revoked.ID, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	expiringRaw, _ := create("expiring", 1)
+	liveRaw, _ := create("live", 90)
+	count := func() int {
+		t.Helper()
+		var n int
+		if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM user_api_tokens`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	housekeeping := func() {
+		t.Helper()
+		if _, err := svc.DeleteExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	clock.Advance(2 * 24 * time.Hour)
+	housekeeping()
+	if n := count(); n != 3 {
+		t.Fatalf("%d tokens after housekeeping within the retention, want 3", n)
+	}
+	if _, _, err := tokens.VerifyAPIToken(ctx, revokedRaw, Meta{}); !errors.Is(err, ErrAPITokenRevoked) {
+		t.Errorf("revoked token within the retention: %v, want ErrAPITokenRevoked", err)
+	}
+	if _, _, err := tokens.VerifyAPIToken(ctx, expiringRaw, Meta{}); !errors.Is(err, ErrAPITokenExpired) {
+		t.Errorf("expired token within the retention: %v, want ErrAPITokenExpired", err)
+	}
+
+	// The revoked token's retention has ended, the expired one's (a day later) not yet.
+	clock.Advance(APITokenRetention - 2*24*time.Hour + time.Minute)
+	housekeeping()
+	if n := count(); n != 2 {
+		t.Errorf("%d tokens once the revoked one's retention ended, want 2", n)
+	}
+	if _, _, err := tokens.VerifyAPIToken(ctx, revokedRaw, Meta{}); !errors.Is(err, ErrAPITokenUnknown) {
+		t.Errorf("revoked token after its retention: %v, want ErrAPITokenUnknown", err)
+	}
+	clock.Advance(24 * time.Hour)
+	housekeeping()
+	if n := count(); n != 1 {
+		t.Errorf("%d tokens once the expired one's retention ended, want only the live one", n)
+	}
+	if _, _, err := tokens.VerifyAPIToken(ctx, liveRaw, Meta{}); err != nil {
+		t.Errorf("housekeeping broke a live token: %v", err)
 	}
 }
 

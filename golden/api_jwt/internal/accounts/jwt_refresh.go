@@ -277,6 +277,38 @@ func (s *JWT) RevokeRefreshToken(ctx context.Context, raw string, meta Meta) err
 }
 
 // The email telling the holder a refresh token was used twice.
+// The token endpoint's housekeeping, registered with the context's maintenance seam so that
+// every DeleteExpired (RunMaintenance, hourly in cmd/server) includes it:
+//
+//   - Refresh tokens of families past their expiry. Every token of a family carries the
+//     family's expiry (Refresh copies it to the next token), so a superseded token stays as
+//     long as its family could be live, and presenting it again is still recognised as reuse;
+//     once the family has expired, any of its tokens is refused as invalid, row or no row.
+//   - Refresh tokens of revoked families: revoked is refused as invalid just as unknown is,
+//     and reuse detection has nothing left to protect in a family already ended. The audit
+//     log keeps the record (jwt.refresh_reuse, the logins).
+//   - MFA tokens past their expiry (a token login also drops them as it goes).
+func init() {
+	registerCleanup("refresh tokens", deleteEndedRefreshTokens)
+	registerCleanup("JWT MFA tokens", deleteExpiredJWTMFATokens)
+}
+
+func deleteEndedRefreshTokens(ctx context.Context, s *Service) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM user_refresh_tokens WHERE expires_at <= $1 OR revoked_at IS NOT NULL`, s.Now())
+	if err != nil {
+		return 0, fmt.Errorf("delete ended refresh tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+func deleteExpiredJWTMFATokens(ctx context.Context, s *Service) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM user_jwt_mfa_tokens WHERE expires_at <= $1`, s.Now())
+	if err != nil {
+		return 0, fmt.Errorf("delete expired JWT MFA tokens: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 func init() { registerEmails(&jwtRefreshReusedMail{}) }
 
 // jwtRefreshReusedMail reports a refresh token presented after it was replaced: a copy of it

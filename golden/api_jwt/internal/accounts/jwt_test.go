@@ -79,6 +79,87 @@ func TestJWTEndsWithTheAccountsAccess(t *testing.T) {
 	}
 }
 
+// TestHousekeepingDeletesEndedRefreshTokens: DeleteExpired (what RunMaintenance runs hourly)
+// deletes revoked families and expired MFA tokens, but keeps a superseded refresh token while
+// its family could be live, so presenting it again is still caught as reuse; once the family
+// has expired, its rows go too.
+func TestHousekeepingDeletesEndedRefreshTokens(t *testing.T) {
+	svc, clock := newTestService(t)
+	ctx := t.Context()
+	u := mustRegister(t, svc, "alice@example.com", testPassword)
+	j, err := NewJWT(svc, DefaultJWTPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logIn := func() *TokenPair {
+		t.Helper()
+		pair, err := j.LogInForTokens(ctx, "alice@example.com", testPassword, Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return pair
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := svc.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	housekeeping := func() {
+		t.Helper()
+		if _, err := svc.DeleteExpired(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	first := logIn()
+	if _, err := j.Refresh(ctx, first.RefreshToken, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	loggedOut := logIn()
+	if err := j.RevokeRefreshToken(ctx, loggedOut.RefreshToken, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	_, mfaHash := newToken()
+	if _, err := svc.DB().ExecContext(ctx, `INSERT INTO user_jwt_mfa_tokens (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`,
+		mfaHash, u.ID, svc.Now().Add(DefaultJWTPolicy().MFATTL)); err != nil {
+		t.Fatal(err)
+	}
+
+	clock.Advance(DefaultJWTPolicy().MFATTL + time.Minute)
+	housekeeping()
+	if n := count("user_refresh_tokens"); n != 2 {
+		t.Errorf("%d refresh tokens after housekeeping, want the live family's 2 (superseded and current)", n)
+	}
+	if n := count("user_jwt_mfa_tokens"); n != 0 {
+		t.Errorf("%d expired MFA tokens left", n)
+	}
+	if _, err := j.Refresh(ctx, first.RefreshToken, Meta{}); !errors.Is(err, ErrRefreshReused) {
+		t.Errorf("superseded token after housekeeping: %v, want ErrRefreshReused", err)
+	}
+	housekeeping()
+	if n := count("user_refresh_tokens"); n != 0 {
+		t.Errorf("%d refresh tokens of the family revoked for reuse left", n)
+	}
+
+	live := logIn()
+	if _, err := j.Refresh(ctx, live.RefreshToken, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(DefaultJWTPolicy().RefreshTTL - time.Hour)
+	housekeeping()
+	if n := count("user_refresh_tokens"); n != 2 {
+		t.Errorf("%d refresh tokens of a family not yet expired, want 2", n)
+	}
+	clock.Advance(time.Hour)
+	housekeeping()
+	if n := count("user_refresh_tokens"); n != 0 {
+		t.Errorf("%d refresh tokens of an expired family left", n)
+	}
+}
+
 // A bump made by another process (here: SQL of our own) is seen within EpochCacheTTL.
 func TestJWTEpochCacheBound(t *testing.T) {
 	j, u := jwtFor(t)
