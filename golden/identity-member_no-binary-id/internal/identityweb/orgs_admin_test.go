@@ -102,3 +102,34 @@ func TestAdminAuditOrganizationFilter(t *testing.T) {
 		t.Errorf("an unknown organization: %d", res.StatusCode)
 	}
 }
+
+// TestAdminOrganizationsAuthorizationMatrix runs the admin area's authorisation matrix over
+// the organization pages: 404 to a guest and to an account that is not an admin, the MFA
+// page to an admin without it, and the page to an admin, sudo or not (they change nothing).
+func TestAdminOrganizationsAuthorizationMatrix(t *testing.T) {
+	app := newTestApp(t)
+	organization := func(t *testing.T, app *testApp) string {
+		n := app.ips.Add(1)
+		email := fmt.Sprintf("owner%d@example.com", n)
+		if _, err := app.svc.Register(t.Context(), email, testPassword, identity.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		// Only a confirmed account founds an organization.
+		if _, err := app.svc.DB().ExecContext(t.Context(), `UPDATE members SET confirmed_at = $1 WHERE email = $2`, app.svc.Now(), email); err != nil {
+			t.Fatal(err)
+		}
+		u, err := app.svc.MemberByEmail(t.Context(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := identity.NewOrganizations(app.svc, identity.DefaultOrgPolicy()).CreateOrganization(t.Context(), u, fmt.Sprintf("Matrix %d", n), "", identity.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/admin/organizations/" + fmt.Sprint(org.ID)
+	}
+	checkAdminMatrix(t, app, []adminRoute{
+		{"GET", "/admin/organizations", func(*testing.T, *testApp) string { return "/admin/organizations" }},
+		{"GET", "/admin/organizations/{id}", organization},
+	})
+}
