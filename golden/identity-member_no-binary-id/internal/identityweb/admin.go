@@ -34,8 +34,8 @@ var adminFlashes = map[string]string{
 func init() { maps.Copy(flashMessages, adminFlashes) }
 
 // adminFeature is the admin area. It mounts the admin routes (routeMounter), shows admins a
-// header link (navLinker), runs impersonation (requestFilter, pageBannerer, sensitiveGuard:
-// admin_impersonation.go), and declares the seams through which other features add pages
+// header link (navLinker), runs impersonation (requestFilter, pageBannerer, sensitiveGuard,
+// logOutObserver: admin_impersonation.go), and declares the seams through which other features add pages
 // to the admin area (adminSection) and panels to an account's page (adminPanel).
 type adminFeature struct {
 	*Server
