@@ -4,7 +4,7 @@ package generator
 
 // prebuiltIndexFingerprint is the templatesFingerprint of the templates prebuiltIndex was
 // scanned from.
-const prebuiltIndexFingerprint = "e9679a8f6b53031ad83015ad8c5e1f41afc00a62f168246d35d60313991f4523"
+const prebuiltIndexFingerprint = "30dc0c4be003304ed72489d82305682b23527f8b766fc89dbe524c890ec51ab6"
 
 // prebuiltIndex is scanTemplates(templates.FS), precomputed (see templateIndex).
 var prebuiltIndex = &tmplIndex{

@@ -282,8 +282,17 @@ func TestAdminBanEndsAccessAndRefusesLogIn(t *testing.T) {
 	if past.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("ban ending in the past: %d", past.StatusCode)
 	}
+	impersonate := `action="` + adminUserPath(id) + `/impersonate"`
+	if !strings.Contains(admin.get(adminUserPath(id)).Body, impersonate) {
+		t.Fatal("the account's page offers no impersonation before the ban")
+	}
 	until := app.svc.Now().Add(48 * time.Hour).Format(banUntilLayout)
 	expectRedirect(t, admin.post(adminUserPath(id)+"/ban", url.Values{"reason": {"Repeated spam"}, "until": {until}}), adminUserPath(id))
+	// A banned account cannot be impersonated (the action refuses it), so its page offers no
+	// button for it.
+	if page := admin.get(adminUserPath(id)); page.StatusCode != http.StatusOK || strings.Contains(page.Body, impersonate) {
+		t.Errorf("the banned account's page still offers an impersonation: %d", page.StatusCode)
+	}
 
 	if res := victim.get("/users/settings"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/users/log-in") {
 		t.Fatalf("the banned account's session still works: %d %q", res.StatusCode, res.Header.Get("Location"))
