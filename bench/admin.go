@@ -139,7 +139,7 @@ func adminBench(ctx context.Context, e *env, rep *report, host *appHost) {
 		adminSuite(ctx, e, rep, host, "PostgreSQL", dbURL)
 		drop()
 	}
-	rep.note("indexes: audit_events (occurred_at, id), (actor_id, occurred_at, id), (target_id, occurred_at, id), users (created_at), users (locked_until), from the admin migration; users by id (the primary key) and email (unique). The email substring search (q) reads the table: no B-tree answers LIKE '%%q%%'")
+	rep.note("indexes: audit_events (occurred_at, id), (actor_id, occurred_at, id), (target_id, occurred_at, id), users (created_at), users (locked_until), from the admin migration; users by id (the primary key) and email (unique). The email substring search (q): on SQLite the trigram FTS5 index users_email_search (admin migration 62, kept in step by triggers); on PostgreSQL a scan, as no B-tree answers LIKE '%%q%%'")
 }
 
 // writeAdminSeed writes the seeding program into the host, with the host's module path.

@@ -38,7 +38,16 @@ type AuditQuery struct {
 	Outcome       string
 	From, To      *time.Time
 	After         *ID
+
+	// Where holds the conditions other features add to the filter, all of which a row
+	// must meet.
+	Where []AuditCondition
 }
+
+// AuditCondition is a condition on the audit rows that a feature adds to an AuditQuery. It
+// returns SQL over the audit_events row e, and binds each value it compares with arg, which
+// returns the value's placeholder: the values never enter the SQL text.
+type AuditCondition func(arg func(v any) string) string
 
 // AuditPage is one page of the audit explorer; Next is the After of the next page, nil on the
 // last one.
@@ -76,6 +85,9 @@ func auditWhere(q AuditQuery) (string, []any) {
 	if q.After != nil {
 		p := arg(*q.After)
 		where = append(where, `(e.occurred_at, e.id) < (SELECT occurred_at, id FROM audit_events WHERE id = `+p+`)`)
+	}
+	for _, cond := range q.Where {
+		where = append(where, "("+cond(arg)+")")
 	}
 	if len(where) == 0 {
 		return "", args

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"net/url"
 	"sync"
 	"time"
 
@@ -33,8 +34,8 @@ var adminFlashes = map[string]string{
 func init() { maps.Copy(flashMessages, adminFlashes) }
 
 // adminFeature is the admin area. It mounts the admin routes (routeMounter), shows admins a
-// header link (navLinker), runs impersonation (requestFilter, pageBannerer, sensitiveGuard:
-// admin_impersonation.go), and declares the seams through which other features add pages
+// header link (navLinker), runs impersonation (requestFilter, pageBannerer, sensitiveGuard,
+// logOutObserver: admin_impersonation.go), and declares the seams through which other features add pages
 // to the admin area (adminSection) and panels to an account's page (adminPanel).
 type adminFeature struct {
 	*Server
@@ -72,6 +73,21 @@ type adminRoutes struct {
 // actions are routes of its own, mounted as an adminSection.
 type adminPanel interface {
 	adminPanels(r *http.Request, u *accounts.User) ([]fragment, error)
+}
+
+// adminAuditFilter adds a filter to the audit explorer (GET /admin/audit and its CSV export):
+// it reads its own field of the query string into a condition on the audit rows, and gives
+// the field to show in the filter form.
+type adminAuditFilter interface {
+	auditFilter(r *http.Request) (auditFilterPart, error)
+}
+
+// auditFilterPart is one adminAuditFilter's part of a request's filter.
+type auditFilterPart struct {
+	Field     fragment                // the form field, a partial from templates/partials/
+	Values    url.Values              // the field as typed, kept in the next-page and CSV links
+	Condition accounts.AuditCondition // nil when the field is empty
+	Problem   string                  // a value that cannot be read, shown above the form (400)
 }
 
 // mount registers the admin routes, then every adminSection's.

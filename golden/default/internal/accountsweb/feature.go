@@ -244,3 +244,10 @@ func (s *Server) renderRegister(w http.ResponseWriter, r *http.Request, status i
 type sudoMethod interface {
 	addToSudo(r *http.Request, u *accounts.User, p *sudoView) error
 }
+
+// logOutObserver is told of a log-out (POST /users/log-out) before its session ends, in that
+// session's request, to end what the feature tied to the session. An error is logged; the
+// browser is logged out either way.
+type logOutObserver interface {
+	beforeLogOut(w http.ResponseWriter, r *http.Request) error
+}

@@ -50,3 +50,86 @@ func TestAdminOrganizations(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminAuditOrganizationFilter: the audit explorer and its CSV export keep only the rows
+// recorded in the organization given by slug or id; the form has the field; an organization
+// that does not exist is a 400 with the reason, not an empty log.
+func TestAdminAuditOrganizationFilter(t *testing.T) {
+	app := newTestApp(t)
+	admin, _ := newAdminBrowser(t, app, "admin@example.com")
+	orgs := accounts.NewOrganizations(app.svc, accounts.DefaultOrgPolicy())
+	var acme *accounts.Organization
+	for _, who := range []struct{ email, name, slug string }{
+		{"founder@example.com", "Acme Rockets", "acme-rockets"},
+		{"rival@example.com", "Rival Rockets", "rival-rockets"},
+	} {
+		confirmAccountOf(t, loggedIn(t, app, who.email))
+		u, err := app.svc.UserByEmail(t.Context(), who.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := orgs.CreateOrganization(t.Context(), u, who.name, who.slug, accounts.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if acme == nil {
+			acme = org
+		}
+	}
+
+	all := admin.get("/admin/audit.csv")
+	if !strings.Contains(all.Body, "rival@example.com") || !strings.Contains(all.Body, "founder@example.com") {
+		t.Fatalf("the unfiltered export lacks a founder:\n%s", all.Body)
+	}
+	for _, key := range []string{"acme-rockets", fmt.Sprint(acme.ID)} {
+		page := admin.get("/admin/audit?organization=" + key)
+		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, "organization.create") || strings.Contains(page.Body, "rival@example.com") {
+			t.Errorf("audit page filtered by %s: %d\n%s", key, page.StatusCode, page.Body)
+		}
+		if !strings.Contains(page.Body, `name="organization"`) || !strings.Contains(page.Body, `value="`+key+`"`) {
+			t.Errorf("the form does not keep the organization %s", key)
+		}
+		if !strings.Contains(page.Body, "/admin/audit.csv?organization=") {
+			t.Errorf("the CSV link drops the organization filter")
+		}
+		export := admin.get("/admin/audit.csv?organization=" + key)
+		if export.StatusCode != http.StatusOK || !strings.Contains(export.Body, "organization.create") ||
+			strings.Contains(export.Body, "rival@example.com") {
+			t.Errorf("export filtered by %s: %d\n%s", key, export.StatusCode, export.Body)
+		}
+	}
+	if res := admin.get("/admin/audit?organization=no-such-org"); res.StatusCode != http.StatusBadRequest || !strings.Contains(res.Body, "No organization has") {
+		t.Errorf("an unknown organization: %d", res.StatusCode)
+	}
+}
+
+// TestAdminOrganizationsAuthorizationMatrix runs the admin area's authorisation matrix over
+// the organization pages: 404 to a guest and to an account that is not an admin, the MFA
+// page to an admin without it, and the page to an admin, sudo or not (they change nothing).
+func TestAdminOrganizationsAuthorizationMatrix(t *testing.T) {
+	app := newTestApp(t)
+	organization := func(t *testing.T, app *testApp) string {
+		n := app.ips.Add(1)
+		email := fmt.Sprintf("owner%d@example.com", n)
+		if _, err := app.svc.Register(t.Context(), email, testPassword, accounts.Meta{}); err != nil {
+			t.Fatal(err)
+		}
+		// Only a confirmed account founds an organization.
+		if _, err := app.svc.DB().ExecContext(t.Context(), `UPDATE users SET confirmed_at = $1 WHERE email = $2`, app.svc.Now(), email); err != nil {
+			t.Fatal(err)
+		}
+		u, err := app.svc.UserByEmail(t.Context(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org, err := accounts.NewOrganizations(app.svc, accounts.DefaultOrgPolicy()).CreateOrganization(t.Context(), u, fmt.Sprintf("Matrix %d", n), "", accounts.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return "/admin/organizations/" + fmt.Sprint(org.ID)
+	}
+	checkAdminMatrix(t, app, []adminRoute{
+		{"GET", "/admin/organizations", func(*testing.T, *testApp) string { return "/admin/organizations" }},
+		{"GET", "/admin/organizations/{id}", organization},
+	})
+}

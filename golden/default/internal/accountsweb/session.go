@@ -108,9 +108,14 @@ func (s *Server) memberOrPending(h http.HandlerFunc) http.Handler {
 	})
 }
 
-// logOut ends the session. The cookie is cleared even when the database is down, so the
-// browser is logged out either way.
+// logOut ends the session, after every logOutObserver has ended what it tied to it. The
+// cookie is cleared even when the database is down, so the browser is logged out either way.
 func (s *Server) logOut(w http.ResponseWriter, r *http.Request) {
+	for _, o := range featuresOf[logOutObserver](s.features) {
+		if err := o.beforeLogOut(w, r); err != nil {
+			s.logger.ErrorContext(r.Context(), "log out", "error", featureError(o, err))
+		}
+	}
 	if err := s.auth.LogOut(w, r); err != nil {
 		s.logger.ErrorContext(r.Context(), "log out", "error", err)
 	}

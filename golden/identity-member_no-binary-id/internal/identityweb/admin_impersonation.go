@@ -17,7 +17,8 @@ import (
 // its own and points the session cookie at a new session of the target; every request of
 // that session carries the impersonation in its context (requestFilter), shows a banner
 // (pageBannerer) and is refused every sensitive route (sensitiveGuard). Stopping it, or a
-// limit running out, deletes the session and gives the admin's own back.
+// limit running out, deletes the session and gives the admin's own back; logging out ends
+// both (logOutObserver).
 
 var impersonationFlashes = map[string]string{
 	"impersonation_stopped": "You stopped impersonating; this is your own session again.",
@@ -182,6 +183,29 @@ func (f *adminFeature) endImpersonation(w http.ResponseWriter, r *http.Request, 
 		f.logger.WarnContext(r.Context(), "log out after impersonation", "error", err)
 	}
 	http.Redirect(w, r, memberauth.LogInPath, http.StatusSeeOther)
+}
+
+// beforeLogOut makes logging out while impersonating log the whole browser out: the
+// impersonation ends (audited as a stop), and so does the admin's own session kept aside,
+// whose cookie is cleared. The admin is not handed their session back: whoever pressed "Log
+// out" believes the browser is logged out, and an admin session left behind would be the most
+// powerful one there is.
+func (f *adminFeature) beforeLogOut(w http.ResponseWriter, r *http.Request) error {
+	sess, ok := memberauth.CurrentSession(r.Context())
+	if !ok {
+		return nil
+	}
+	imp := identity.ImpersonationFrom(r.Context())
+	if imp == nil {
+		var err error
+		if imp, err = f.admin.ImpersonationOf(r.Context(), sess.ID); err != nil || imp == nil {
+			return err
+		}
+	}
+	f.setAdminSessionCookie(w, "", -1)
+	err := f.admin.EndImpersonation(r.Context(), imp, "stop", f.auth.Meta(r))
+	f.impersonations.drop(imp.SessionID)
+	return errors.Join(err, f.svc.DeleteSession(r.Context(), imp.AdminSessionID))
 }
 
 // impersonationBanner is the data of the banner on every page of an impersonation.

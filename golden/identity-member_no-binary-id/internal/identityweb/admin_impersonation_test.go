@@ -181,3 +181,34 @@ func TestAdminImpersonationLimits(t *testing.T) {
 		t.Errorf("logged in after the end of an impersonation whose admin session was gone: %d", res.StatusCode)
 	}
 }
+
+// TestAdminImpersonationLogOut logs out while impersonating: the impersonation ends with an
+// audited stop (both actors), the kept admin cookie is cleared, and the admin's own session
+// ends too, so the token that cookie held no longer opens anything.
+func TestAdminImpersonationLogOut(t *testing.T) {
+	app := newTestApp(t)
+	admin, _ := newAdminBrowser(t, app, "admin@example.com")
+	adminID := userID(t, app, "admin@example.com")
+	if _, err := app.svc.Register(t.Context(), "carol@example.com", testPassword, identity.Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	target := userID(t, app, "carol@example.com")
+	ownToken := admin.sessionCookie().Value
+	expectRedirect(t, admin.post(adminUserPath(target)+"/impersonate", url.Values{}), "/")
+	impToken := admin.sessionCookie().Value
+
+	res := admin.post("/users/log-out", nil)
+	expectRedirect(t, res, "/")
+	if c := setCookie(res, featuresOf[*adminFeature](app.web.features)[0].adminSessionCookieName()); c == nil || c.MaxAge >= 0 {
+		t.Errorf("the log-out does not clear the kept admin cookie: %v", c)
+	}
+	if dualActorRows(t, app, adminID, target, "admin.impersonation.stop") != 1 {
+		t.Error("the log-out does not audit the end of the impersonation with both actors")
+	}
+	for name, token := range map[string]string{"the impersonation's": impToken, "the admin's own": ownToken} {
+		if res := withCookie(app, token).get("/users/settings"); res.StatusCode != http.StatusSeeOther {
+			t.Errorf("%s session still works after the log-out: %d", name, res.StatusCode)
+		}
+	}
+	expectLoggedOut(t, admin)
+}

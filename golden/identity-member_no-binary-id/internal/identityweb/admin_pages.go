@@ -278,11 +278,15 @@ type adminAuditPage struct {
 // action prefix, an outcome, and a time range of dates (UTC; "to" is included).
 type auditFilter struct {
 	Actor, Target, Action, Outcome, From, To string
+
+	Fields []fragment // the fields every adminAuditFilter adds to the form
+	extra  url.Values // what those fields hold
 }
 
 // auditQuery reads the filter form from the query string into q. The message is for a
-// filter that cannot be read; an account that does not exist matches nothing.
-func (f *adminFeature) auditQuery(r *http.Request) (auditFilter, identity.AuditQuery, string) {
+// filter that cannot be read (an account that does not exist is one); the error is a failure
+// to read it.
+func (f *adminFeature) auditQuery(r *http.Request) (auditFilter, identity.AuditQuery, string, error) {
 	v := r.URL.Query()
 	in := auditFilter{Actor: strings.TrimSpace(v.Get("actor")), Target: strings.TrimSpace(v.Get("target")),
 		Action: strings.TrimSpace(v.Get("action")), Outcome: v.Get("outcome"), From: v.Get("from"), To: v.Get("to")}
@@ -300,7 +304,7 @@ func (f *adminFeature) auditQuery(r *http.Request) (auditFilter, identity.AuditQ
 		}
 		u, err := f.svc.MemberByEmail(r.Context(), who.text)
 		if err != nil {
-			return in, q, "No account has the address " + who.text + "."
+			return in, q, "No account has the address " + who.text + ".", nil
 		}
 		*who.dest = &u.ID
 	}
@@ -314,7 +318,7 @@ func (f *adminFeature) auditQuery(r *http.Request) (auditFilter, identity.AuditQ
 		}
 		t, err := time.Parse(time.DateOnly, d.text)
 		if err != nil {
-			return in, q, "Give dates as YYYY-MM-DD."
+			return in, q, "Give dates as YYYY-MM-DD.", nil
 		}
 		t = t.Add(d.add)
 		*d.dest = &t
@@ -322,11 +326,28 @@ func (f *adminFeature) auditQuery(r *http.Request) (auditFilter, identity.AuditQ
 	if after := v.Get("after"); after != "" {
 		id, err := identity.ParseID(after)
 		if err != nil {
-			return in, q, "That page of the log does not exist."
+			return in, q, "That page of the log does not exist.", nil
 		}
 		q.After = &id
 	}
-	return in, q, ""
+	in.extra = url.Values{}
+	for _, filter := range featuresOf[adminAuditFilter](f.features) {
+		part, err := filter.auditFilter(r)
+		if err != nil {
+			return in, q, "", err
+		}
+		in.Fields = append(in.Fields, part.Field)
+		for k, vs := range part.Values {
+			in.extra[k] = vs
+		}
+		if part.Problem != "" {
+			return in, q, part.Problem, nil
+		}
+		if part.Condition != nil {
+			q.Where = append(q.Where, part.Condition)
+		}
+	}
+	return in, q, "", nil
 }
 
 // auditOutcomes are the outcomes the filter offers; a row may have others (a registration
@@ -336,6 +357,9 @@ var auditOutcomes = []string{"success", "failure"}
 // values is the query string of a filter, for the next page and the CSV link.
 func (in auditFilter) values() url.Values {
 	v := url.Values{}
+	for k, vs := range in.extra {
+		v[k] = vs
+	}
 	for k, s := range map[string]string{"actor": in.Actor, "target": in.Target, "action": in.Action, "outcome": in.Outcome, "from": in.From, "to": in.To} {
 		if s != "" {
 			v.Set(k, s)
@@ -347,7 +371,11 @@ func (in auditFilter) values() url.Values {
 // auditPage is the audit explorer. A filter that cannot be read shows the form again with
 // the reason (400).
 func (f *adminFeature) auditPage(w http.ResponseWriter, r *http.Request) {
-	in, q, problem := f.auditQuery(r)
+	in, q, problem, err := f.auditQuery(r)
+	if err != nil {
+		f.serverError(w, r, err)
+		return
+	}
 	view := &adminAuditPage{adminLayout: f.adminFrame("Audit log", "/admin/audit"), Filter: in, Outcomes: auditOutcomes}
 	view.CSVURL = "/admin/audit.csv"
 	if enc := in.values().Encode(); enc != "" {
@@ -376,7 +404,11 @@ func (f *adminFeature) auditPage(w http.ResponseWriter, r *http.Request) {
 // are read, so an export of the whole log holds one row in memory at a time; an error after
 // the first bytes can only end the response early, and is logged.
 func (f *adminFeature) auditCSV(w http.ResponseWriter, r *http.Request) {
-	_, q, problem := f.auditQuery(r)
+	_, q, problem, err := f.auditQuery(r)
+	if err != nil {
+		f.serverError(w, r, err)
+		return
+	}
 	if problem != "" {
 		f.renderError(w, r, http.StatusBadRequest, "Bad request", problem)
 		return

@@ -187,17 +187,31 @@ func adminRouteMatrix() []adminRoute {
 // admin everything.
 func TestAdminAuthorizationMatrix(t *testing.T) {
 	app := newTestApp(t)
+	admin, member := checkAdminMatrix(t, app, adminRouteMatrix())
+	// The header links the admin area for admins only (the set of admins behind the link is
+	// kept for Policy.SessionCacheTTL).
+	time.Sleep(app.svc.Policy().SessionCacheTTL)
+	if !strings.Contains(admin.get("/").Body, `href="/admin"`) || strings.Contains(member.get("/").Body, `href="/admin"`) {
+		t.Error("the Admin header link is not shown to admins only")
+	}
+}
+
+// checkAdminMatrix asks every route of routes as each of the five kinds of visitor (see
+// TestAdminAuthorizationMatrix) and checks the answers. Features with admin routes of their
+// own run it over those. It returns the admin's and the member's browsers.
+func checkAdminMatrix(t *testing.T, app *testApp, routes []adminRoute) (admin, member *browser) {
+	t.Helper()
 	guest := app.browser()
-	member := loggedIn(t, app, "member@example.com")
+	member = loggedIn(t, app, "member@example.com")
 	confirmAccountOf(t, member)
 	noMFA := loggedIn(t, app, "nomfa@example.com")
 	confirmAccountOf(t, noMFA)
 	grantAdmin(t, app, "nomfa@example.com")
 	stale, _ := newAdminBrowser(t, app, "stale@example.com")
 	app.clock.Advance(app.svc.Policy().SudoWindow + time.Minute)
-	admin, _ := newAdminBrowser(t, app, "admin@example.com")
+	admin, _ = newAdminBrowser(t, app, "admin@example.com")
 
-	for _, route := range adminRouteMatrix() {
+	for _, route := range routes {
 		for _, who := range []struct {
 			name string
 			b    *browser
@@ -243,12 +257,7 @@ func TestAdminAuthorizationMatrix(t *testing.T) {
 			}
 		}
 	}
-	// The header links the admin area for admins only (the set of admins behind the link is
-	// kept for Policy.SessionCacheTTL).
-	time.Sleep(app.svc.Policy().SessionCacheTTL)
-	if !strings.Contains(admin.get("/").Body, `href="/admin"`) || strings.Contains(member.get("/").Body, `href="/admin"`) {
-		t.Error("the Admin header link is not shown to admins only")
-	}
+	return admin, member
 }
 
 // TestAdminBanEndsAccessAndRefusesLogIn bans an account with a live session: the session
@@ -273,8 +282,17 @@ func TestAdminBanEndsAccessAndRefusesLogIn(t *testing.T) {
 	if past.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("ban ending in the past: %d", past.StatusCode)
 	}
+	impersonate := `action="` + adminUserPath(id) + `/impersonate"`
+	if !strings.Contains(admin.get(adminUserPath(id)).Body, impersonate) {
+		t.Fatal("the account's page offers no impersonation before the ban")
+	}
 	until := app.svc.Now().Add(48 * time.Hour).Format(banUntilLayout)
 	expectRedirect(t, admin.post(adminUserPath(id)+"/ban", url.Values{"reason": {"Repeated spam"}, "until": {until}}), adminUserPath(id))
+	// A banned account cannot be impersonated (the action refuses it), so its page offers no
+	// button for it.
+	if page := admin.get(adminUserPath(id)); page.StatusCode != http.StatusOK || strings.Contains(page.Body, impersonate) {
+		t.Errorf("the banned account's page still offers an impersonation: %d", page.StatusCode)
+	}
 
 	if res := victim.get("/users/settings"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/users/log-in") {
 		t.Fatalf("the banned account's session still works: %d %q", res.StatusCode, res.Header.Get("Location"))

@@ -132,6 +132,7 @@ func TestServerImplementsNoSeam(t *testing.T) {
 		"settingsCarder": is[settingsCarder](s),
 		"logInMethod":    is[logInMethod](s),
 		"logInGate":      is[logInGate](s),
+		"logOutObserver": is[logOutObserver](s),
 	} {
 		if implements {
 			t.Errorf("*Server implements %s", name)

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"example.com/app/internal/identity"
 )
@@ -15,6 +17,7 @@ import (
 // member count), /admin/organizations/{id} (its members and roles, its pending invitations
 // and its activity), and the organizations panel of an account's admin page. Written only
 // when both organizations and the admin area are on; read-only, so every route is a Page.
+// It also gives the audit explorer its organization filter.
 
 // adminOrgPageSize is how many organizations a page of the list shows.
 const adminOrgPageSize = 50
@@ -105,4 +108,31 @@ func (s *orgsFeature) adminPanels(r *http.Request, u *identity.Member) ([]fragme
 		return nil, err
 	}
 	return []fragment{{"admin_user_organizations", list}}, nil
+}
+
+// auditFilter is the audit explorer's organization filter: ?organization= takes an
+// organization's id or its slug (a former slug too), and keeps the rows recorded in it
+// (audit_events.organization_id). An organization that does not exist is a problem to show,
+// not an empty result, so a typo is not mistaken for a quiet organization.
+func (s *orgsFeature) auditFilter(r *http.Request) (auditFilterPart, error) {
+	text := strings.TrimSpace(r.URL.Query().Get("organization"))
+	part := auditFilterPart{Field: fragment{"admin_audit_organization", text}}
+	if text == "" {
+		return part, nil
+	}
+	part.Values = url.Values{"organization": {text}}
+	id, err := identity.ParseID(text)
+	if err != nil {
+		org, _, err := s.orgs.OrganizationBySlug(r.Context(), text)
+		if errors.Is(err, identity.ErrNotFound) {
+			part.Problem = "No organization has the id or address " + text + "."
+			return part, nil
+		}
+		if err != nil {
+			return part, fmt.Errorf("audit filter: %w", err)
+		}
+		id = org.ID
+	}
+	part.Condition = func(arg func(any) string) string { return "e.organization_id = " + arg(id) }
+	return part, nil
 }
