@@ -1,7 +1,6 @@
 package generator_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -101,24 +100,7 @@ func TestBrowserAdmin(t *testing.T) {
 		t.Helper()
 		for _, width := range []int64{1280, 390} {
 			run(t, ctx, fmt.Sprintf("resize %s to %d", name, width), chromedp.EmulateViewport(width, 900))
-			loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
-			require.NoError(t, err)
-			if !loaded {
-				_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
-				require.NoError(t, err)
-			}
-			raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
-			require.NoError(t, err)
-			var found []axeViolation
-			require.NoError(t, json.Unmarshal(raw, &found))
-			for _, f := range found {
-				msg := fmt.Sprintf("%s at %d px: [%s] %s: %s\n\t%s", name, width, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, "\n\t"))
-				if f.Impact == "serious" || f.Impact == "critical" {
-					t.Error(msg)
-				} else {
-					t.Log(msg)
-				}
-			}
+			reportAxe(t, fmt.Sprintf("%s at %d px", name, width), axeViolations(t, ctx, axe, name))
 			file := filepath.Join(shots, fmt.Sprintf("admin-%s-%d.png", name, width))
 			screenshot(t, ctx, file)
 			info, err := os.Stat(file)

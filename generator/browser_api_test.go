@@ -1,13 +1,11 @@
 package generator_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -30,24 +28,7 @@ func TestBrowserAPITokens(t *testing.T) {
 
 	audit := func(label string) {
 		t.Helper()
-		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
-		require.NoError(t, err, label)
-		if !loaded {
-			_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
-			require.NoError(t, err, "inject axe-core into %s", label)
-		}
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
-		require.NoError(t, err, "axe.run on %s", label)
-		var found []axeViolation
-		require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
-		for _, f := range found {
-			msg := fmt.Sprintf("%s: [%s] %s: %s\n\t%s", label, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, "\n\t"))
-			if f.Impact == "serious" || f.Impact == "critical" {
-				t.Error(msg)
-			} else {
-				t.Log(msg)
-			}
-		}
+		reportAxe(t, label, axeViolations(t, ctx, axe, label))
 		screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
 	}
 

@@ -1,6 +1,7 @@
 package generator_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -73,6 +74,61 @@ const layoutProblems = `(() => {
 	return problems.slice(0, 10);
 })()`
 
+// axeViolations runs axe-core on the page ctx shows, injecting axe (axeSource) first if the
+// page does not have it yet, and returns what it found.
+func axeViolations(t *testing.T, ctx context.Context, axe, label string) []axeViolation {
+	t.Helper()
+	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
+	require.NoError(t, err, label)
+	if !loaded {
+		_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
+		require.NoError(t, err, "inject axe-core into %s", label)
+	}
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
+	require.NoError(t, err, "axe.run on %s", label)
+	var found []axeViolation
+	require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
+	return found
+}
+
+// reportAxe fails the test on every serious or critical violation in found and logs the rest.
+func reportAxe(t *testing.T, label string, found []axeViolation) {
+	t.Helper()
+	for _, f := range found {
+		msg := fmt.Sprintf("%s: [%s] %s: %s\n\t%s", label, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, "\n\t"))
+		if f.Impact == "serious" || f.Impact == "critical" {
+			t.Error(msg)
+		} else {
+			t.Log(msg)
+		}
+	}
+}
+
+// axeAuditor returns an audit of the page ctx shows in the light and the dark theme at 1280
+// and 390 px: axe-core's findings reported (reportAxe) and a screenshot of each view in
+// artifacts. audited, when not nil, counts the views.
+func axeAuditor(t *testing.T, ctx context.Context, axe, artifacts string, audited *int) func(name string) {
+	return func(name string) {
+		t.Helper()
+		for _, theme := range []string{"light", "dark"} {
+			for _, width := range []int64{1280, 390} {
+				label := fmt.Sprintf("%s-%s-%d", name, theme, width)
+				run(t, ctx, "resize for "+label, chromedp.EmulateViewport(width, 900))
+				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}},
+				})
+				require.NoError(t, err, "emulate %s", label)
+				reportAxe(t, label, axeViolations(t, ctx, axe, label))
+				if audited != nil {
+					*audited++
+				}
+				screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
+			}
+		}
+		run(t, ctx, "reset the emulation", chromedp.EmulateReset())
+	}
+}
+
 // axeSource is axe-core's minified script: $AXE_CORE_JS, or where .ci/run installs it.
 func axeSource(t *testing.T) string {
 	t.Helper()
@@ -109,20 +165,6 @@ func TestBrowserAccessibility(t *testing.T) {
 	variants := []variant{{"light", 1280}, {"dark", 1280}, {"light", 390}, {"dark", 390}}
 	counts := map[string]int{} // impact -> violations, over every page and variant
 	audited := 0
-	runAxe := func(label string) []axeViolation {
-		t.Helper()
-		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
-		require.NoError(t, err, label)
-		if !loaded {
-			_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
-			require.NoError(t, err, "inject axe-core into %s", label)
-		}
-		raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
-		require.NoError(t, err, "axe.run on %s", label)
-		var found []axeViolation
-		require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
-		return found
-	}
 	audit := func(name string) {
 		t.Helper()
 		for _, v := range variants {
@@ -132,17 +174,12 @@ func TestBrowserAccessibility(t *testing.T) {
 				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: v.theme}},
 			})
 			require.NoError(t, err, "emulate %s", label)
-			found := runAxe(label)
+			found := axeViolations(t, ctx, axe, label)
 			audited++
 			for _, f := range found {
 				counts[f.Impact]++
-				msg := fmt.Sprintf("%s: [%s] %s: %s\n\t%s", label, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, "\n\t"))
-				if f.Impact == "serious" || f.Impact == "critical" {
-					t.Error(msg)
-				} else {
-					t.Log(msg)
-				}
 			}
+			reportAxe(t, label, found)
 			problems, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](layoutProblems))
 			require.NoError(t, err, "layout of %s", label)
 			for _, p := range problems {
@@ -171,7 +208,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	}`))
 	require.NoError(t, err)
 	planted := map[string]string{}
-	for _, f := range runAxe("planted") {
+	for _, f := range axeViolations(t, ctx, axe, "planted") {
 		planted[f.ID] = f.Impact
 	}
 	require.Equal(t, "serious", planted["color-contrast"], "axe-core missed a planted contrast failure: %v", planted)

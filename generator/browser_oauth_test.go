@@ -1,15 +1,10 @@
 package generator_test
 
 import (
-	"context"
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -36,7 +31,7 @@ func TestBrowserOAuthAccessibility(t *testing.T) {
 	ctx := newChromium(t, chromium)
 	artifacts := filepath.Join(artifactsDir(t), "a11y-oauth")
 	require.NoError(t, os.MkdirAll(artifacts, 0o755))
-	audit := axeAuditor(t, ctx, axe, artifacts)
+	audit := axeAuditor(t, ctx, axe, artifacts, nil)
 	visit := func(name, path, ready string) {
 		t.Helper()
 		run(t, ctx, "open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(ready))
@@ -71,43 +66,4 @@ func TestBrowserOAuthAccessibility(t *testing.T) {
 		chromedp.WaitVisible(`//p[contains(., "Your email address is confirmed")]`),
 	)
 	visit("identities", "/users/settings/identities", `//button[contains(., "Google")]`)
-}
-
-// axeAuditor returns a function that audits the page open in ctx with axe-core (source axe)
-// in the light and the dark theme at 1280 and 390 px, fails the test on a violation of impact
-// serious or critical, logs the others, and saves a screenshot of each view in artifacts.
-func axeAuditor(t *testing.T, ctx context.Context, axe, artifacts string) func(name string) {
-	return func(name string) {
-		t.Helper()
-		for _, theme := range []string{"light", "dark"} {
-			for _, width := range []int64{1280, 390} {
-				label := fmt.Sprintf("%s-%s-%d", name, theme, width)
-				run(t, ctx, "resize for "+label, chromedp.EmulateViewport(width, 900))
-				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}},
-				})
-				require.NoError(t, err, "emulate %s", label)
-				loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
-				require.NoError(t, err, label)
-				if !loaded {
-					_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
-					require.NoError(t, err, "inject axe-core into %s", label)
-				}
-				raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
-				require.NoError(t, err, "axe.run on %s", label)
-				var found []axeViolation
-				require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
-				for _, f := range found {
-					msg := fmt.Sprintf("%s: [%s] %s: %s\n\t%s", label, f.Impact, f.ID, f.Help, strings.Join(f.Nodes, "\n\t"))
-					if f.Impact == "serious" || f.Impact == "critical" {
-						t.Error(msg)
-					} else {
-						t.Log(msg)
-					}
-				}
-				screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
-			}
-		}
-		run(t, ctx, "reset the emulation", chromedp.EmulateReset())
-	}
 }

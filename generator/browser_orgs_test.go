@@ -1,14 +1,11 @@
 package generator_test
 
 import (
-	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"testing"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 )
@@ -30,37 +27,7 @@ func TestBrowserOrganizationsAccessibility(t *testing.T) {
 	require.NoError(t, os.MkdirAll(artifacts, 0o755))
 
 	audited := 0
-	audit := func(name string) {
-		t.Helper()
-		for _, theme := range []string{"light", "dark"} {
-			for _, width := range []int64{1280, 390} {
-				label := fmt.Sprintf("%s-%s-%d", name, theme, width)
-				run(t, ctx, "resize for "+label, chromedp.EmulateViewport(width, 900))
-				_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-					Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: theme}},
-				})
-				require.NoError(t, err, "emulate %s", label)
-				loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`typeof axe !== "undefined"`))
-				require.NoError(t, err, label)
-				if !loaded {
-					_, err = chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axe))
-					require.NoError(t, err, "inject axe-core into %s", label)
-				}
-				raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axeRun, chromedp.EvalAwaitPromise))
-				require.NoError(t, err, "axe.run on %s", label)
-				var found []axeViolation
-				require.NoError(t, json.Unmarshal(raw, &found), "axe results of %s", label)
-				audited++
-				for _, f := range found {
-					if f.Impact == "serious" || f.Impact == "critical" {
-						t.Errorf("%s: [%s] %s: %s\n\t%v", label, f.Impact, f.ID, f.Help, f.Nodes)
-					}
-				}
-				screenshot(t, ctx, filepath.Join(artifacts, label+".png"))
-			}
-		}
-		run(t, ctx, "reset the emulation", chromedp.EmulateReset())
-	}
+	audit := axeAuditor(t, ctx, axe, artifacts, &audited)
 	visit := func(name, path, ready string) {
 		t.Helper()
 		run(t, ctx, "open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(ready))
