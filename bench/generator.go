@@ -64,6 +64,10 @@ func benchGenerator(ctx context.Context, e *env, rep *report) error {
 		rep.missing("generate --no-tidy, median", "≤ 150 ms", err)
 		return err
 	}
+	if !e.opts.wants("generator") {
+		rep.note("generator timings skipped (-only); the binary is built for the sections that need it")
+		return nil
+	}
 	n := e.opts.runs
 	rep.note("binary built once with go build; %d timed runs each (after 1 untimed warm-up), every run into a fresh `go mod init` host", n)
 

@@ -9,12 +9,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -28,7 +31,14 @@ type options struct {
 	runs        int
 	timeout     time.Duration
 	keep        bool
+	only        map[string]bool // -only: the sections to run; nil runs every one
 }
+
+// sections are the names -only accepts, in report order.
+var sections = []string{"generator", "get", "login", "session", "admin", "api", "tests"}
+
+// wants reports whether section name was asked for.
+func (o options) wants(name string) bool { return o.only == nil || o.only[name] }
 
 func main() {
 	var o options
@@ -40,7 +50,18 @@ func main() {
 	flag.IntVar(&o.runs, "runs", 7, "timed generator runs (median and min are printed)")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Minute, "limit for the whole harness")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temp directory (hosts, server logs) for inspection")
+	only := flag.String("only", "", "comma-separated sections to run ("+strings.Join(sections, ", ")+"); empty runs all. get is the GET / ratio, login the password log-ins and the burst")
 	flag.Parse()
+	if *only != "" {
+		o.only = map[string]bool{}
+		for _, name := range strings.Split(*only, ",") {
+			if !slices.Contains(sections, name) {
+				fmt.Fprintf(os.Stderr, "bench: -only: no section %q (sections: %s)\n", name, strings.Join(sections, ", "))
+				os.Exit(2)
+			}
+			o.only[name] = true
+		}
+	}
 	if flag.NArg() > 0 || o.duration <= 0 || o.duration > 10*time.Minute || o.concurrency < 1 || o.concurrency > 1024 || o.runs < 1 {
 		flag.Usage()
 		os.Exit(2)
@@ -77,40 +98,57 @@ func runAll(o options) int {
 		rep.summary()
 		return 1
 	}
-	host, hostErr := prepareHost(ctx, e, rep)
+	server := o.wants("get") || o.wants("login") || o.wants("session") || o.wants("admin") || o.wants("tests")
+	var host *appHost
+	hostErr := errors.New("not needed")
+	if server {
+		host, hostErr = prepareHost(ctx, e, rep)
+	}
 
-	rep.begin("argon2id", "3a. argon2id (m=19456 KiB, t=2, p=1, 32-byte key), in this process")
-	hashT := hashTime(7)
-	rep.fig("one hash, median of 7", ms(hashT))
-	rep.fig("bound = cores ÷ hash time", fmt.Sprintf("%.1f logins/s (%d cores)", float64(runtime.NumCPU())/hashT.Seconds(), runtime.NumCPU()))
+	var hashT time.Duration
+	if o.wants("login") {
+		rep.begin("argon2id", "3a. argon2id (m=19456 KiB, t=2, p=1, 32-byte key), in this process")
+		hashT = hashTime(7)
+		rep.fig("one hash, median of 7", ms(hashT))
+		rep.fig("bound = cores ÷ hash time", fmt.Sprintf("%.1f logins/s (%d cores)", float64(runtime.NumCPU())/hashT.Seconds(), runtime.NumCPU()))
+	}
 
 	if hostErr == nil {
-		rep.begin("SQLite", "2+3. Generated server on SQLite")
-		dbDir, err := e.dir("sqlite-")
-		if err == nil {
-			serverSuite(ctx, e, rep, host, "SQLite", "sqlite:"+filepath.Join(dbDir, "app.db"), hashT)
-		} else {
-			rep.missing("SQLite run", "", err)
-		}
-		if o.postgres != "" && ctx.Err() == nil {
-			rep.begin("PostgreSQL", "2+3. Generated server on PostgreSQL")
-			dbURL, drop, err := freshDatabase(ctx, e, o.postgres)
-			if err != nil {
-				rep.missing("auth/unauth GET / throughput", fmt.Sprintf("≥ %.2g×", ratioTarget), err)
+		if o.wants("get") || o.wants("login") {
+			rep.begin("SQLite", "2+3. Generated server on SQLite")
+			dbDir, err := e.dir("sqlite-")
+			if err == nil {
+				serverSuite(ctx, e, rep, host, "SQLite", "sqlite:"+filepath.Join(dbDir, "app.db"), hashT)
 			} else {
-				serverSuite(ctx, e, rep, host, "PostgreSQL", dbURL, hashT)
-				drop()
+				rep.missing("SQLite run", "", err)
+			}
+			if o.postgres != "" && ctx.Err() == nil {
+				rep.begin("PostgreSQL", "2+3. Generated server on PostgreSQL")
+				dbURL, drop, err := freshDatabase(ctx, e, o.postgres)
+				if err != nil {
+					rep.missing("auth/unauth GET / throughput", fmt.Sprintf("≥ %.2g×", ratioTarget), err)
+				} else {
+					serverSuite(ctx, e, rep, host, "PostgreSQL", dbURL, hashT)
+					drop()
+				}
 			}
 		}
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && o.wants("session") {
 			sessionBench(ctx, e, rep, host)
 		}
-		if ctx.Err() == nil {
+		if ctx.Err() == nil && o.wants("admin") {
 			adminBench(ctx, e, rep, host)
 		}
 	}
 
-	apiBench(ctx, e, rep) // section 5, bench/api.go
+	if o.wants("api") {
+		apiBench(ctx, e, rep) // section 5, bench/api.go
+	}
+	if !o.wants("tests") {
+		rep.background("at the end")
+		rep.summary()
+		return 0
+	}
 
 	rep.begin("tests", "4. Test-suite time (reported, not gated)")
 	if hostErr == nil && ctx.Err() == nil {
