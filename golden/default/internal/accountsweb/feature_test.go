@@ -30,8 +30,8 @@ func (probeFeature) navLinks(*http.Request) []navLink {
 	return []navLink{{Href: "/probe", Text: "Probe"}}
 }
 
-func (probeFeature) headerFragment(*http.Request) *fragment {
-	return &fragment{"probe_header", "gauges"}
+func (probeFeature) headerFragment(*http.Request) (fragment, bool) {
+	return fragment{"probe_header", "gauges"}, true
 }
 
 func (probeFeature) settingsCards(*http.Request) []settingsCard {

@@ -2,7 +2,11 @@
 
 package accountsweb
 
-import "net/http"
+import (
+	"net/http"
+
+	"example.com/app/internal/userauth"
+)
 
 // A flash is a one-time notice shown on the page after a redirect. The cookie carries only
 // a key from flashMessages, never text, so nobody can make the site display their words.
@@ -36,13 +40,13 @@ func (s *Server) setFlash(w http.ResponseWriter, key string) {
 
 // takeFlash returns the pending notice, if any, and clears it.
 func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(s.flashCookieName())
-	if err != nil {
+	key, ok := userauth.CookieValue(r, s.flashCookieName())
+	if !ok {
 		return ""
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: s.flashCookieName(), Value: "", Path: "/", MaxAge: -1,
 		HttpOnly: true, Secure: s.https, SameSite: http.SameSiteLaxMode,
 	})
-	return flashMessages[c.Value]
+	return flashMessages[key]
 }

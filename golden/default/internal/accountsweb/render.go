@@ -112,6 +112,16 @@ func renderFragment(f fragment) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
+// keyedFragment is fragment data whose partial shows nothing but what its key names, so
+// that a copy rendered for an equal key is exact. A header part (headerPart) with such data
+// is rendered with the account header, once per distinct key, rather than on every page;
+// other parts are rendered on every page to key the header by their HTML. Give a view type
+// this method only when its fields are all the partial reads, and keep appendFragmentKey in
+// step with them (appendKeyField keeps fields apart).
+type keyedFragment interface {
+	fragmentKey() string
+}
+
 // layout is what layout.html shows around every page. Each page has a view type of its own
 // that embeds layout (see views.go); render fills in the fields marked below.
 type layout struct {
@@ -120,7 +130,7 @@ type layout struct {
 	CurrentUser *accounts.User // filled in by render: the logged-in user, for the navigation
 	Nav         []navLink      // filled in by render: links features add to the header
 	Banners     []fragment     // filled in by render: banners features add above the content
-	Header      []fragment     // filled in by render: what features add to the header (headerPart)
+	Header      []fragment     // filled in by render: what features add to the header (headerPart), placed by "account-nav"
 	Account     *accountFrame  // filled in by render for a logged-in user: the header's account part
 	Flash       string         // filled in by render unless set
 	Scripts     []string       // scripts the page loads, paths on this origin (the CSP allows no other)
@@ -151,7 +161,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		l.Nav = s.headerLinks(r)
 		l.Banners = s.banners(r)
 		l.Header = s.headerParts(r)
-		frame, err := accountFrames.get(accountHeader{Email: l.CurrentUser.Email, Confirmed: l.CurrentUser.Confirmed(), Nav: l.Nav})
+		frame, err := accountFrames.get(accountHeader{Email: l.CurrentUser.Email, Confirmed: l.CurrentUser.Confirmed(), Nav: l.Nav, Parts: l.Header})
 		if err != nil {
 			s.logger.ErrorContext(r.Context(), "render page", "name", name, "error", err)
 			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
@@ -194,10 +204,10 @@ func putPageBuffer(b *bytes.Buffer) {
 	pageBuffers.Put(b)
 }
 
-// The account part of the header (the address, the features' links, Settings and Log out)
-// and the confirmation banner are the same on every page a user sees until one of
-// the few things they show changes, yet executing them costs more than the rest of a small
-// page. layout.html therefore keeps them as two templates of their own, "account-nav" and
+// The account part of the header (the features' header parts, the address, their links,
+// Settings and Log out) and the confirmation banner are the same on every page a user
+// sees until one of the few things they show changes, yet executing them costs more than the
+// rest of a small page. layout.html therefore keeps them as two templates of their own, "account-nav" and
 // "account-banner", whose only data is an accountHeader; render renders them once per distinct
 // accountHeader and places the HTML.
 
@@ -207,30 +217,45 @@ type accountHeader struct {
 	Email     string
 	Confirmed bool
 	Nav       []navLink
+	Parts     []fragment // the features' header parts (headerPart)
 }
 
-// key is an accountHeader as a map key: each string after its length, so that no two
-// headers share a key.
-func (h accountHeader) key() string {
-	var b strings.Builder
-	b.Grow(len(h.Email) + 8 + 16*len(h.Nav))
-	writeKeyField(&b, h.Email)
+// appendKey appends h as a map key to b: each string after its length, so that no two
+// headers share a key. A header part is keyed by its fragmentKey (keyedFragment), or else by
+// its HTML, rendered here.
+func (h accountHeader) appendKey(b []byte) ([]byte, error) {
+	b = appendKeyField(b, h.Email)
 	if h.Confirmed {
-		b.WriteByte('c')
+		b = append(b, 'c')
 	} else {
-		b.WriteByte('u')
+		b = append(b, 'u')
 	}
+	b = binary.AppendUvarint(b, uint64(len(h.Nav))) // so a part never reads as a link
 	for _, l := range h.Nav {
-		writeKeyField(&b, l.Href)
-		writeKeyField(&b, l.Text)
+		b = appendKeyField(b, l.Href)
+		b = appendKeyField(b, l.Text)
 	}
-	return b.String()
+	for _, p := range h.Parts {
+		b = appendKeyField(b, p.Name)
+		if k, ok := p.Data.(keyedFragment); ok {
+			b = append(b, 'k')
+			b = appendKeyField(b, k.fragmentKey())
+			continue
+		}
+		html, err := renderFragment(p)
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, 'h')
+		b = appendKeyField(b, string(html))
+	}
+	return b, nil
 }
 
-func writeKeyField(b *strings.Builder, s string) {
-	var n [binary.MaxVarintLen64]byte
-	b.Write(binary.AppendUvarint(n[:0], uint64(len(s))))
-	b.WriteString(s)
+// appendKeyField appends s after its length.
+func appendKeyField(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // accountFrame is an accountHeader rendered: what layout.html places in the header and above
@@ -249,10 +274,8 @@ const accountFrameCacheSize = 1024
 var accountFrames = newAccountFrameCache(template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html")))
 
 type accountFrameCache struct {
-	t *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
-
-	mu     sync.Mutex
-	frames map[string]*accountFrame
+	t      *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
+	frames *boundedCache[*accountFrame]
 }
 
 // newAccountFrameCache returns the cache for the layout t. A layout without the two templates
@@ -262,7 +285,7 @@ func newAccountFrameCache(t *template.Template) *accountFrameCache {
 	if t.Lookup("account-nav") == nil || t.Lookup("account-banner") == nil {
 		t = nil
 	}
-	return &accountFrameCache{t: t, frames: make(map[string]*accountFrame)}
+	return &accountFrameCache{t: t, frames: newBoundedCache[*accountFrame](accountFrameCacheSize)}
 }
 
 // get returns h rendered, from the cache when an equal accountHeader was rendered before.
@@ -270,11 +293,12 @@ func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
 	if c.t == nil {
 		return nil, nil
 	}
-	key := h.key()
-	c.mu.Lock()
-	f, ok := c.frames[key]
-	c.mu.Unlock()
-	if ok {
+	var buf [512]byte // most keys fit: no allocation when the frame is cached
+	key, err := h.appendKey(buf[:0])
+	if err != nil {
+		return nil, err
+	}
+	if f, ok := c.frames.get(key); ok {
 		return f, nil
 	}
 	var nav, banner strings.Builder
@@ -284,17 +308,48 @@ func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
 	if err := c.t.ExecuteTemplate(&banner, "account-banner", h); err != nil {
 		return nil, fmt.Errorf("render account-banner: %w", err)
 	}
-	f = &accountFrame{Nav: template.HTML(nav.String()), Banner: template.HTML(banner.String())}
+	f := &accountFrame{Nav: template.HTML(nav.String()), Banner: template.HTML(banner.String())}
+	c.frames.put(string(key), f)
+	return f, nil
+}
+
+// boundedCache is a map of at most max entries, safe for concurrent use, for values that
+// never go stale (their key is what they were made from): a full cache drops an arbitrary
+// entry.
+type boundedCache[V any] struct {
+	max     int
+	mu      sync.Mutex
+	entries map[string]V
+}
+
+func newBoundedCache[V any](max int) *boundedCache[V] {
+	return &boundedCache[V]{max: max, entries: make(map[string]V)}
+}
+
+// get takes the key as bytes, so that a lookup does not allocate it.
+func (c *boundedCache[V]) get(key []byte) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.frames[key]; !ok && len(c.frames) >= accountFrameCacheSize {
-		for k := range c.frames { // map order is unspecified: an arbitrary entry
-			delete(c.frames, k)
+	v, ok := c.entries[string(key)]
+	return v, ok
+}
+
+func (c *boundedCache[V]) put(key string, v V) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
+		for k := range c.entries { // map order is unspecified: an arbitrary entry
+			delete(c.entries, k)
 			break
 		}
 	}
-	c.frames[key] = f
-	return f, nil
+	c.entries[key] = v
+}
+
+func (c *boundedCache[V]) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
 }
 
 // renderError writes the error page. It never shows internal details.

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ActiveOrganization returns the organization the session works in, as its member
@@ -74,8 +75,22 @@ func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, o
 // SessionOrganizations lists the organizations of the session's member (as
 // OrganizationsOf) and the one the session works in, for a switcher on every page: one query
 // while the session has a live active organization, ActiveOrganization's choice otherwise.
-// active is nil when the list is empty.
+// active is nil when the list is empty. The answer is cached per session for
+// Policy.SessionCacheTTL and dropped by every organization write (organization_switcher.go).
 func (s *Organizations) SessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
+	if active, list, ok := s.cachedSessionOrganizations(sess.ID); ok {
+		return active, list, nil
+	}
+	generation, loadedAt := s.sessions.currentGeneration(), time.Now()
+	active, list, err = s.sessionOrganizations(ctx, sess)
+	if err == nil {
+		s.cacheSessionOrganizations(sess.ID, active, list, generation, loadedAt)
+	}
+	return active, list, err
+}
+
+// sessionOrganizations reads SessionOrganizations' answer from the database.
+func (s *Organizations) sessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
 		CASE WHEN x.active_organization_id = o.id THEN 1 ELSE 0 END
 		FROM organizations o JOIN organization_memberships m ON m.organization_id = o.id

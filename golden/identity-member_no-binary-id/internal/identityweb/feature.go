@@ -98,11 +98,15 @@ func featuresOf[T any](fs []feature) []T {
 // feature may embed *Server (to run its handlers on it), and must not inherit
 // a seam method that way.
 
-// headerLinks collects the header links of every feature for r.
+// headerLinks collects the header links of every feature for r. Like banners and
+// headerParts it runs on every logged-in page, so it asserts each feature in place rather
+// than gather a slice with featuresOf.
 func (s *Server) headerLinks(r *http.Request) []navLink {
 	var out []navLink
-	for _, f := range featuresOf[navLinker](s.features) {
-		out = append(out, f.navLinks(r)...)
+	for _, f := range s.features {
+		if l, ok := f.(navLinker); ok {
+			out = append(out, l.navLinks(r)...)
+		}
 	}
 	return out
 }
@@ -167,8 +171,10 @@ func (s *Server) filterRequests(next http.Handler) http.Handler {
 // banners collects the page banners of every feature for r.
 func (s *Server) banners(r *http.Request) []fragment {
 	var out []fragment
-	for _, f := range featuresOf[pageBannerer](s.features) {
-		out = append(out, f.pageBanners(r)...)
+	for _, f := range s.features {
+		if b, ok := f.(pageBannerer); ok {
+			out = append(out, b.pageBanners(r)...)
+		}
 	}
 	return out
 }
@@ -191,17 +197,21 @@ func (s *Server) sensitive(h http.Handler) http.Handler {
 
 // headerPart adds a fragment (templates/partials/) to the header of logged-in pages, beside
 // the account's address: a control rather than a link (a switcher between the places the
-// member works in, say). It returns nil to add nothing to this page.
+// member works in, say). ok false adds nothing to this page. The fragment is on every
+// page, so make its data a keyedFragment (render.go) when it can be: it is then rendered
+// once per distinct value.
 type headerPart interface {
-	headerFragment(r *http.Request) *fragment
+	headerFragment(r *http.Request) (part fragment, ok bool)
 }
 
 // headerParts collects the header fragments of every feature for r.
 func (s *Server) headerParts(r *http.Request) []fragment {
 	var out []fragment
-	for _, f := range featuresOf[headerPart](s.features) {
-		if part := f.headerFragment(r); part != nil {
-			out = append(out, *part)
+	for _, f := range s.features {
+		if h, ok := f.(headerPart); ok {
+			if part, ok := h.headerFragment(r); ok {
+				out = append(out, part)
+			}
 		}
 	}
 	return out

@@ -83,7 +83,7 @@ func TestAccountFrameCacheIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := len(c.frames); n > accountFrameCacheSize {
+	if n := c.frames.len(); n > accountFrameCacheSize {
 		t.Errorf("cache holds %d frames, bound %d", n, accountFrameCacheSize)
 	}
 	f, _ := c.get(accountHeader{Email: "last@example.com"})
@@ -107,5 +107,51 @@ func TestLayoutWithoutAccountTemplates(t *testing.T) {
 	}
 	if out.String() != `<span class="who">ada@example.com</span>` {
 		t.Errorf("old layout rendered %q", out.String())
+	}
+}
+
+// probeKeyed is a keyedFragment for the tests: its partial shows Label, its key is Label.
+type probeKeyed struct{ Label string }
+
+func (p probeKeyed) fragmentKey() string { return p.Label }
+
+// The features' header parts are rendered with the account header and are part of its key:
+// a keyed part by its fragmentKey, any other by its HTML. They come before the address.
+func TestAccountFrameFollowsItsHeaderParts(t *testing.T) {
+	saved := partials
+	partials = template.Must(template.New("partials").Parse(`{{define "probe_part"}}<span class="probe">{{.}}</span>{{end}}` +
+		`{{define "probe_keyed"}}<b class="probe">{{.Label}}</b>{{end}}`))
+	t.Cleanup(func() { partials = saved })
+	c := newAccountFrameCache(accountFrames.t)
+	nav := func(parts ...fragment) string {
+		t.Helper()
+		f, err := c.get(accountHeader{Email: "ada@example.com", Confirmed: true, Parts: parts})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(f.Nav)
+	}
+	for _, tc := range []struct {
+		parts     []fragment
+		want, not string
+	}{
+		{[]fragment{{"probe_part", "one"}}, `<span class="probe">one</span>`, ""},
+		{[]fragment{{"probe_part", "two"}}, `<span class="probe">two</span>`, "one"},
+		{[]fragment{{"probe_keyed", probeKeyed{"A"}}}, `<b class="probe">A</b>`, "two"},
+		{[]fragment{{"probe_keyed", probeKeyed{"B"}}}, `<b class="probe">B</b>`, ">A<"},
+		{[]fragment{{"probe_keyed", probeKeyed{"<i>"}}}, `<b class="probe">&lt;i&gt;</b>`, "<i>"},
+		{[]fragment{{"probe_part", "x"}, {"probe_keyed", probeKeyed{"y"}}}, `<span class="probe">x</span><b class="probe">y</b>`, ""},
+		{nil, `<span class="who">ada@example.com</span>`, `class="probe"`},
+	} {
+		got := nav(tc.parts...)
+		if !strings.Contains(got, tc.want) || tc.not != "" && strings.Contains(got, tc.not) {
+			t.Errorf("parts %v: header lacks %s or shows %q:\n%s", tc.parts, tc.want, tc.not, got)
+		}
+		if len(tc.parts) > 0 && strings.Index(got, `class="probe"`) > strings.Index(got, `class="who"`) {
+			t.Errorf("parts %v come after the address:\n%s", tc.parts, got)
+		}
+	}
+	if _, err := c.get(accountHeader{Email: "ada@example.com", Parts: []fragment{{"no_such_part", nil}}}); err == nil {
+		t.Error("a part without its partial rendered a header")
 	}
 }

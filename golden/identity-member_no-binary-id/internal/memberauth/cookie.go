@@ -4,6 +4,8 @@ package memberauth
 
 import (
 	"net/http"
+	"net/textproto"
+	"strings"
 	"time"
 )
 
@@ -31,11 +33,40 @@ func newCookieConfig(https bool, rememberMe time.Duration) cookieConfig {
 
 // read returns the token from the request's session cookie.
 func (c cookieConfig) read(r *http.Request) (string, bool) {
-	ck, err := r.Cookie(c.name)
-	if err != nil || ck.Value == "" {
-		return "", false
+	return CookieValue(r, c.name)
+}
+
+// CookieValue returns the value of the request's first valid cookie called name, as
+// r.Cookie(name) would find it (surrounding double quotes removed), and false when there is
+// none or it is empty. Unlike r.Cookie it does not build every cookie of the header: it runs
+// on every request.
+func CookieValue(r *http.Request, name string) (string, bool) {
+	for _, line := range r.Header["Cookie"] {
+		for part := range strings.SplitSeq(line, ";") {
+			n, v, _ := strings.Cut(textproto.TrimString(part), "=")
+			if textproto.TrimString(n) != name {
+				continue
+			}
+			if len(v) > 1 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if validCookieValue(v) {
+				return v, v != ""
+			}
+		}
 	}
-	return ck.Value, true
+	return "", false
+}
+
+// validCookieValue reports whether every byte of v may appear in a cookie value, by the rule
+// net/http applies.
+func validCookieValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == ';' || b == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // set writes the session cookie. Without remember-me it has no Max-Age, so it ends with the

@@ -29,6 +29,7 @@ import (
 type Organizations struct {
 	*Service
 	orgPolicy OrgPolicy
+	switcher  switcherCache // SessionOrganizations' answers; see organization_switcher.go
 }
 
 // NewOrganizations returns the organization half of svc with policy p.
