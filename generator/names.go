@@ -423,22 +423,37 @@ func identNames(exprs ...ast.Expr) []string {
 }
 
 // substituter replaces placeholders with the model's names.
-type substituter struct{ m *Model }
+//
+// The checks apply it to the same few thousand names many times over, so it remembers each
+// answer; it is not safe for concurrent use.
+type substituter struct {
+	m    *Model
+	memo map[string]string
+}
+
+func newSubstituter(m *Model) *substituter {
+	return &substituter{m: m, memo: map[string]string{}}
+}
 
 var placeholderPattern = regexp.MustCompile(placeholderMark + `([A-Za-z0-9_]+)` + placeholderMark)
 
-func (s substituter) apply(raw string) string {
+func (s *substituter) apply(raw string) string {
 	if !strings.Contains(raw, placeholderMark) {
 		return raw
 	}
+	if name, ok := s.memo[raw]; ok {
+		return name
+	}
 	v := reflect.ValueOf(s.m).Elem()
-	return placeholderPattern.ReplaceAllStringFunc(raw, func(ph string) string {
+	name := placeholderPattern.ReplaceAllStringFunc(raw, func(ph string) string {
 		f := v.FieldByName(strings.Trim(ph, placeholderMark))
 		if f.IsValid() && f.Kind() == reflect.String {
 			return f.String()
 		}
 		return ph
 	})
+	s.memo[raw] = name
+	return name
 }
 
 // argOf says which argument the first placeholder in raws derives from, and gives an example
@@ -475,7 +490,7 @@ func checkNames(m *Model, idx *tmplIndex) error {
 	if err := checkPackageNames(m, idx); err != nil {
 		return err
 	}
-	sub := substituter{m}
+	sub := newSubstituter(m)
 	argErr := func(reason string, raws ...string) error {
 		arg, example := argOf(raws...)
 		return &ArgError{arg, m.argValue(arg), reason, example}
@@ -510,7 +525,16 @@ func checkNames(m *Model, idx *tmplIndex) error {
 	// In each file, a name bound by an import must not also be declared in the package block
 	// (a compile error), nor be hidden by a local variable where the package is still used
 	// (a context named Svc would be hidden by the tests' svc := ... before svc.Meta).
+	declsByName := map[string]map[string][]string{} // package key → name as generated → raw names, in order
 	for _, f := range idx.files {
+		byName, ok := declsByName[f.pkgKey]
+		if !ok {
+			byName = map[string][]string{}
+			for _, raw := range idx.decls[f.pkgKey] {
+				byName[sub.apply(raw)] = append(byName[sub.apply(raw)], raw)
+			}
+			declsByName[f.pkgKey] = byName
+		}
 		for _, imp := range f.imports {
 			rawName := imp.alias
 			if rawName == "" {
@@ -526,8 +550,8 @@ func checkNames(m *Model, idx *tmplIndex) error {
 			involved := func(other string) bool {
 				return strings.Contains(rawName+imp.path+other, placeholderMark)
 			}
-			for _, raw := range idx.decls[f.pkgKey] {
-				if sub.apply(raw) == name && involved(raw) {
+			for _, raw := range byName[name] {
+				if involved(raw) {
 					return argErr(fmt.Sprintf("gives the package name %q, which %s imports while its package declares %s too", name, m.TargetPath(f.rel), name), imp.path, rawName, raw)
 				}
 			}
@@ -592,7 +616,7 @@ func checkTable(m *Model, idx *tmplIndex) error {
 	// Every other table the migrations create, with the schema's names filled in, must
 	// differ from the table and from each other (Schema User and table user_tokens would
 	// create user_tokens twice).
-	sub := substituter{m}
+	sub := newSubstituter(m)
 	seen := map[string]string{}
 	for _, raw := range idx.tables {
 		name := sub.apply(raw)

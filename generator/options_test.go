@@ -426,7 +426,7 @@ func TestGeneratedPackagesMatchTemplates(t *testing.T) {
 	m := newModel(DefaultOptions("Identity", "Member", "members"), "example.com/app")
 	declared := map[string]bool{}
 	for _, f := range idx.files {
-		declared[substituter{m}.apply(f.pkg)] = true
+		declared[newSubstituter(m).apply(f.pkg)] = true
 	}
 	listed := map[string]bool{"main": true}
 	for _, p := range m.GeneratedPackages() {
