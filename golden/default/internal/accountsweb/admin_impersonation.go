@@ -6,7 +6,6 @@ import (
 	"errors"
 	"maps"
 	"net/http"
-	"sync"
 	"time"
 
 	"example.com/app/internal/accounts"
@@ -42,27 +41,21 @@ func (f *adminFeature) setAdminSessionCookie(w http.ResponseWriter, value string
 		HttpOnly: true, Secure: f.https, SameSite: http.SameSiteLaxMode})
 }
 
-// impersonationCache holds every impersonation in progress, by session id, reloaded from
-// the database when older than Policy.SessionCacheTTL, so a request that is not an
-// impersonation costs no query. Sensitive routes ask the database itself (refuseSensitive).
+// impersonationCache holds every impersonation in progress, by session id (a snapshot:
+// trusted for Policy.SessionCacheTTL and reloaded in the background), so a request that is
+// not an impersonation costs no query. Sensitive routes ask the database itself
+// (refuseSensitive).
 type impersonationCache struct {
-	mu       sync.Mutex
-	byID     map[accounts.ID]*accounts.Impersonation
-	loadedAt time.Time
+	byID snapshot[map[accounts.ID]*accounts.Impersonation]
 }
 
 // get returns a copy of the impersonation of session id, or nil.
 func (c *impersonationCache) get(r *http.Request, a *accounts.Admin, id accounts.ID) (*accounts.Impersonation, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byID == nil || time.Since(c.loadedAt) >= a.Policy().SessionCacheTTL {
-		all, err := a.Impersonations(r.Context())
-		if err != nil {
-			return nil, err
-		}
-		c.byID, c.loadedAt = all, time.Now()
+	all, err := c.byID.get(r.Context(), a.Policy().SessionCacheTTL, a.Impersonations)
+	if err != nil {
+		return nil, err
 	}
-	imp, ok := c.byID[id]
+	imp, ok := all[id]
 	if !ok {
 		return nil, nil
 	}
@@ -72,19 +65,24 @@ func (c *impersonationCache) get(r *http.Request, a *accounts.Admin, id accounts
 
 // put records imp (started, or touched, on this instance).
 func (c *impersonationCache) put(imp *accounts.Impersonation) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.byID != nil {
-		cp := *imp
-		c.byID[imp.SessionID] = &cp
-	}
+	cp := *imp
+	c.byID.change(func(old map[accounts.ID]*accounts.Impersonation) map[accounts.ID]*accounts.Impersonation {
+		m := maps.Clone(old)
+		if m == nil {
+			m = map[accounts.ID]*accounts.Impersonation{}
+		}
+		m[cp.SessionID] = &cp
+		return m
+	})
 }
 
 // drop forgets the impersonation of session id.
 func (c *impersonationCache) drop(id accounts.ID) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.byID, id)
+	c.byID.change(func(old map[accounts.ID]*accounts.Impersonation) map[accounts.ID]*accounts.Impersonation {
+		m := maps.Clone(old)
+		delete(m, id)
+		return m
+	})
 }
 
 // filterRequest puts the impersonation, if this session is one, in the request's context,

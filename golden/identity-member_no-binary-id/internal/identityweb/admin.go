@@ -7,8 +7,6 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
-	"sync"
-	"time"
 
 	"example.com/app/internal/identity"
 	"example.com/app/internal/memberauth"
@@ -182,28 +180,21 @@ func (f *adminFeature) navLinks(r *http.Request) []navLink {
 	return []navLink{{Href: "/admin", Text: "Admin"}}
 }
 
-// adminIDCache holds the ids of the platform admins, reloaded when older than
-// Policy.SessionCacheTTL (the bound within which every instance already honours a
-// revoked session), so a grant made from the command line shows its link that soon; with
-// the session cache off it is reloaded for every page. It only decides whether to show a
-// link: the admin routes check the grant itself.
+// adminIDCache holds the ids of the platform admins (a snapshot: trusted for
+// Policy.SessionCacheTTL, the bound within which every instance already honours a revoked
+// session, and reloaded in the background), so a grant made from the command line shows its
+// link that soon; with the session cache off it is read for every page. It only decides
+// whether to show a link: the admin routes check the grant itself.
 type adminIDCache struct {
-	mu       sync.Mutex
-	ids      map[identity.ID]bool
-	loadedAt time.Time
+	ids snapshot[map[identity.ID]bool]
 }
 
 func (c *adminIDCache) has(r *http.Request, a *identity.Admin, id identity.ID) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.ids == nil || time.Since(c.loadedAt) >= a.Policy().SessionCacheTTL {
-		ids, err := a.AdminIDs(r.Context())
-		if err != nil {
-			return false // no link this time; the page itself still renders
-		}
-		c.ids, c.loadedAt = ids, time.Now()
+	ids, err := c.ids.get(r.Context(), a.Policy().SessionCacheTTL, a.AdminIDs)
+	if err != nil {
+		return false // no link this time; the page itself still renders
 	}
-	return c.ids[id]
+	return ids[id]
 }
 
 // adminLayout is what every admin page shows around its content: the admin navigation.
