@@ -57,12 +57,10 @@ func Apply(actions []Action, dir string) error {
 			}
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		cleanup(0)
-		for i, err := range errs {
-			if err != nil {
-				return fmt.Errorf("write %s: %w", writes[i].Path, err)
-			}
+	for i, err := range errs {
+		if err != nil {
+			cleanup(0)
+			return fmt.Errorf("write %s: %w", writes[i].Path, err)
 		}
 	}
 	for i, a := range writes {

@@ -274,8 +274,10 @@ const accountFrameCacheSize = 1024
 var accountFrames = newAccountFrameCache(template.Must(template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFiles, "templates/layout.html")))
 
 type accountFrameCache struct {
-	t      *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
-	frames *boundedCache[*accountFrame]
+	t *template.Template // layout.html alone, for its "account-nav" and "account-banner"; nil without them
+
+	mu     sync.Mutex
+	frames map[string]*accountFrame
 }
 
 // newAccountFrameCache returns the cache for the layout t. A layout without the two templates
@@ -285,7 +287,7 @@ func newAccountFrameCache(t *template.Template) *accountFrameCache {
 	if t.Lookup("account-nav") == nil || t.Lookup("account-banner") == nil {
 		t = nil
 	}
-	return &accountFrameCache{t: t, frames: newBoundedCache[*accountFrame](accountFrameCacheSize)}
+	return &accountFrameCache{t: t, frames: make(map[string]*accountFrame)}
 }
 
 // get returns h rendered, from the cache when an equal accountHeader was rendered before.
@@ -298,7 +300,10 @@ func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
 	if err != nil {
 		return nil, err
 	}
-	if f, ok := c.frames.get(key); ok {
+	c.mu.Lock()
+	f, ok := c.frames[string(key)] // a lookup by string(bytes) does not allocate
+	c.mu.Unlock()
+	if ok {
 		return f, nil
 	}
 	var nav, banner strings.Builder
@@ -308,48 +313,17 @@ func (c *accountFrameCache) get(h accountHeader) (*accountFrame, error) {
 	if err := c.t.ExecuteTemplate(&banner, "account-banner", h); err != nil {
 		return nil, fmt.Errorf("render account-banner: %w", err)
 	}
-	f := &accountFrame{Nav: template.HTML(nav.String()), Banner: template.HTML(banner.String())}
-	c.frames.put(string(key), f)
-	return f, nil
-}
-
-// boundedCache is a map of at most max entries, safe for concurrent use, for values that
-// never go stale (their key is what they were made from): a full cache drops an arbitrary
-// entry.
-type boundedCache[V any] struct {
-	max     int
-	mu      sync.Mutex
-	entries map[string]V
-}
-
-func newBoundedCache[V any](max int) *boundedCache[V] {
-	return &boundedCache[V]{max: max, entries: make(map[string]V)}
-}
-
-// get takes the key as bytes, so that a lookup does not allocate it.
-func (c *boundedCache[V]) get(key []byte) (V, bool) {
+	f = &accountFrame{Nav: template.HTML(nav.String()), Banner: template.HTML(banner.String())}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	v, ok := c.entries[string(key)]
-	return v, ok
-}
-
-func (c *boundedCache[V]) put(key string, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if _, ok := c.entries[key]; !ok && len(c.entries) >= c.max {
-		for k := range c.entries { // map order is unspecified: an arbitrary entry
-			delete(c.entries, k)
+	if _, ok := c.frames[string(key)]; !ok && len(c.frames) >= accountFrameCacheSize {
+		for k := range c.frames { // map order is unspecified: an arbitrary entry
+			delete(c.frames, k)
 			break
 		}
 	}
-	c.entries[key] = v
-}
-
-func (c *boundedCache[V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.entries)
+	c.frames[string(key)] = f
+	return f, nil
 }
 
 // renderError writes the error page. It never shows internal details.

@@ -83,7 +83,7 @@ func TestAccountFrameCacheIsBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := c.frames.len(); n > accountFrameCacheSize {
+	if n := len(c.frames); n > accountFrameCacheSize {
 		t.Errorf("cache holds %d frames, bound %d", n, accountFrameCacheSize)
 	}
 	f, _ := c.get(accountHeader{Email: "last@example.com"})
