@@ -51,7 +51,7 @@ type impersonationCache struct {
 
 // get returns a copy of the impersonation of session id, or nil.
 func (c *impersonationCache) get(r *http.Request, a *accounts.Admin, id accounts.ID) (*accounts.Impersonation, error) {
-	all, err := c.byID.get(r.Context(), a.Policy().SessionCacheTTL, a.Impersonations)
+	all, err := c.byID.get(r.Context(), a.Policy().SessionCacheTTL)
 	if err != nil {
 		return nil, err
 	}

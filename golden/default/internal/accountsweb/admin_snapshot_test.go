@@ -27,13 +27,13 @@ func (l *snapshotLoader) load(ctx context.Context) (int64, error) {
 
 func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 	const ttl = time.Second
-	var c snapshot[int64]
 	l := &snapshotLoader{}
+	c := snapshot[int64]{load: l.load}
 	firstRead := time.Now()
-	if v, err := c.get(t.Context(), ttl, l.load); v != 1 || err != nil {
+	if v, err := c.get(t.Context(), ttl); v != 1 || err != nil {
 		t.Fatalf("first get = %d, %v; want the first read", v, err)
 	}
-	if v, _ := c.get(t.Context(), ttl, l.load); v != 1 || l.reads.Load() != 1 {
+	if v, _ := c.get(t.Context(), ttl); v != 1 || l.reads.Load() != 1 {
 		t.Fatalf("a young value was read again (%d reads)", l.reads.Load())
 	}
 
@@ -41,13 +41,13 @@ func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 	time.Sleep(ttl/2 + 10*time.Millisecond)
 	l.gate = make(chan struct{})
 	for range 5 {
-		if v, _ := c.get(t.Context(), ttl, l.load); v != 1 {
+		if v, _ := c.get(t.Context(), ttl); v != 1 {
 			t.Fatalf("a request waited for the reload or got %d", v)
 		}
 	}
 	close(l.gate)
 	for {
-		if v, _ := c.get(t.Context(), ttl, l.load); v == 2 {
+		if v, _ := c.get(t.Context(), ttl); v == 2 {
 			break
 		}
 		// Before the first value expires, so that it is the background reload that is seen.
@@ -63,12 +63,12 @@ func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 	// Past the whole TTL the value is not trusted: the request reads it, and a failure is its.
 	l.gate = nil
 	time.Sleep(ttl + 10*time.Millisecond)
-	if v, _ := c.get(t.Context(), ttl, l.load); v != 3 {
+	if v, _ := c.get(t.Context(), ttl); v != 3 {
 		t.Errorf("an expired value was served (%d)", v)
 	}
 	time.Sleep(ttl + 10*time.Millisecond)
 	l.err = errors.New("database down")
-	if _, err := c.get(t.Context(), ttl, l.load); !errors.Is(err, l.err) {
+	if _, err := c.get(t.Context(), ttl); !errors.Is(err, l.err) {
 		t.Errorf("an expired value with the database down: %v", err)
 	}
 }
@@ -76,11 +76,11 @@ func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 // A change made on this instance wins over a read that began before it.
 func TestSnapshotChangeBeatsAnOlderRead(t *testing.T) {
 	const ttl = time.Hour
-	var c snapshot[int64]
 	l := &snapshotLoader{gate: make(chan struct{})}
+	c := snapshot[int64]{load: l.load}
 	done := make(chan int64)
 	go func() {
-		v, _ := c.get(context.Background(), ttl, l.load)
+		v, _ := c.get(context.Background(), ttl)
 		done <- v
 	}()
 	for l.reads.Load() == 0 {
@@ -90,11 +90,11 @@ func TestSnapshotChangeBeatsAnOlderRead(t *testing.T) {
 	close(l.gate)
 	<-done
 	l.gate = nil
-	if v, _ := c.get(t.Context(), ttl, l.load); v != 2 {
+	if v, _ := c.get(t.Context(), ttl); v != 2 {
 		t.Errorf("got %d; the read that began before the change was stored", v)
 	}
 	c.change(func(v int64) int64 { return v + 100 })
-	if v, _ := c.get(t.Context(), ttl, l.load); v != 102 {
+	if v, _ := c.get(t.Context(), ttl); v != 102 {
 		t.Errorf("got %d after a change on this instance, want 102", v)
 	}
 }

@@ -46,7 +46,10 @@ type adminFeature struct {
 // newAdmin builds the admin area on srv, with the default admin policy. Change
 // identity.DefaultAdminPolicy, or pass another policy here, to tune it.
 func newAdmin(srv *Server) *adminFeature {
-	return &adminFeature{Server: srv, admin: identity.NewAdmin(srv.svc, identity.DefaultAdminPolicy())}
+	f := &adminFeature{Server: srv, admin: identity.NewAdmin(srv.svc, identity.DefaultAdminPolicy())}
+	f.ids.ids.load = f.admin.AdminIDs
+	f.impersonations.byID.load = f.admin.Impersonations
+	return f
 }
 
 func (*adminFeature) featureName() string { return "admin" }
@@ -190,7 +193,7 @@ type adminIDCache struct {
 }
 
 func (c *adminIDCache) has(r *http.Request, a *identity.Admin, id identity.ID) bool {
-	ids, err := c.ids.get(r.Context(), a.Policy().SessionCacheTTL, a.AdminIDs)
+	ids, err := c.ids.get(r.Context(), a.Policy().SessionCacheTTL)
 	if err != nil {
 		return false // no link this time; the page itself still renders
 	}

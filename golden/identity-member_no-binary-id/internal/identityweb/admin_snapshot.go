@@ -20,6 +20,8 @@ import (
 // (change) makes a read that began before it not be stored, so it cannot bring back what the
 // change removed.
 type snapshot[V any] struct {
+	load func(context.Context) (V, error) // reads the value; set once, when the owner is built
+
 	mu        sync.Mutex
 	v         V
 	readAt    time.Time // when the read that produced v began; zero: nothing loaded
@@ -27,15 +29,15 @@ type snapshot[V any] struct {
 	reloading bool
 }
 
-// get returns the value, loading it with load when it is older than ttl. A value handed out
-// is shared: callers read it and never modify it (change replaces it instead).
-func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration, load func(context.Context) (V, error)) (V, error) {
+// get returns the value, loading it when it is older than ttl. A value handed out is shared:
+// callers read it and never modify it (change replaces it instead).
+func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration) (V, error) {
 	c.mu.Lock()
 	if age := time.Since(c.readAt); !c.readAt.IsZero() && age < ttl {
 		v := c.v
 		if age >= ttl/2 && !c.reloading {
 			c.reloading = true
-			go c.reload(ttl, load)
+			go c.reload(ttl)
 		}
 		c.mu.Unlock()
 		return v, nil
@@ -43,7 +45,7 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration, load func(cont
 	changes := c.changes
 	c.mu.Unlock()
 	started := time.Now()
-	v, err := load(ctx)
+	v, err := c.load(ctx)
 	if err != nil {
 		return v, err
 	}
@@ -53,14 +55,14 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration, load func(cont
 
 // reload is get's background read. Its context is its own: the request that started it may
 // end first.
-func (c *snapshot[V]) reload(ttl time.Duration, load func(context.Context) (V, error)) {
+func (c *snapshot[V]) reload(ttl time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), max(ttl, 5*time.Second))
 	defer cancel()
 	c.mu.Lock()
 	changes := c.changes
 	c.mu.Unlock()
 	started := time.Now()
-	v, err := load(ctx)
+	v, err := c.load(ctx)
 	c.mu.Lock()
 	c.reloading = false
 	c.mu.Unlock()
