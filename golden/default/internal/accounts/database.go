@@ -45,12 +45,13 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 		return nil, fmt.Errorf("accounts: %w", err)
 	}
 	s := &Service{
-		db:      db,
-		dialect: dialect,
-		config:  cfg,
-		policy:  DefaultPolicy(),
-		now:     time.Now,
-		logger:  slog.Default(),
+		db:         db,
+		dialect:    dialect,
+		config:     cfg,
+		policy:     DefaultPolicy(),
+		now:        time.Now,
+		logger:     slog.Default(),
+		background: newBackground(),
 	}
 	for _, opt := range opts {
 		opt(s)

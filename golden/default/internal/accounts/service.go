@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"example.com/app/internal/accountsmail"
@@ -35,6 +36,7 @@ type Service struct {
 	hooks      []Hooks             // lifecycle hooks (hooks.go), in the order added
 
 	featureSettings map[any]any // per-Service settings of the features' parts (setFeatureSetting)
+	background      *background // the work started with Go
 }
 
 // Option changes how Open builds a Service.
@@ -80,9 +82,49 @@ func (s *Service) Ping(ctx context.Context) error {
 // database (and for tests that read the auth tables).
 func (s *Service) DB() *sql.DB { return s.db }
 
-// Close stops the mail queue if it still runs (see StopMailQueue), releases the prepared
-// statements and closes the database.
+// Go runs f in its own goroutine as background work of the service, such as a cache reloading
+// itself after the request that noticed it was stale has been answered. f's context ends when
+// Close is called, and Close waits for f to return before it closes the database: sql.DB.Close
+// does not wait for a connection in use, and a query still running then would go on holding
+// its locks on the server. Once Close has begun, f is not run.
+func (s *Service) Go(f func(ctx context.Context)) { s.background.start(f) }
+
+// background is the work a Service runs in its own goroutines: its context ends, and Close
+// waits for it, before the database closes.
+type background struct {
+	mu      sync.Mutex // orders start against stop
+	running sync.WaitGroup
+	ctx     context.Context
+	cancel  context.CancelFunc
+}
+
+func newBackground() *background {
+	b := &background{}
+	b.ctx, b.cancel = context.WithCancel(context.Background())
+	return b
+}
+
+func (b *background) start(f func(ctx context.Context)) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.ctx.Err() != nil {
+		return
+	}
+	b.running.Go(func() { f(b.ctx) })
+}
+
+// stop ends the work's context and waits for it to return.
+func (b *background) stop() {
+	b.mu.Lock()
+	b.cancel()
+	b.mu.Unlock()
+	b.running.Wait()
+}
+
+// Close ends the background work (see Go) and waits for it, stops the mail queue if it still
+// runs (see StopMailQueue), releases the prepared statements and closes the database.
 func (s *Service) Close() error {
+	s.background.stop()
 	var errs []error
 	if s.mailQueue != nil {
 		errs = append(errs, s.mailQueue.Close())

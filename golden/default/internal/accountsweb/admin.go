@@ -47,8 +47,8 @@ type adminFeature struct {
 // accounts.DefaultAdminPolicy, or pass another policy here, to tune it.
 func newAdmin(srv *Server) *adminFeature {
 	f := &adminFeature{Server: srv, admin: accounts.NewAdmin(srv.svc, accounts.DefaultAdminPolicy())}
-	f.ids.ids.load = f.admin.AdminIDs
-	f.impersonations.byID.load = f.admin.Impersonations
+	f.ids.ids.load, f.ids.ids.spawn = f.admin.AdminIDs, srv.svc.Go
+	f.impersonations.byID.load, f.impersonations.byID.spawn = f.admin.Impersonations, srv.svc.Go
 	return f
 }
 

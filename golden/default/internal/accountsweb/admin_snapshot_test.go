@@ -17,6 +17,9 @@ type snapshotLoader struct {
 	err   error
 }
 
+// spawn runs a background reload the way Service.Go does, without a service.
+func (l *snapshotLoader) spawn(f func(context.Context)) { go f(context.Background()) }
+
 func (l *snapshotLoader) load(ctx context.Context) (int64, error) {
 	n := l.reads.Add(1)
 	if l.gate != nil {
@@ -28,7 +31,7 @@ func (l *snapshotLoader) load(ctx context.Context) (int64, error) {
 func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 	const ttl = time.Second
 	l := &snapshotLoader{}
-	c := snapshot[int64]{load: l.load}
+	c := snapshot[int64]{load: l.load, spawn: l.spawn}
 	firstRead := time.Now()
 	if v, err := c.get(t.Context(), ttl); v != 1 || err != nil {
 		t.Fatalf("first get = %d, %v; want the first read", v, err)
@@ -77,7 +80,7 @@ func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 func TestSnapshotChangeBeatsAnOlderRead(t *testing.T) {
 	const ttl = time.Hour
 	l := &snapshotLoader{gate: make(chan struct{})}
-	c := snapshot[int64]{load: l.load}
+	c := snapshot[int64]{load: l.load, spawn: l.spawn}
 	done := make(chan int64)
 	go func() {
 		v, _ := c.get(context.Background(), ttl)

@@ -20,7 +20,8 @@ import (
 // (change) makes a read that began before it not be stored, so it cannot bring back what the
 // change removed.
 type snapshot[V any] struct {
-	load func(context.Context) (V, error) // reads the value; set once, when the owner is built
+	load  func(context.Context) (V, error) // reads the value; set once, when the owner is built
+	spawn func(func(context.Context))      // runs a background reload: the Service's Go, so Close waits for it
 
 	mu        sync.Mutex
 	v         V
@@ -37,7 +38,7 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration) (V, error) {
 		v := c.v
 		if age >= ttl/2 && !c.reloading {
 			c.reloading = true
-			go c.reload(ttl)
+			c.spawn(func(ctx context.Context) { c.reload(ctx, ttl) })
 		}
 		c.mu.Unlock()
 		return v, nil
@@ -53,10 +54,10 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration) (V, error) {
 	return v, nil
 }
 
-// reload is get's background read. Its context is its own: the request that started it may
-// end first.
-func (c *snapshot[V]) reload(ttl time.Duration) {
-	ctx, cancel := context.WithTimeout(context.Background(), max(ttl, 5*time.Second))
+// reload is get's background read. Its context is the service's, not the request's: the
+// request that started it may end first.
+func (c *snapshot[V]) reload(ctx context.Context, ttl time.Duration) {
+	ctx, cancel := context.WithTimeout(ctx, max(ttl, 5*time.Second))
 	defer cancel()
 	c.mu.Lock()
 	changes := c.changes

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"errors"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -44,7 +46,7 @@ func DatabaseURL(t testing.TB) string {
 	}
 	t.Cleanup(func() {
 		defer server.Close()
-		if _, err := server.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE"); err != nil {
+		if err := dropSchema(ctx, server, schema); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
@@ -57,6 +59,23 @@ func DatabaseURL(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// dropSchema drops a test's schema. The test's service is closed by then, and waits for its own
+// background work; but a query a test cancelled (its request's context ended) can still be
+// finishing on the server, and DROP SCHEMA, which locks every table in turn, may then be chosen
+// as the victim of a deadlock with it. The query ends either way, so the drop is tried again.
+func dropSchema(ctx context.Context, server *sql.DB, schema string) error {
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		_, err = server.ExecContext(ctx, "DROP SCHEMA "+schema+" CASCADE")
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "40P01" {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * 50 * time.Millisecond)
+	}
+	return err
 }
 
 // Clock is a settable clock for expiry tests. Pass its Now method to identity.WithClock.
