@@ -172,21 +172,8 @@ func (s *server) cpuTime() (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The command name (field 2) may hold spaces; the fields after its ")" are fixed.
-	i := strings.LastIndexByte(string(data), ')')
-	f := strings.Fields(string(data[i+1:]))
-	if i < 0 || len(f) < 13 {
-		return 0, errors.New("unexpected /proc/PID/stat")
-	}
-	var ticks int64
-	for _, v := range f[11:13] { // utime, stime (fields 14 and 15), in clock ticks
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return 0, err
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	_, cpu, err := parseStat(string(data))
+	return cpu, err
 }
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat's times: 100 on every Linux platform Go

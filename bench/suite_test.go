@@ -2,34 +2,43 @@ package main
 
 import (
 	"bytes"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 )
 
-// rounds builds load results of the given requests/s, one second each.
-func rounds(rps ...float64) []loadResult {
-	var out []loadResult
-	for _, r := range rps {
-		out = append(out, loadResult{n: int64(r), elapsed: time.Second})
+// Other work is what the machine spent beyond the server, the harness and the database.
+func TestOtherWork(t *testing.T) {
+	cores := time.Duration(runtime.NumCPU())
+	t0 := time.Unix(1000, 0)
+	a := cpuSample{at: t0, machine: 10 * time.Second, server: 3 * time.Second, harness: 2 * time.Second, db: time.Second}
+	quiet := cpuSample{at: t0.Add(time.Second), machine: a.machine + cores*time.Second*95/100,
+		server: a.server + cores*time.Second/2, harness: a.harness + cores*time.Second*3/10, db: a.db + cores*time.Second/10}
+	if got := otherWork(a, quiet); got < 0.049 || got > 0.051 {
+		t.Errorf("otherWork = %.3f, want 0.05 (95%% busy, 90%% of it the system under test)", got)
 	}
-	return out
+	busy := quiet
+	busy.server = a.server + cores*time.Second/5 // the rest of the busy time went elsewhere
+	var out bytes.Buffer
+	r := newReport(&out)
+	judgeOtherWork(r, "the run", a, quiet)
+	if r.busy != "" {
+		t.Errorf("5%% other work marked the section busy: %s", r.busy)
+	}
+	judgeOtherWork(r, "the run", a, busy)
+	if !strings.Contains(r.busy, "other work took 35% of the cores during the run") {
+		t.Errorf("35%% other work: busy = %q", r.busy)
+	}
 }
 
-func TestNoisyRounds(t *testing.T) {
-	for _, c := range []struct {
-		name      string
-		outs, ins []float64
-		busy      string // a word of the reason, "" for quiet
-	}{
-		{"quiet", []float64{30000, 30500, 29800, 30200}, []float64{26000, 26400, 25700, 26100}, ""},
-		{"logged-out rounds disagree", []float64{30000, 22000, 30500, 29800}, []float64{26000, 19000, 26400, 25700}, "logged-out"},
-		{"ratios disagree", []float64{30000, 30500, 29800, 30200}, []float64{27000, 21000, 25700, 26100}, "ratios"},
-	} {
-		got := noisyRounds(rounds(c.outs...), rounds(c.ins...))
-		if (got == "") != (c.busy == "") || !strings.Contains(got, c.busy) {
-			t.Errorf("%s: noisyRounds = %q, want a reason mentioning %q", c.name, got, c.busy)
-		}
+func TestParseStat(t *testing.T) {
+	comm, cpu, err := parseStat("4242 (postgres: a (b)) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 1 0 5 0 0")
+	if err != nil || comm != "postgres: a (b)" || cpu != 3*time.Second {
+		t.Errorf("parseStat = %q, %v, %v; want the command with its parentheses and 300 ticks", comm, cpu, err)
+	}
+	if _, _, err := parseStat("4242 postgres S 1"); err == nil {
+		t.Error("a line without a command in parentheses parsed")
 	}
 }
 
@@ -37,7 +46,7 @@ func TestBusySectionIsNotJudged(t *testing.T) {
 	var out bytes.Buffer
 	r := newReport(&out)
 	r.tag = "SQLite"
-	r.markBusy("the logged-out rounds spread 40%")
+	r.markBusy("other work took 40% of the cores during the run")
 	r.target("ratio", "0.70×", "≥ 0.85×", false)
 	r.target("ratio met", "0.90×", "≥ 0.85×", true)
 	r.check("peak RSS", "150 MiB", "≤ 256 MiB", true)
@@ -47,7 +56,7 @@ func TestBusySectionIsNotJudged(t *testing.T) {
 	text := out.String()
 	for _, want := range []string{
 		"ratio                                          0.70×                      target ≥ 0.85×: machine busy: rerun",
-		"not judged: the logged-out rounds spread 40%",
+		"not judged: other work took 40% of the cores during the run",
 		"target ≤ 256 MiB: met",
 		"target ≥ 0.85×: NOT MET",
 		"1 of 4 figures with a target are within it.",
