@@ -136,6 +136,7 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 	// gated: the target is the throughput ratio of a quiet run.
 	if out, in := cpuOut.perRequest(unauth.n), cpuIn.perRequest(auth.n); out > 0 && in > 0 {
 		rep.fig("CPU per request (server + load generator)", fmt.Sprintf("logged out %s, logged in %s", us(out), us(in)))
+		rep.note("logged out: %s; logged in: %s", cpuOut.split(unauth.n), cpuIn.split(auth.n))
 		rep.fig("  CPU-time ratio, logged out ÷ logged in", fmt.Sprintf("%.2f× (reported, not gated)", float64(out)/float64(in)))
 	}
 	if ctx.Err() != nil {
@@ -236,8 +237,8 @@ func logins(ctx context.Context, rep *report, s *server, c *http.Client, accts [
 
 // cpuUse adds up the CPU time the server and the harness spend during load runs.
 type cpuUse struct {
-	total time.Duration
-	ok    bool
+	server, harness time.Duration
+	ok              bool
 }
 
 // during runs f and adds the CPU time both processes spent meanwhile.
@@ -249,16 +250,25 @@ func (u *cpuUse) during(s *server, f func()) {
 	if err0 != nil || err1 != nil {
 		return
 	}
-	u.total += s1 - s0 + harnessCPU() - h0
+	u.server += s1 - s0
+	u.harness += harnessCPU() - h0
 	u.ok = true
 }
 
-// perRequest is the CPU time per answered request, 0 when unknown.
+// perRequest is the CPU time of both processes per answered request, 0 when unknown.
 func (u cpuUse) perRequest(n int64) time.Duration {
 	if !u.ok || n == 0 {
 		return 0
 	}
-	return u.total / time.Duration(n)
+	return (u.server + u.harness) / time.Duration(n)
+}
+
+// split renders the server's and the load generator's shares of perRequest.
+func (u cpuUse) split(n int64) string {
+	if !u.ok || n == 0 {
+		return "unknown"
+	}
+	return fmt.Sprintf("server %s + load generator %s", us(u.server/time.Duration(n)), us(u.harness/time.Duration(n)))
 }
 
 func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/1e3) }
