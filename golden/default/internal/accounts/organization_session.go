@@ -76,22 +76,57 @@ func (s *Organizations) SwitchOrganization(ctx context.Context, sess *Session, o
 // OrganizationsOf) and the one the session works in, for a switcher on every page: one query
 // while the session has a live active organization, ActiveOrganization's choice otherwise.
 // active is nil when the list is empty. The answer is cached per session for
-// Policy.SessionCacheTTL and dropped by every organization write (organization_switcher.go).
+// Policy.SessionCacheTTL and dropped by every organization write (organization_switcher.go);
+// what is returned is the caller's own copy.
 func (s *Organizations) SessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
-	if active, list, ok := s.cachedSessionOrganizations(sess.ID); ok {
-		return active, list, nil
+	e, err := s.switcherEntry(ctx, sess)
+	if err != nil {
+		return nil, nil, err
+	}
+	active, list = e.copies()
+	return active, list, nil
+}
+
+// SessionSwitcher is SessionOrganizations as a switcher shows it, for the header of every
+// page: the same cached answer, without the copies. The view is shared, so read it only.
+func (s *Organizations) SessionSwitcher(ctx context.Context, sess *Session) (*SwitcherView, error) {
+	e, err := s.switcherEntry(ctx, sess)
+	if err != nil {
+		return nil, err
+	}
+	return e.view, nil
+}
+
+// switcherEntry returns the session's cached answer, reading it from the database when no
+// current one is cached (waiting instead for a read another request of the session began).
+func (s *Organizations) switcherEntry(ctx context.Context, sess *Session) (*switcherEntry, error) {
+	if e := s.cachedSwitcher(sess.ID); e != nil {
+		return e, nil
+	}
+	if s.sessions != nil {
+		if wait, done := s.switcher.reads.join(sess.ID); wait != nil {
+			if err := awaitFlight(ctx, wait); err != nil {
+				return nil, err
+			}
+			if e := s.cachedSwitcher(sess.ID); e != nil {
+				return e, nil
+			}
+		} else {
+			defer done()
+		}
 	}
 	generation, loadedAt := s.sessions.currentGeneration(), time.Now()
-	active, list, err = s.sessionOrganizations(ctx, sess)
-	if err == nil {
-		s.cacheSessionOrganizations(sess.ID, active, list, generation, loadedAt)
+	active, list, err := s.sessionOrganizations(ctx, sess)
+	if err != nil {
+		return nil, err
 	}
-	return active, list, err
+	return s.cacheSessionOrganizations(sess.ID, active, list, generation, loadedAt), nil
 }
 
 // sessionOrganizations reads SessionOrganizations' answer from the database.
 func (s *Organizations) sessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
+	// A frequent read: the switcher on every page reloads it once its cache entry expires.
+	rows, err := s.queryFrequent(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
 		CASE WHEN x.active_organization_id = o.id THEN 1 ELSE 0 END
 		FROM organizations o JOIN organization_memberships m ON m.organization_id = o.id
 		LEFT JOIN user_sessions x ON x.id = $1

@@ -4,6 +4,7 @@ package accounts
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,11 +42,80 @@ func switcherView(t *testing.T, orgs *Organizations, sess *Session) string {
 	return strings.Join(parts, " ")
 }
 
+// switcherShown is SessionSwitcher's view as text, as switcherView without the roles (the
+// switcher does not show them): "*Personal Acme".
+func switcherShown(t *testing.T, orgs *Organizations, sess *Session) string {
+	t.Helper()
+	v, err := orgs.SessionSwitcher(t.Context(), sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, o := range v.Options {
+		star := ""
+		if o.Selected {
+			star = "*"
+		}
+		parts = append(parts, star+o.Name)
+	}
+	return strings.Join(parts, " ")
+}
+
+var roleSuffix = regexp.MustCompile(`\([a-z]+\)`)
+
+// expectSwitcher checks both ways of reading the switcher: SessionOrganizations' copies and
+// the shared SessionSwitcher view the header renders.
 func expectSwitcher(t *testing.T, orgs *Organizations, sess *Session, after, want string) {
 	t.Helper()
 	if got := switcherView(t, orgs, sess); got != want {
 		t.Errorf("after %s: the switcher shows %q, want %q", after, got, want)
 	}
+	if got, want := switcherShown(t, orgs, sess), roleSuffix.ReplaceAllString(want, ""); got != want {
+		t.Errorf("after %s: the header's switcher view shows %q, want %q", after, got, want)
+	}
+}
+
+// The header's view is shared while the answer is cached (no copies per page), and a write
+// replaces it with a new view under a new key, so a renderer caching HTML by the key never
+// shows the old one.
+func TestSwitcherViewSharedUntilAWrite(t *testing.T) {
+	orgs, svc := switcherOrganizations(t, time.Hour)
+	u := confirmedMember(t, svc, "view@example.com")
+	_, sess, err := svc.CreateSession(t.Context(), u, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := orgs.SessionSwitcher(t.Context(), sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := orgs.SessionSwitcher(t.Context(), sess)
+	if err != nil || again != first {
+		t.Fatalf("second read: %p, %v; want the cached view %p", again, err, first)
+	}
+	if err := orgs.RenameOrganization(t.Context(), mustPersonal(t, orgs, sess), u, "Renamed", Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	after, err := orgs.SessionSwitcher(t.Context(), sess)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == first || after.Key() == first.Key() || len(after.Options) != 1 || after.Options[0].Name != "Renamed" {
+		t.Fatalf("after a rename: view %+v (key %q), before %+v (key %q)", after, after.Key(), first, first.Key())
+	}
+	if first.Options[0].Name != "Personal" {
+		t.Errorf("the rename changed a view already handed out: %+v", first)
+	}
+}
+
+// mustPersonal returns the ID of the session's active (personal) organization.
+func mustPersonal(t *testing.T, orgs *Organizations, sess *Session) ID {
+	t.Helper()
+	active, _, err := orgs.SessionOrganizations(t.Context(), sess)
+	if err != nil || active == nil {
+		t.Fatalf("active organization: %+v, %v", active, err)
+	}
+	return active.ID
 }
 
 func TestSwitcherCacheFollowsEveryOrganizationWrite(t *testing.T) {
@@ -138,7 +208,7 @@ func TestSwitcherCacheGenerationGuard(t *testing.T) {
 		t.Fatal(err)
 	}
 	orgs.cacheSessionOrganizations(sess.ID, active, list, generation, time.Now())
-	if _, _, ok := orgs.cachedSessionOrganizations(sess.ID); ok {
+	if orgs.cachedSwitcher(sess.ID) != nil {
 		t.Fatal("an answer read before a rename was cached after it")
 	}
 	expectSwitcher(t, orgs, sess, "the rename", "*Renamed(owner)")

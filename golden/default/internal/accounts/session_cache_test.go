@@ -3,6 +3,7 @@
 package accounts
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -388,4 +389,102 @@ func TestSessionCacheSecondInstance(t *testing.T) {
 		time.Sleep(2 * time.Millisecond)
 	}
 	t.Logf("b refused the revoked session %v after reading it (TTL %v)", time.Since(read), ttl)
+}
+
+// Concurrent misses of one session share a read: while one lookup reads the database, the
+// others wait for it and then take what it stored, not a row of their own.
+func TestSessionLookupWaitersShareTheRead(t *testing.T) {
+	svc, _ := cachedService(t)
+	u := mustRegister(t, svc, "flight@example.com", testPassword)
+	raw, sess, err := svc.CreateSession(t.Context(), u, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := hashToken(raw)
+	// This test leads the flight: the lookups below must wait for it.
+	wait, done := svc.sessions.joinLookup(hash)
+	if wait != nil {
+		t.Fatal("the first miss was not made the leader")
+	}
+	type answer struct {
+		sess *Session
+		err  error
+	}
+	answers := make(chan answer, 4)
+	for range cap(answers) {
+		go func() {
+			s, _, err := svc.SessionByToken(t.Context(), raw)
+			answers <- answer{s, err}
+		}()
+	}
+	select {
+	case a := <-answers:
+		t.Fatalf("a lookup answered (%+v, %v) while another was reading its session", a.sess, a.err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	// The leader stores a row the waiters could not have read (the database still has the
+	// real one): getting it proves they took the cache rather than reading for themselves.
+	marked := *sess
+	marked.UserAgent = "stored by the leader"
+	svc.sessions.put(hash, &marked, u, svc.sessions.currentGeneration(), time.Now())
+	done()
+	for range cap(answers) {
+		a := <-answers
+		if a.err != nil || a.sess.UserAgent != "stored by the leader" {
+			t.Fatalf("waiter answered (%+v, %v), want the leader's stored session", a.sess, a.err)
+		}
+	}
+	if wait, done := svc.sessions.joinLookup(hash); wait != nil {
+		t.Fatal("a finished flight still makes misses wait")
+	} else {
+		done()
+	}
+}
+
+// A waiter whose leader stored nothing (its read raced a revocation, or failed) reads for
+// itself, so it sees the revocation: sharing a read never lets a revoked session through.
+func TestSessionLookupWaiterAfterARevocation(t *testing.T) {
+	svc, _ := cachedService(t)
+	u := mustRegister(t, svc, "flight-revoked@example.com", testPassword)
+	raw, sess, err := svc.CreateSession(t.Context(), u, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := hashToken(raw)
+	_, done := svc.sessions.joinLookup(hash)
+	errs := make(chan error, 1)
+	go func() {
+		_, _, err := svc.SessionByToken(t.Context(), raw)
+		errs <- err
+	}()
+	time.Sleep(50 * time.Millisecond) // let it start waiting
+	// The leader's read began before this revocation, so its put is refused.
+	generation := svc.sessions.currentGeneration()
+	if err := svc.DeleteSession(t.Context(), sess.ID); err != nil {
+		t.Fatal(err)
+	}
+	svc.sessions.put(hash, sess, u, generation, time.Now())
+	done()
+	if err := <-errs; !errors.Is(err, ErrSessionNotFound) {
+		t.Fatalf("waiter after a revocation: %v, want ErrSessionNotFound", err)
+	}
+	assertRefused(t, svc, raw, "the revocation")
+}
+
+// A waiter stops waiting when its request ends.
+func TestSessionLookupWaiterCancelled(t *testing.T) {
+	svc, _ := cachedService(t)
+	u := mustRegister(t, svc, "flight-cancel@example.com", testPassword)
+	raw, _, err := svc.CreateSession(t.Context(), u, false, Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := hashToken(raw)
+	_, done := svc.sessions.joinLookup(hash)
+	defer done()
+	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+	defer cancel()
+	if _, _, err := svc.SessionByToken(ctx, raw); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("waiter with an ended request: %v, want its context's error", err)
+	}
 }

@@ -20,16 +20,21 @@ func newToken() (raw string, hash []byte) {
 	return base64.RawURLEncoding.EncodeToString(b), sum[:]
 }
 
+// tokenEncoding decodes presented tokens. It is built once: Strict returns a new Encoding,
+// which would be allocated (and its tables copied) on every request that carries a cookie.
+var tokenEncoding = base64.RawURLEncoding.Strict()
+
 // hashToken decodes a presented token and returns the hash to look it up by. Anything that
 // is not exactly tokenBytes of base64url is refused before touching the database.
 func hashToken(raw string) ([]byte, bool) {
-	if len(raw) != base64.RawURLEncoding.EncodedLen(tokenBytes) {
+	if len(raw) != tokenEncoding.EncodedLen(tokenBytes) {
 		return nil, false
 	}
-	b, err := base64.RawURLEncoding.Strict().DecodeString(raw)
-	if err != nil || len(b) != tokenBytes {
+	var b [tokenBytes]byte // the length check above makes the decoding exactly this long
+	n, err := tokenEncoding.Decode(b[:], []byte(raw))
+	if err != nil || n != tokenBytes {
 		return nil, false
 	}
-	sum := sha256.Sum256(b)
+	sum := sha256.Sum256(b[:n])
 	return sum[:], true
 }

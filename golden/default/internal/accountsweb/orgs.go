@@ -244,36 +244,14 @@ func orgPath(org *accounts.Organization, page string) string {
 }
 
 // orgSwitcher is the header's organization switcher (partials/org_switcher.html): the
-// user's organizations, the one the session works in selected. It is on every logged-in
-// page, so it is a keyedFragment: rendered once per distinct switcher. Its fields are all
-// the partial shows; fragmentKey names each of them.
+// user's organizations, the one the session works in selected, as the context
+// caches them for the session. It is on every logged-in page, so it is a keyedFragment:
+// rendered once per distinct switcher, by the view's Key, which names all the partial shows.
 type orgSwitcher struct {
-	Active  bool // the session works in one of Options
-	Options []orgOption
+	*accounts.SwitcherView
 }
 
-type orgOption struct {
-	Slug, Name string
-	Selected   bool
-}
-
-func (v orgSwitcher) fragmentKey() string {
-	var buf [128]byte
-	b := append(buf[:0], '-')
-	if v.Active {
-		b[0] = 'a'
-	}
-	for _, o := range v.Options {
-		b = appendKeyField(b, o.Slug)
-		b = appendKeyField(b, o.Name)
-		if o.Selected {
-			b = append(b, 's')
-		} else {
-			b = append(b, '-')
-		}
-	}
-	return string(b)
-}
+func (v orgSwitcher) fragmentKey() string { return v.Key() }
 
 // headerFragment shows the switcher on every logged-in page: the active organization and
 // the others the user belongs to. A failure to read them leaves the header without
@@ -284,16 +262,12 @@ func (s *orgsFeature) headerFragment(r *http.Request) (fragment, bool) {
 	if u == nil || !ok {
 		return fragment{}, false
 	}
-	active, list, err := s.orgs.SessionOrganizations(r.Context(), sess)
+	view, err := s.orgs.SessionSwitcher(r.Context(), sess)
 	if err != nil {
 		s.logger.ErrorContext(r.Context(), "organization switcher", "error", err)
 		return fragment{}, false
 	}
-	v := orgSwitcher{Active: active != nil, Options: make([]orgOption, len(list))}
-	for i, mo := range list {
-		v.Options[i] = orgOption{Slug: mo.Slug, Name: mo.Name, Selected: active != nil && mo.ID == active.ID}
-	}
-	return fragment{"org_switcher", v}, true
+	return fragment{"org_switcher", orgSwitcher{view}}, true
 }
 
 // orgsListView is organizations.html: the user's organizations and the form to

@@ -5,6 +5,7 @@ package identity
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"sync"
 	"time"
 )
@@ -26,19 +27,70 @@ import (
 //     a door.
 //   - With the session cache off (a zero SessionCacheTTL or SessionCacheSize) nothing is
 //     kept, and it holds at most SessionCacheSize entries.
+//   - When an entry expires under several requests of its session at once, the first reads
+//     the database and the others wait for it, then look in the cache again (flights, in
+//     session_cache.go).
 
 // switcherCache is the per-session copy of SessionOrganizations' answer. It is safe for
 // concurrent use.
 type switcherCache struct {
 	mu      sync.Mutex
 	entries map[ID]*switcherEntry // by session ID
+
+	reads flights[ID] // the misses reading the database now, by session ID (session_cache.go)
 }
 
+// switcherEntry is one cached answer. Nothing in it changes once it is stored.
 type switcherEntry struct {
 	list       []MemberOrganization
-	active     int // index in list, or -1 for none
+	active     int                 // index in list, or -1 for none
+	outside    *MemberOrganization // the active organization when list does not hold it (never cached)
+	view       *SwitcherView
 	generation uint64
 	loadedAt   time.Time
+}
+
+// SwitcherView is what an organization switcher shows for one session: the member's
+// organizations, the one the session works in selected. SessionSwitcher hands the same value
+// to every request of the session while it is cached, so read it and never change it.
+type SwitcherView struct {
+	Active  bool // the session works in one of Options
+	Options []SwitcherOption
+	key     string
+}
+
+// SwitcherOption is one organization in a SwitcherView.
+type SwitcherOption struct {
+	Slug, Name string
+	Selected   bool
+}
+
+// Key names everything the view shows, each field after its length, so that two views with
+// the same key show the same thing: a renderer may cache its HTML by it.
+func (v *SwitcherView) Key() string { return v.key }
+
+// newSwitcherView builds the view of a SessionOrganizations answer.
+func newSwitcherView(active *MemberOrganization, list []*MemberOrganization) *SwitcherView {
+	v := &SwitcherView{Active: active != nil, Options: make([]SwitcherOption, len(list))}
+	key := []byte{'-'}
+	if v.Active {
+		key[0] = 'a'
+	}
+	for i, mo := range list {
+		o := SwitcherOption{Slug: mo.Slug, Name: mo.Name, Selected: active != nil && mo.ID == active.ID}
+		v.Options[i] = o
+		key = binary.AppendUvarint(key, uint64(len(o.Slug)))
+		key = append(key, o.Slug...)
+		key = binary.AppendUvarint(key, uint64(len(o.Name)))
+		key = append(key, o.Name...)
+		if o.Selected {
+			key = append(key, 's')
+		} else {
+			key = append(key, '-')
+		}
+	}
+	v.key = string(key)
+	return v
 }
 
 // inTx runs fn like the Service's inTx; afterwards what any session caches of organizations
@@ -54,40 +106,43 @@ func (s *Organizations) inMailTx(ctx context.Context, fn func(tx *sql.Tx, out *o
 	return s.Service.inMailTx(ctx, fn)
 }
 
-// cachedSessionOrganizations returns copies of the cached switcher of session id, if a
-// current entry exists.
-func (s *Organizations) cachedSessionOrganizations(id ID) (active *MemberOrganization, list []*MemberOrganization, ok bool) {
+// cachedSwitcher returns the current cache entry of session id, or nil.
+func (s *Organizations) cachedSwitcher(id ID) *switcherEntry {
 	if s.sessions == nil {
-		return nil, nil, false
+		return nil
 	}
 	generation := s.sessions.currentGeneration()
 	s.switcher.mu.Lock()
+	defer s.switcher.mu.Unlock()
 	e := s.switcher.entries[id]
 	if e == nil || e.generation != generation || time.Since(e.loadedAt) >= s.policy.SessionCacheTTL {
-		s.switcher.mu.Unlock()
-		return nil, nil, false
+		return nil
 	}
-	// The caller may change what it gets: hand out copies, in two allocations.
+	return e
+}
+
+// copies returns the entry's answer as the caller's own copies, in two allocations.
+func (e *switcherEntry) copies() (active *MemberOrganization, list []*MemberOrganization) {
 	orgs := make([]MemberOrganization, len(e.list))
 	copy(orgs, e.list)
-	s.switcher.mu.Unlock()
 	list = make([]*MemberOrganization, len(orgs))
 	for i := range orgs {
 		list[i] = &orgs[i]
 	}
 	if e.active >= 0 {
 		active = list[e.active]
+	} else if e.outside != nil {
+		mo := *e.outside
+		active = &mo
 	}
-	return active, list, true
+	return active, list
 }
 
 // cacheSessionOrganizations stores what SessionOrganizations read for session id under
-// generation, taken before the read, unless the generation has moved since.
-func (s *Organizations) cacheSessionOrganizations(id ID, active *MemberOrganization, list []*MemberOrganization, generation uint64, loadedAt time.Time) {
-	if s.sessions == nil || s.sessions.currentGeneration() != generation {
-		return
-	}
-	e := &switcherEntry{list: make([]MemberOrganization, len(list)), active: -1, generation: generation, loadedAt: loadedAt}
+// generation, taken before the read, unless the generation has moved since. It returns the
+// entry, stored or not.
+func (s *Organizations) cacheSessionOrganizations(id ID, active *MemberOrganization, list []*MemberOrganization, generation uint64, loadedAt time.Time) *switcherEntry {
+	e := &switcherEntry{list: make([]MemberOrganization, len(list)), active: -1, view: newSwitcherView(active, list), generation: generation, loadedAt: loadedAt}
 	for i, mo := range list {
 		e.list[i] = *mo
 		if active != nil && mo.ID == active.ID {
@@ -95,7 +150,14 @@ func (s *Organizations) cacheSessionOrganizations(id ID, active *MemberOrganizat
 		}
 	}
 	if active != nil && e.active < 0 {
-		return // the fallback chose one the list does not hold (a concurrent change): read again next time
+		// The fallback chose one the list does not hold (a concurrent change): answer this
+		// request with it, and read again next time.
+		mo := *active
+		e.outside = &mo
+		return e
+	}
+	if s.sessions == nil || s.sessions.currentGeneration() != generation {
+		return e
 	}
 	s.switcher.mu.Lock()
 	defer s.switcher.mu.Unlock()
@@ -114,6 +176,7 @@ func (s *Organizations) cacheSessionOrganizations(id ID, active *MemberOrganizat
 		}
 	}
 	s.switcher.entries[id] = e
+	return e
 }
 
 // invalidateDerived bumps the session cache's generation without dropping any session, so

@@ -95,16 +95,21 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Me
 	if !ok {
 		return nil, nil, ErrSessionNotFound
 	}
-	if sess, u, ok := s.sessions.get(hash); ok {
-		now := s.Now()
-		// A session that looks expired or idle here is asked of the database below, which
-		// deletes it: the decision to end a session is never taken on cached data.
-		if s.sessionLive(sess, now) {
-			if err := s.touchIfDue(ctx, hash, sess, now); err != nil {
-				return nil, nil, err
-			}
-			return sess, u, nil
+	if sess, u, ok, err := s.cachedSession(ctx, hash); ok || err != nil {
+		return sess, u, err
+	}
+	// A miss: read the database, unless another request of this session already is, in
+	// which case wait for it and look again (flights in session_cache.go).
+	wait, done := s.sessions.joinLookup(hash)
+	if wait != nil {
+		if err := awaitFlight(ctx, wait); err != nil {
+			return nil, nil, err
 		}
+		if sess, u, ok, err := s.cachedSession(ctx, hash); ok || err != nil {
+			return sess, u, err
+		}
+	} else {
+		defer done()
 	}
 
 	generation := s.sessions.currentGeneration()
@@ -135,6 +140,24 @@ func (s *Service) SessionByToken(ctx context.Context, raw string) (*Session, *Me
 		return nil, nil, err
 	}
 	return &sess, u, nil
+}
+
+// cachedSession answers SessionByToken from the session cache: ok is false on a miss, and
+// for a session that looks expired or idle there, which the caller asks of the database (which
+// deletes it): the decision to end a session is never taken on cached data.
+func (s *Service) cachedSession(ctx context.Context, hash []byte) (*Session, *Member, bool, error) {
+	sess, u, ok := s.sessions.get(hash)
+	if !ok {
+		return nil, nil, false, nil
+	}
+	now := s.Now()
+	if !s.sessionLive(sess, now) {
+		return nil, nil, false, nil
+	}
+	if err := s.touchIfDue(ctx, hash, sess, now); err != nil {
+		return nil, nil, false, err
+	}
+	return sess, u, true, nil
 }
 
 // sessionLive reports whether sess is within its absolute lifetime and, for a standard

@@ -3,6 +3,7 @@
 package identity
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -31,6 +32,11 @@ func (s *Service) ForgetCachedSessions(memberID ID) { s.sessions.forgetMember(me
 //     PostgreSQL, or a maintenance script on either database); an entry older than the TTL is
 //     read again, so such a write is honoured here within the TTL.
 //
+// When an entry expires while many requests of its session arrive at once (a page and its
+// assets, a client's parallel calls), only the first reads the database; the others wait
+// for that read and then look in the cache again (flights below), so they never use a row
+// the guards above did not let in.
+//
 // Expiry is never decided from the cache: the caller checks idle and absolute expiry against
 // the service clock on every hit and, when a cached session looks expired, asks the database.
 // The cache holds at most Policy.SessionCacheSize entries; a full cache evicts stale entries
@@ -42,6 +48,8 @@ type sessionCache struct {
 	mu         sync.Mutex
 	entries    map[string]*cachedSession
 	generation uint64 // incremented by every invalidation
+
+	lookups flights[string] // the misses reading the database now, by token hash
 }
 
 // cachedSession is one entry. The session and member are private copies: get hands
@@ -204,4 +212,53 @@ func (c *sessionCache) len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.entries)
+}
+
+// flights lets concurrent cache misses of one key share a database read: the first to miss
+// leads and reads, the others wait for it to finish and then look in their cache again. A
+// waiter never takes the leader's answer directly: it trusts only what the leader stored,
+// which passed the cache's own guards (a read that raced an invalidation is not stored, and
+// the waiter then reads for itself). The zero value is ready; it is safe for concurrent use.
+type flights[K comparable] struct {
+	mu      sync.Mutex
+	pending map[K]chan struct{} // closed when the leader's read has finished
+}
+
+// join makes the caller the leader for key, returning done to call once the read has been
+// stored (or has failed), or returns the leader's channel when one is already reading.
+func (f *flights[K]) join(key K) (wait <-chan struct{}, done func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ch, ok := f.pending[key]; ok {
+		return ch, nil
+	}
+	if f.pending == nil {
+		f.pending = make(map[K]chan struct{})
+	}
+	ch := make(chan struct{})
+	f.pending[key] = ch
+	return nil, func() {
+		f.mu.Lock()
+		delete(f.pending, key)
+		f.mu.Unlock()
+		close(ch)
+	}
+}
+
+// awaitFlight waits for a leader's read to finish, or for ctx to end.
+func awaitFlight(ctx context.Context, wait <-chan struct{}) error {
+	select {
+	case <-wait:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// joinLookup is join for a session lookup, on a Service without a cache a leader of its own.
+func (c *sessionCache) joinLookup(hash []byte) (wait <-chan struct{}, done func()) {
+	if c == nil {
+		return nil, func() {}
+	}
+	return c.lookups.join(string(hash))
 }

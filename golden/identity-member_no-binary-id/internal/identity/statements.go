@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // statements are the queries every authenticated request runs. On SQLite they are prepared
@@ -19,8 +20,15 @@ import (
 // would name server-side statements that the next transaction's backend does not have.
 type statements struct {
 	db             *sql.DB
+	prepare        bool     // the dialect gains from preparing (SQLite)
 	sessionByToken hotQuery // session and member columns by token_hash
 	touchSession   hotQuery // last_active_at, written at most every Policy.LastActiveInterval
+
+	// The features' frequent reads (queryFrequent), prepared the first time each runs:
+	// query text → *sql.Stmt. mu orders preparing against close.
+	frequent sync.Map
+	mu       sync.Mutex
+	closed   bool
 }
 
 // hotQuery is one of the statements: its SQL and, on SQLite, its prepared form.
@@ -33,10 +41,11 @@ type hotQuery struct {
 func prepareStatements(ctx context.Context, db *sql.DB, dialect string) (*statements, error) {
 	st := &statements{
 		db:             db,
+		prepare:        dialect == "sqlite",
 		sessionByToken: hotQuery{query: sessionByTokenQuery(dialect)},
 		touchSession:   hotQuery{query: `UPDATE member_sessions SET last_active_at = $1 WHERE id = $2`},
 	}
-	if dialect != "sqlite" {
+	if !st.prepare {
 		return st, nil
 	}
 	for _, q := range []*hotQuery{&st.sessionByToken, &st.touchSession} {
@@ -66,14 +75,64 @@ func (st *statements) exec(ctx context.Context, q hotQuery, args ...any) (sql.Re
 	return st.db.ExecContext(ctx, q.query, args...)
 }
 
+// queryFrequent runs a read that many logged-in requests make, though not every one: what a
+// feature shows on every page and reloads once its cache expires (the organization switcher,
+// the admin snapshots). On SQLite the query is prepared the first time it runs and kept until
+// Close, since parsing it costs more than running it; on PostgreSQL it runs as text, for the
+// reasons given above. query must be a constant: every distinct text stays prepared.
+func (st *statements) queryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !st.prepare {
+		return st.db.QueryContext(ctx, query, args...)
+	}
+	stmt, err := st.frequentStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return stmt.QueryContext(ctx, args...)
+}
+
+// queryFrequent is statements.queryFrequent on the Service's pool, with lookupContext's
+// context: the features' parts call it for what they read on behalf of most pages.
+func (s *Service) queryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.stmts.queryFrequent(s.lookupContext(ctx), query, args...)
+}
+
+// frequentStmt returns query prepared, preparing it the first time.
+func (st *statements) frequentStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	if stmt, ok := st.frequent.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if stmt, ok := st.frequent.Load(query); ok {
+		return stmt.(*sql.Stmt), nil
+	}
+	if st.closed {
+		return nil, sql.ErrConnDone
+	}
+	stmt, err := st.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstLine(query), err)
+	}
+	st.frequent.Store(query, stmt)
+	return stmt, nil
+}
+
 // close releases the prepared statements on every connection that holds them.
 func (st *statements) close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.closed = true
 	var errs []error
 	for _, q := range []hotQuery{st.sessionByToken, st.touchSession} {
 		if q.stmt != nil {
 			errs = append(errs, q.stmt.Close())
 		}
 	}
+	st.frequent.Range(func(_, stmt any) bool {
+		errs = append(errs, stmt.(*sql.Stmt).Close())
+		return true
+	})
 	return errors.Join(errs...)
 }
 
@@ -102,12 +161,13 @@ func sessionByTokenQuery(dialect string) string {
 		WHERE s.token_hash = $1`
 }
 
-// lookupContext is the context for the session lookup. On SQLite it drops cancellation:
-// the lookup is a local index read that takes microseconds and cannot wait on the network
-// (a WAL reader does not wait for the writer; busy_timeout bounds the rare wait for a
-// checkpoint), while a cancellable context makes database/sql and the driver each start a watcher
-// goroutine per query, which costs about a third of the lookup. PostgreSQL keeps the
-// request's context, so a hung server cannot hold the request forever.
+// lookupContext is the context for the session lookup and the features' frequent reads
+// (queryFrequent). On SQLite it drops cancellation: each is a small local read that takes
+// microseconds and cannot wait on the network (a WAL reader does not wait for the writer;
+// busy_timeout bounds the rare wait for a checkpoint), while a cancellable context makes
+// database/sql and the driver each start a watcher goroutine per query, which costs about a
+// third of the lookup. PostgreSQL keeps the request's context, so a hung server cannot hold
+// the request forever.
 func (s *Service) lookupContext(ctx context.Context) context.Context {
 	if s.dialect == "sqlite" {
 		return context.WithoutCancel(ctx)
