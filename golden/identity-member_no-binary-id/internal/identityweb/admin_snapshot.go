@@ -13,9 +13,11 @@ import (
 // cache it is trusted for Policy.SessionCacheTTL from the moment its read began, so a change
 // made elsewhere (another instance, the command line) is honoured within that bound.
 //
-// A reload never holds up the other requests: once the value is half a TTL old, the first
-// request to notice reloads it in the background while every request keeps using the value
-// it has, still within its TTL. Only a value older than the TTL (no request for that long, or
+// A reload never holds up the other requests: once the value is reloadAge old (three
+// quarters of the TTL), the first request to notice reloads it in the background while every
+// request keeps using the value it has, still within its TTL. The quarter left is the reload's
+// time to finish (a read of a few rows takes about a millisecond); a reload begun earlier
+// would only read more often, which on a busy server costs every page. Only a value older than the TTL (no request for that long, or
 // none loaded yet) is read by the request that needs it. A change made on this instance
 // (change) makes a read that began before it not be stored, so it cannot bring back what the
 // change removed.
@@ -36,7 +38,7 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration) (V, error) {
 	c.mu.Lock()
 	if age := time.Since(c.readAt); !c.readAt.IsZero() && age < ttl {
 		v := c.v
-		if age >= ttl/2 && !c.reloading {
+		if age >= reloadAge(ttl) && !c.reloading {
 			c.reloading = true
 			c.spawn(func(ctx context.Context) { c.reload(ctx, ttl) })
 		}
@@ -53,6 +55,9 @@ func (c *snapshot[V]) get(ctx context.Context, ttl time.Duration) (V, error) {
 	c.store(v, started, changes)
 	return v, nil
 }
+
+// reloadAge is how old a snapshot trusted for ttl is when get begins to reload it.
+func reloadAge(ttl time.Duration) time.Duration { return ttl - ttl/4 }
 
 // reload is get's background read. Its context is the service's, not the request's: the
 // request that started it may end first.

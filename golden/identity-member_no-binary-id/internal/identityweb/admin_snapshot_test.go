@@ -40,8 +40,8 @@ func TestSnapshotReadsOnlyWhenOld(t *testing.T) {
 		t.Fatalf("a young value was read again (%d reads)", l.reads.Load())
 	}
 
-	// Past half the TTL: the value is still served at once, and one read starts behind it.
-	time.Sleep(ttl/2 + 10*time.Millisecond)
+	// Past reloadAge: the value is still served at once, and one read starts behind it.
+	time.Sleep(reloadAge(ttl) + 10*time.Millisecond)
 	l.gate = make(chan struct{})
 	for range 5 {
 		if v, _ := c.get(t.Context(), ttl); v != 1 {
