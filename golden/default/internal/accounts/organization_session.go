@@ -126,7 +126,7 @@ func (s *Organizations) switcherEntry(ctx context.Context, sess *Session) (*swit
 // sessionOrganizations reads SessionOrganizations' answer from the database.
 func (s *Organizations) sessionOrganizations(ctx context.Context, sess *Session) (active *MemberOrganization, list []*MemberOrganization, err error) {
 	// A frequent read: the switcher on every page reloads it once its cache entry expires.
-	rows, err := s.queryFrequent(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
+	rows, err := s.QueryFrequent(ctx, `SELECT o.id, o.name, o.slug, o.personal, o.created_at, o.updated_at, m.role,
 		CASE WHEN x.active_organization_id = o.id THEN 1 ELSE 0 END
 		FROM organizations o JOIN organization_memberships m ON m.organization_id = o.id
 		LEFT JOIN user_sessions x ON x.id = $1

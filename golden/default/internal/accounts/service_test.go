@@ -4,6 +4,7 @@ package accounts
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -35,5 +36,64 @@ func TestCloseWaitsForBackgroundWork(t *testing.T) {
 	}
 	if err := svc.Ping(t.Context()); err == nil {
 		t.Error("the database answers after Close")
+	}
+}
+
+// QueryFrequent answers like a plain query on both databases. On SQLite it keeps each query
+// prepared, at most maxFrequentStatements of them (a further query still runs, as text), and
+// after Close it prepares nothing more.
+func TestQueryFrequent(t *testing.T) {
+	svc, _ := newTestService(t)
+	count := func(query string, args ...any) int {
+		t.Helper()
+		rows, err := svc.QueryFrequent(t.Context(), query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	mustRegister(t, svc, "frequent@example.com", testPassword)
+	const byEmail = `SELECT id FROM users WHERE email = $1`
+	if n := count(byEmail, "frequent@example.com"); n != 1 {
+		t.Fatalf("first run: %d rows, want 1", n)
+	}
+	if n := count(byEmail, "nobody@example.com"); n != 0 {
+		t.Fatalf("second run, other argument: %d rows, want 0", n)
+	}
+	prepared := func() int {
+		svc.stmts.mu.Lock()
+		defer svc.stmts.mu.Unlock()
+		return svc.stmts.frequentCount
+	}
+	if svc.dialect != "sqlite" {
+		if n := prepared(); n != 0 {
+			t.Errorf("%d statements prepared on %s, want none (pgx prepares and caches itself)", n, svc.dialect)
+		}
+		return
+	}
+	if n := prepared(); n != 1 {
+		t.Fatalf("%d statements prepared after two runs of one query, want 1", n)
+	}
+	for i := range maxFrequentStatements + 3 {
+		if n := count(fmt.Sprintf(`SELECT %d WHERE $1 = 1`, i), 1); n != 1 {
+			t.Fatalf("query %d: %d rows, want 1", i, n)
+		}
+	}
+	if n := prepared(); n != maxFrequentStatements {
+		t.Errorf("%d statements prepared, want the bound %d", n, maxFrequentStatements)
+	}
+	if err := svc.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.QueryFrequent(t.Context(), `SELECT 2`); err == nil {
+		t.Error("QueryFrequent ran after Close")
 	}
 }

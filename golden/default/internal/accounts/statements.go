@@ -24,11 +24,12 @@ type statements struct {
 	sessionByToken hotQuery // session and user columns by token_hash
 	touchSession   hotQuery // last_active_at, written at most every Policy.LastActiveInterval
 
-	// The features' frequent reads (queryFrequent), prepared the first time each runs:
-	// query text → *sql.Stmt. mu orders preparing against close.
-	frequent sync.Map
-	mu       sync.Mutex
-	closed   bool
+	// QueryFrequent's reads, prepared the first time each runs: query text → *sql.Stmt.
+	// mu orders preparing against close.
+	frequent      sync.Map
+	mu            sync.Mutex
+	frequentCount int
+	closed        bool
 }
 
 // hotQuery is one of the statements: its SQL and, on SQLite, its prepared form.
@@ -75,29 +76,34 @@ func (st *statements) exec(ctx context.Context, q hotQuery, args ...any) (sql.Re
 	return st.db.ExecContext(ctx, q.query, args...)
 }
 
-// queryFrequent runs a read that many logged-in requests make, though not every one: what a
-// feature shows on every page and reloads once its cache expires (the organization switcher,
-// the admin snapshots). On SQLite the query is prepared the first time it runs and kept until
-// Close, since parsing it costs more than running it; on PostgreSQL it runs as text, for the
-// reasons given above. query must be a constant: every distinct text stays prepared.
-func (st *statements) queryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// maxFrequentStatements bounds how many distinct queries QueryFrequent keeps prepared;
+// beyond it a query runs as text, so a caller that builds its SQL cannot grow the set forever.
+const maxFrequentStatements = 64
+
+// QueryFrequent runs a read that many requests make, though not on every one: what a page
+// header shows and reloads once its cache expires (the features' header parts use it), or a
+// hot read of the host's own tables. On SQLite the query is prepared the first time it runs
+// and kept until Close, since parsing it costs more than running it, and it runs without the
+// request's cancellation (see lookupContext); on PostgreSQL it runs as text, for the reasons
+// given above. Pass constant SQL: each distinct text is a statement of its own.
+func (s *Service) QueryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st := s.stmts
 	if !st.prepare {
 		return st.db.QueryContext(ctx, query, args...)
 	}
+	ctx = s.lookupContext(ctx)
 	stmt, err := st.frequentStmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
+	if stmt == nil {
+		return st.db.QueryContext(ctx, query, args...)
+	}
 	return stmt.QueryContext(ctx, args...)
 }
 
-// queryFrequent is statements.queryFrequent on the Service's pool, with lookupContext's
-// context: the features' parts call it for what they read on behalf of most pages.
-func (s *Service) queryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return s.stmts.queryFrequent(s.lookupContext(ctx), query, args...)
-}
-
-// frequentStmt returns query prepared, preparing it the first time.
+// frequentStmt returns query prepared, preparing it the first time; nil when
+// maxFrequentStatements are prepared already.
 func (st *statements) frequentStmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if stmt, ok := st.frequent.Load(query); ok {
 		return stmt.(*sql.Stmt), nil
@@ -110,11 +116,15 @@ func (st *statements) frequentStmt(ctx context.Context, query string) (*sql.Stmt
 	if st.closed {
 		return nil, sql.ErrConnDone
 	}
+	if st.frequentCount >= maxFrequentStatements {
+		return nil, nil
+	}
 	stmt, err := st.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", firstLine(query), err)
 	}
 	st.frequent.Store(query, stmt)
+	st.frequentCount++
 	return stmt, nil
 }
 
@@ -162,7 +172,7 @@ func sessionByTokenQuery(dialect string) string {
 }
 
 // lookupContext is the context for the session lookup and the features' frequent reads
-// (queryFrequent). On SQLite it drops cancellation: each is a small local read that takes
+// (QueryFrequent). On SQLite it drops cancellation: each is a small local read that takes
 // microseconds and cannot wait on the network (a WAL reader does not wait for the writer;
 // busy_timeout bounds the rare wait for a checkpoint), while a cancellable context makes
 // database/sql and the driver each start a watcher goroutine per query, which costs about a

@@ -97,7 +97,7 @@ func (s *Service) ListAdmins(ctx context.Context) ([]AdminGrant, error) {
 
 // adminIDs returns the ids of every platform admin, for the web layer's header link.
 func (s *Service) adminIDs(ctx context.Context) (map[ID]bool, error) {
-	rows, err := s.queryFrequent(ctx, `SELECT member_id FROM member_admin_grants`) // reloaded by the header's snapshot
+	rows, err := s.QueryFrequent(ctx, `SELECT member_id FROM member_admin_grants`) // reloaded by the header's snapshot
 	if err != nil {
 		return nil, fmt.Errorf("identity: admin ids: %w", err)
 	}

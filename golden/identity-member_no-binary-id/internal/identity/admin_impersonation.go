@@ -126,7 +126,7 @@ func (a *Admin) ImpersonationOf(ctx context.Context, sessionID ID) (*Impersonati
 // Impersonations returns every impersonation in progress, by session id. There are only
 // ever a few, so the web layer keeps them all in memory.
 func (a *Admin) Impersonations(ctx context.Context) (map[ID]*Impersonation, error) {
-	rows, err := a.queryFrequent(ctx, impersonationSelect) // reloaded by every page's snapshot
+	rows, err := a.QueryFrequent(ctx, impersonationSelect) // reloaded by every page's snapshot
 	if err != nil {
 		return nil, fmt.Errorf("identity: impersonations: %w", err)
 	}
