@@ -76,13 +76,15 @@ func newSwitcherView(active *MemberOrganization, list []*MemberOrganization) *Sw
 	if v.Active {
 		key[0] = 'a'
 	}
+	field := func(s string) {
+		key = binary.AppendUvarint(key, uint64(len(s)))
+		key = append(key, s...)
+	}
 	for i, mo := range list {
 		o := SwitcherOption{Slug: mo.Slug, Name: mo.Name, Selected: active != nil && mo.ID == active.ID}
 		v.Options[i] = o
-		key = binary.AppendUvarint(key, uint64(len(o.Slug)))
-		key = append(key, o.Slug...)
-		key = binary.AppendUvarint(key, uint64(len(o.Name)))
-		key = append(key, o.Name...)
+		field(o.Slug)
+		field(o.Name)
 		if o.Selected {
 			key = append(key, 's')
 		} else {

@@ -71,7 +71,7 @@ func TestQueryFrequent(t *testing.T) {
 	prepared := func() int {
 		svc.stmts.mu.Lock()
 		defer svc.stmts.mu.Unlock()
-		return svc.stmts.frequentCount
+		return len(svc.stmts.frequent)
 	}
 	if svc.dialect != "sqlite" {
 		if n := prepared(); n != 0 {

@@ -24,12 +24,11 @@ type statements struct {
 	sessionByToken hotQuery // session and member columns by token_hash
 	touchSession   hotQuery // last_active_at, written at most every Policy.LastActiveInterval
 
-	// QueryFrequent's reads, prepared the first time each runs: query text → *sql.Stmt.
-	// mu orders preparing against close.
-	frequent      sync.Map
-	mu            sync.Mutex
-	frequentCount int
-	closed        bool
+	// QueryFrequent's reads, prepared the first time each runs, by query text. QueryFrequent
+	// runs on cache misses, not on every request, so one mutex guards them and close.
+	mu       sync.Mutex
+	frequent map[string]*sql.Stmt
+	closed   bool
 }
 
 // hotQuery is one of the statements: its SQL and, on SQLite, its prepared form.
@@ -87,44 +86,39 @@ const maxFrequentStatements = 64
 // request's cancellation (see lookupContext); on PostgreSQL it runs as text, for the reasons
 // given above. Pass constant SQL: each distinct text is a statement of its own.
 func (s *Service) QueryFrequent(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	st := s.stmts
-	if !st.prepare {
-		return st.db.QueryContext(ctx, query, args...)
-	}
 	ctx = s.lookupContext(ctx)
-	stmt, err := st.frequentStmt(ctx, query)
+	stmt, err := s.stmts.frequentStmt(ctx, query)
 	if err != nil {
 		return nil, err
 	}
 	if stmt == nil {
-		return st.db.QueryContext(ctx, query, args...)
+		return s.db.QueryContext(ctx, query, args...)
 	}
 	return stmt.QueryContext(ctx, args...)
 }
 
-// frequentStmt returns query prepared, preparing it the first time; nil when
-// maxFrequentStatements are prepared already.
+// frequentStmt returns query prepared, preparing it the first time; nil when it runs as text:
+// on PostgreSQL, and once maxFrequentStatements are prepared.
 func (st *statements) frequentStmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	if stmt, ok := st.frequent.Load(query); ok {
-		return stmt.(*sql.Stmt), nil
+	if !st.prepare {
+		return nil, nil
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if stmt, ok := st.frequent.Load(query); ok {
-		return stmt.(*sql.Stmt), nil
-	}
 	if st.closed {
 		return nil, sql.ErrConnDone
 	}
-	if st.frequentCount >= maxFrequentStatements {
-		return nil, nil
+	if stmt, ok := st.frequent[query]; ok || len(st.frequent) >= maxFrequentStatements {
+		return stmt, nil
 	}
 	stmt, err := st.db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("prepare %q: %w", firstLine(query), err)
 	}
-	st.frequent.Store(query, stmt)
-	st.frequentCount++
+	if st.frequent == nil {
+		st.frequent = make(map[string]*sql.Stmt)
+	}
+	st.frequent[query] = stmt
 	return stmt, nil
 }
 
@@ -139,10 +133,9 @@ func (st *statements) close() error {
 			errs = append(errs, q.stmt.Close())
 		}
 	}
-	st.frequent.Range(func(_, stmt any) bool {
-		errs = append(errs, stmt.(*sql.Stmt).Close())
-		return true
-	})
+	for _, stmt := range st.frequent {
+		errs = append(errs, stmt.Close())
+	}
 	return errors.Join(errs...)
 }
 

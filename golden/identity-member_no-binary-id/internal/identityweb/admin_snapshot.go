@@ -17,10 +17,10 @@ import (
 // quarters of the TTL), the first request to notice reloads it in the background while every
 // request keeps using the value it has, still within its TTL. The quarter left is the reload's
 // time to finish (a read of a few rows takes about a millisecond); a reload begun earlier
-// would only read more often, which on a busy server costs every page. Only a value older than the TTL (no request for that long, or
-// none loaded yet) is read by the request that needs it. A change made on this instance
-// (change) makes a read that began before it not be stored, so it cannot bring back what the
-// change removed.
+// would only read more often, which on a busy server costs every page. Only a value older
+// than the TTL (no request for that long, or none loaded yet) is read by the request that
+// needs it. A change made on this instance (change) makes a read that began before it not be
+// stored, so it cannot bring back what the change removed.
 type snapshot[V any] struct {
 	load  func(context.Context) (V, error) // reads the value; set once, when the owner is built
 	spawn func(func(context.Context))      // runs a background reload: the Service's Go, so Close waits for it
