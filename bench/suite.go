@@ -90,9 +90,12 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 	ratioName := fmt.Sprintf("auth/unauth GET %s throughput", comparePage)
 	ratioTgt := fmt.Sprintf("≥ %.2g×", ratioTarget)
 	// Logged out and logged in alternate in rounds, so that a change in background load on the
-	// machine shows in both rather than in one.
-	const rounds = 6
-	rep.note("GET load: %d keep-alive workers, %s warm-up each, then %d alternating rounds of %s logged out / %s logged in, page %s",
+	// machine shows in both rather than in one. The rounds are short and go in ABBA order (out,
+	// in, in, out, …): on this kind of machine the speed drifts over seconds, and a drift that
+	// is steady across two pairs then weighs on both sides equally instead of always falling
+	// on the side that runs second.
+	const rounds = 12
+	rep.note("GET load: %d keep-alive workers, %s warm-up each, then %d rounds of %s logged out and %s logged in, in ABBA order, page %s",
 		conc, ms(warm), rounds, ms(d/rounds), ms(d/rounds), comparePage)
 	loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, warm)
 	loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, warm)
@@ -101,13 +104,24 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 		cpuOut, cpuIn cpuUse
 	)
 	before, errBefore := sampleCPU(s)
-	for range rounds {
+	out := func() {
 		cpuOut.during(s, func() {
 			outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
 		})
+	}
+	in := func() {
 		cpuIn.during(s, func() {
 			ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
 		})
+	}
+	for i := range rounds {
+		if i%2 == 0 {
+			out()
+			in()
+		} else {
+			in()
+			out()
+		}
 	}
 	after, errAfter := sampleCPU(s)
 	unauth, auth := merge(outs...), merge(ins...)
