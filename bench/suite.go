@@ -188,6 +188,11 @@ func logins(ctx context.Context, rep *report, s *server, c *http.Client, accts [
 		judgeOtherWork(rep, "the login run", before, after)
 	}
 	rep.note("login load: %d workers, 1 s warm-up then %s recorded, %d users, one X-Forwarded-For address per request", workers, ms(d), len(accts))
+	if n := lr.n; n > 0 && errBefore == nil && errAfter == nil {
+		// Where the cores went besides the hash: the bound assumes every core hashes.
+		rep.note("CPU per successful log-in: server %s, database %s, load generator %s",
+			ms((after.server-before.server)/time.Duration(n)), ms((after.db-before.db)/time.Duration(n)), ms((after.harness-before.harness)/time.Duration(n)))
+	}
 	rep.fig("successful logins", fmt.Sprintf("%.1f /s", lr.rps()))
 	rep.fig("  p50 / p99", ms(lr.pct(0.5))+" / "+ms(lr.pct(0.99)))
 	rep.fig("  answers", statusLine(lr.statuses))
