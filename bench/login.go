@@ -237,14 +237,15 @@ func registerAccounts(ctx context.Context, c *http.Client, base string, n, worke
 type loginRun struct {
 	loadResult
 	redirectNoSession int64
+	cpu               cpuUse // during the recorded part, not the warm-up
 }
 
 // loginThroughput posts valid logins from `workers` goroutines for d (after a 1 s warm-up).
-func loginThroughput(ctx context.Context, c *http.Client, base string, accts []account, workers int, d time.Duration) loginRun {
+func loginThroughput(ctx context.Context, s *server, c *http.Client, accts []account, workers int, d time.Duration) loginRun {
 	var noSession atomic.Int64
 	op := func(ctx context.Context, i int64) (int, error) {
 		a := accts[int(i)%len(accts)]
-		r, err := postForm(ctx, c, base, "/users/log-in", url.Values{"email": {a.email}, "password": {a.password}})
+		r, err := postForm(ctx, c, s.base, "/users/log-in", url.Values{"email": {a.email}, "password": {a.password}})
 		if err == nil && r.status >= 300 && r.status < 400 && !r.loggedIn() {
 			noSession.Add(1)
 			return -r.status, nil // a redirect that did not log in: counted apart
@@ -253,8 +254,12 @@ func loginThroughput(ctx context.Context, c *http.Client, base string, accts []a
 	}
 	drive(ctx, workers, time.Second, op, nil)
 	noSession.Store(0)
-	res := drive(ctx, workers, d, op, func(code int) bool { return code >= 300 && code < 400 })
-	return loginRun{loadResult: res, redirectNoSession: noSession.Load()}
+	var run loginRun
+	run.cpu.during(s, func() {
+		run.loadResult = drive(ctx, workers, d, op, func(code int) bool { return code >= 300 && code < 400 })
+	})
+	run.redirectNoSession = noSession.Load()
+	return run
 }
 
 // burstResult is what 500 simultaneous login attempts did to the server.
