@@ -79,6 +79,15 @@ func (r loadResult) String() string {
 // loadGET drives GET path with `workers` keep-alive workers: first warm-up (not recorded),
 // then `d` recorded. want is the status that counts as a served page.
 func loadGET(ctx context.Context, c *http.Client, base, path, cookie string, want, workers int, warmup, d time.Duration) loadResult {
+	// The requests go to the client's transport directly: http.Client's redirect and
+	// timeout bookkeeping (a copy of the headers of each request among them, so more with a
+	// Cookie header than without) costs the load generator CPU that the server, sharing the
+	// cores with it, then lacks. The transport's response-header timeout and drive's
+	// deadline bound each request instead.
+	rt := c.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
 	do := func(ctx context.Context) (int, error) {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
 		if err != nil {
@@ -87,7 +96,7 @@ func loadGET(ctx context.Context, c *http.Client, base, path, cookie string, wan
 		if cookie != "" {
 			req.Header.Set("Cookie", cookie)
 		}
-		resp, err := c.Do(req)
+		resp, err := rt.RoundTrip(req)
 		if err != nil {
 			return statusError, err
 		}

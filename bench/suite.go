@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"runtime"
@@ -15,6 +16,9 @@ import (
 // The page compared logged out and logged in: the home page works both ways, so the only
 // difference is the session lookup that FetchCurrentUser does when a cookie comes with it.
 const comparePage = "/"
+
+// getRound is the length of one logged-out or logged-in round of the GET ratio.
+const getRound = 500 * time.Millisecond
 
 const (
 	ratioTarget = 0.85
@@ -91,12 +95,15 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 	ratioTgt := fmt.Sprintf("≥ %.2g×", ratioTarget)
 	// Logged out and logged in alternate in rounds, so that a change in background load on the
 	// machine shows in both rather than in one. The rounds are short and go in ABBA order (out,
-	// in, in, out, …): on this kind of machine the speed drifts over seconds, and a drift that
-	// is steady across two pairs then weighs on both sides equally instead of always falling
-	// on the side that runs second.
-	const rounds = 12
+	// in, in, out, …): on this kind of machine the speed swings by a third within a second or
+	// two, and a swing that lasts across two pairs then weighs on both sides equally instead
+	// of always falling on the side that runs second. Half-second rounds follow those swings
+	// more closely than longer ones, and their number gives the ratio an interval.
+	rounds := max(4, int(d/getRound))
+	rounds += rounds % 2
+	round := d / time.Duration(rounds)
 	rep.note("GET load: %d keep-alive workers, %s warm-up each, then %d rounds of %s logged out and %s logged in, in ABBA order, page %s",
-		conc, ms(warm), rounds, ms(d/rounds), ms(d/rounds), comparePage)
+		conc, ms(warm), rounds, ms(round), ms(round), comparePage)
 	loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, warm)
 	loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, warm)
 	var (
@@ -106,12 +113,12 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 	before, errBefore := sampleCPU(s)
 	out := func() {
 		cpuOut.during(s, func() {
-			outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, d/rounds))
+			outs = append(outs, loadGET(ctx, c, s.base, comparePage, "", http.StatusOK, conc, 0, round))
 		})
 	}
 	in := func() {
 		cpuIn.during(s, func() {
-			ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, d/rounds))
+			ins = append(ins, loadGET(ctx, c, s.base, comparePage, cookie, http.StatusOK, conc, 0, round))
 		})
 	}
 	for i := range rounds {
@@ -141,6 +148,12 @@ func getRatio(ctx context.Context, rep *report, s *server, c *http.Client, cooki
 	if unauth.rps() > 0 {
 		ratio := auth.rps() / unauth.rps()
 		rep.target(ratioName, fmt.Sprintf("%.2f×", ratio), ratioTgt, ratio >= ratioTarget && authOK)
+		if lo, hi, ok := ratioInterval(ratio, outs, ins); ok {
+			rep.fig("  95% interval (from the per-round ratios)", fmt.Sprintf("%.2f× to %.2f×", lo, hi))
+			if lo < ratioTarget && hi >= ratioTarget {
+				rep.note("the interval straddles the %.2g× target: this run alone cannot settle it either way", ratioTarget)
+			}
+		}
 	} else {
 		rep.missing(ratioName, ratioTgt, fmt.Errorf("GET %s never answered 200 logged out", comparePage))
 	}
@@ -315,17 +328,55 @@ func roundsSpread(outs, ins []loadResult) string {
 		slices.Min(ratios), slices.Max(ratios), medianFloat(ratios))
 }
 
-// roundsLine renders each round as "out → in (ratio)".
+// ratioInterval is an approximate 95% interval for ratio, the logged-in ÷ logged-out ratio
+// of all rounds together: ratio ± 1.96 standard errors of the per-round ratios. Neighbouring
+// rounds share the machine's swings, which the ABBA order cancels in the ratio but not in
+// this estimate of its spread, so the interval errs on the wide side.
+func ratioInterval(ratio float64, outs, ins []loadResult) (lo, hi float64, ok bool) {
+	var ratios []float64
+	for i := range outs {
+		if outs[i].rps() > 0 {
+			ratios = append(ratios, ins[i].rps()/outs[i].rps())
+		}
+	}
+	n := float64(len(ratios))
+	if n < 4 {
+		return 0, 0, false
+	}
+	mean, sq := meanFloat(ratios), 0.0
+	for _, r := range ratios {
+		sq += (r - mean) * (r - mean)
+	}
+	se := math.Sqrt(sq/(n-1)) / math.Sqrt(n)
+	return ratio - 1.96*se, ratio + 1.96*se, true
+}
+
+// roundsLine renders each round as "out → in (ratio)", six rounds to a line.
 func roundsLine(outs, ins []loadResult) string {
-	var parts []string
+	var b strings.Builder
 	for i := range outs {
 		ratio := 0.0
 		if outs[i].rps() > 0 {
 			ratio = ins[i].rps() / outs[i].rps()
 		}
-		parts = append(parts, fmt.Sprintf("%.0f → %.0f (%.2f×)", outs[i].rps(), ins[i].rps(), ratio))
+		switch {
+		case i == 0:
+		case i%6 == 0:
+			b.WriteString(",\n  ")
+		default:
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%.0f → %.0f (%.2f×)", outs[i].rps(), ins[i].rps(), ratio)
 	}
-	return strings.Join(parts, ", ")
+	return b.String()
+}
+
+func meanFloat(xs []float64) float64 {
+	var sum float64
+	for _, x := range xs {
+		sum += x
+	}
+	return sum / float64(len(xs))
 }
 
 func medianFloat(xs []float64) float64 {

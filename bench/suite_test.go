@@ -70,3 +70,20 @@ func TestBusySectionIsNotJudged(t *testing.T) {
 		t.Errorf("a figure of a busy section printed met:\n%s", text)
 	}
 }
+
+// The interval is the overall ratio ± 1.96 standard errors of the per-round ratios.
+func TestRatioInterval(t *testing.T) {
+	round := func(rps float64) loadResult { return loadResult{n: int64(rps), elapsed: time.Second} }
+	var outs, ins []loadResult
+	for _, in := range []float64{80, 90, 80, 90} { // per-round ratios 0.8, 0.9, 0.8, 0.9: sd 0.0577
+		outs, ins = append(outs, round(100)), append(ins, round(in))
+	}
+	lo, hi, ok := ratioInterval(0.85, outs, ins)
+	// se = 0.0577 / 2 = 0.0289; 1.96 se = 0.0566
+	if !ok || lo < 0.793 || lo > 0.794 || hi < 0.906 || hi > 0.907 {
+		t.Errorf("ratioInterval = %.4f, %.4f, %v; want 0.7934 to 0.9066", lo, hi, ok)
+	}
+	if _, _, ok := ratioInterval(0.85, outs[:3], ins[:3]); ok {
+		t.Error("three rounds gave an interval; want none below four")
+	}
+}
