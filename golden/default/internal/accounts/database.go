@@ -13,8 +13,9 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"github.com/jackc/pgx/v5"
+	pgxstdlib "github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "modernc.org/sqlite"                     // registers the "sqlite" driver
 
 	"example.com/app/migrations"
 )
@@ -30,7 +31,8 @@ const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pra
 // The dialect follows the scheme: sqlite:PATH or postgres://... (postgresql:// works too).
 // All SQL uses $1-style placeholders, which both drivers accept.
 func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
-	db, dialect, err := openDB(cfg.DatabaseURL)
+	own := &ownBackends{}
+	db, dialect, err := openDBFor(cfg.DatabaseURL, own)
 	if err != nil {
 		return nil, err
 	}
@@ -69,11 +71,16 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Service, error) {
 		db.Close()
 		return nil, err
 	}
+	s.startSessionListener(own)
 	return s, nil
 }
 
 // openDB opens the pool for a DATABASE_URL without connecting yet.
-func openDB(databaseURL string) (*sql.DB, string, error) {
+func openDB(databaseURL string) (*sql.DB, string, error) { return openDBFor(databaseURL, nil) }
+
+// openDBFor is openDB that also records, in own, the server process of every PostgreSQL
+// connection the pool makes (see ownBackends).
+func openDBFor(databaseURL string, own *ownBackends) (*sql.DB, string, error) {
 	switch {
 	case strings.HasPrefix(databaseURL, "sqlite:"):
 		file := strings.TrimPrefix(strings.TrimPrefix(databaseURL, "sqlite:"), "//")
@@ -95,10 +102,18 @@ func openDB(databaseURL string) (*sql.DB, string, error) {
 		configureSQLitePool(db)
 		return db, "sqlite", nil
 	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		db, err := sql.Open("pgx", databaseURL)
+		config, err := pgx.ParseConfig(databaseURL)
 		if err != nil {
 			return nil, "", fmt.Errorf("accounts: open postgres: %w", err)
 		}
+		var options []pgxstdlib.OptionOpenDB
+		if own != nil {
+			options = append(options, pgxstdlib.OptionAfterConnect(func(_ context.Context, conn *pgx.Conn) error {
+				own.add(conn.PgConn().PID())
+				return nil
+			}))
+		}
+		db := pgxstdlib.OpenDB(*config, options...)
 		configurePostgresPool(db)
 		return db, "postgres", nil
 	}

@@ -47,7 +47,9 @@ type Policy struct {
 	// The session cache (session_cache.go) answers most session lookups from memory. Writes
 	// made through this Service invalidate it at once; a write made by another process on the
 	// same database (another server instance, a maintenance script) is seen here within
-	// SessionCacheTTL, the longest an entry is trusted. Zero TTL or size turns the cache off.
+	// milliseconds on PostgreSQL, which announces it (session_notify.go), and in any case
+	// within SessionCacheTTL, the longest an entry is trusted. Zero TTL or size turns the
+	// cache off (and, on PostgreSQL, the listener with it).
 	SessionCacheTTL  time.Duration
 	SessionCacheSize int // entries (one per active session); each is well under 1 KiB
 

@@ -11,8 +11,10 @@ import (
 // ForgetCachedSessions drops what this Service caches of one user's sessions. Call it
 // after changing their sessions or their row with SQL of your own (through DB()); the
 // Service's own methods do it themselves. A write from another process (another server on
-// the same database, a maintenance script) cannot reach this cache: this Service honours it
-// within Policy.SessionCacheTTL.
+// the same database, a maintenance script) reaches this cache on PostgreSQL as the database
+// announces it (session_notify.go), within milliseconds; on SQLite, and on PostgreSQL while
+// the announcements' listener reconnects, this Service honours it within
+// Policy.SessionCacheTTL.
 func (s *Service) ForgetCachedSessions(userID ID) { s.sessions.forgetUser(userID) }
 
 // sessionCache keeps recently looked-up sessions and their users in memory, keyed
@@ -27,10 +29,11 @@ func (s *Service) ForgetCachedSessions(userID ID) { s.sessions.forgetUser(userID
 //   - A generation guard. A lookup that missed notes the generation before reading the
 //     database and stores its row only if no invalidation happened meanwhile, so a row read
 //     just before a concurrent revocation committed can never be cached after it.
-//   - A time-to-live (Policy.SessionCacheTTL, by the process's monotonic clock). This instance
-//     cannot see writes made by another process on the same database (another server on
-//     PostgreSQL, or a maintenance script on either database); an entry older than the TTL is
-//     read again, so such a write is honoured here within the TTL.
+//   - A time-to-live (Policy.SessionCacheTTL, by the process's monotonic clock). Writes made
+//     by another process on the same database (another server, a maintenance script) reach
+//     this instance only as PostgreSQL's announcements (session_notify.go), which a listener
+//     that is reconnecting misses, and not at all on SQLite; an entry older than the TTL is
+//     read again, so such a write is honoured here within the TTL at the latest.
 //
 // When an entry expires while many requests of its session arrive at once (a page and its
 // assets, a client's parallel calls), only the first reads the database; the others wait

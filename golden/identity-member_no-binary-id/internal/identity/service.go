@@ -33,6 +33,7 @@ type Service struct {
 	mailTuning mailQueueTuning     // test-only timing of the queue
 	stmts      *statements         // prepared hot queries; see statements.go
 	sessions   *sessionCache       // nil when Policy.SessionCacheTTL is zero; see session_cache.go
+	listener   *sessionListener    // other processes' session changes, on PostgreSQL; see session_notify.go
 	hooks      []Hooks             // lifecycle hooks (hooks.go), in the order added
 
 	featureSettings map[any]any // per-Service settings of the features' parts (setFeatureSetting)

@@ -1,0 +1,47 @@
+-- Session changes announced to every server instance on this database. A change that ends or
+-- alters a session, or alters the account row a session lookup returns, notifies the channel
+-- user_sessions_changes when its transaction commits; every Service on the database listens
+-- there and drops what it cached of that session or account (session_notify.go), so another
+-- instance refuses a revoked session within milliseconds rather than within
+-- Policy.SessionCacheTTL. The payload is 's' and the session's token hash in hex, or 'a' and the
+-- account id, then a space and the table's schema (listeners ignore other schemas' tables, as
+-- when two apps or two test runs share a database). A new last_active_at alone announces
+-- nothing: it is written at most every Policy.LastActiveInterval, and no instance needs
+-- another's copy of it to be current.
+
+-- +goose Up
+-- +goose StatementBegin
+CREATE FUNCTION user_sessions_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('user_sessions_changes', 's' || encode(OLD.token_hash, 'hex') || ' ' || TG_TABLE_SCHEMA);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER user_sessions_announce_delete AFTER DELETE ON user_sessions
+    FOR EACH ROW EXECUTE FUNCTION user_sessions_announce_change();
+CREATE TRIGGER user_sessions_announce_update AFTER UPDATE ON user_sessions
+    FOR EACH ROW WHEN ((to_jsonb(OLD) - 'last_active_at') IS DISTINCT FROM (to_jsonb(NEW) - 'last_active_at'))
+    EXECUTE FUNCTION user_sessions_announce_change();
+
+-- +goose StatementBegin
+CREATE FUNCTION users_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('user_sessions_changes', 'a' || OLD.id::text || ' ' || TG_TABLE_SCHEMA);
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER users_announce_delete AFTER DELETE ON users
+    FOR EACH ROW EXECUTE FUNCTION users_announce_change();
+CREATE TRIGGER users_announce_update AFTER UPDATE ON users
+    FOR EACH ROW WHEN (to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW))
+    EXECUTE FUNCTION users_announce_change();
+
+-- +goose Down
+DROP TRIGGER users_announce_update ON users;
+DROP TRIGGER users_announce_delete ON users;
+DROP FUNCTION users_announce_change();
+DROP TRIGGER user_sessions_announce_update ON user_sessions;
+DROP TRIGGER user_sessions_announce_delete ON user_sessions;
+DROP FUNCTION user_sessions_announce_change();
