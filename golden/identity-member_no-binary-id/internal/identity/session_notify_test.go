@@ -111,6 +111,30 @@ func TestLastActiveIsNotAnnounced(t *testing.T) {
 	}
 }
 
+// Password attempts are not announced: each counts itself in the lockout's columns of the
+// member row, which no session lookup reads, and announcing them would drop the
+// member's sessions from every instance's cache at every log-in.
+func TestPasswordAttemptsAreNotAnnounced(t *testing.T) {
+	onPostgres(t)
+	a, b := twoCachedInstances(t)
+	u := mustRegister(t, a, "attempts@example.com", testPassword)
+	raw, _ := logInCached(t, b, u, false)
+	other, _ := logInCached(t, b, u, false)
+	if _, err := a.Authenticate(t.Context(), u.Email, "not-the-password-at-all", Meta{}); err == nil {
+		t.Fatal("a wrong password was accepted")
+	}
+	if _, err := a.Authenticate(t.Context(), u.Email, testPassword, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.DB().ExecContext(t.Context(), `UPDATE member_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.11", mustHash(t, other)); err != nil {
+		t.Fatal(err)
+	}
+	waitUncached(t, b, other, "a change to the other session")
+	if !isCached(b, raw) {
+		t.Error("a password attempt on the other instance dropped the member's sessions from this one's cache")
+	}
+}
+
 // What a Service's own pool announces is skipped: its own writes invalidated the cache
 // directly, and its SQL through DB() is followed by ForgetCachedSessions.
 func TestOwnAnnouncementsAreSkipped(t *testing.T) {

@@ -7,7 +7,9 @@
 -- account id, then a space and the table's schema (listeners ignore other schemas' tables, as
 -- when two apps or two test runs share a database). A new last_active_at alone announces
 -- nothing: it is written at most every Policy.LastActiveInterval, and no instance needs
--- another's copy of it to be current.
+-- another's copy of it to be current. Nor does a change to the password lockout's columns
+-- alone (every password attempt counts itself in failed_login_attempts and a right one clears
+-- it): a session lookup reads none of them.
 
 -- +goose Up
 -- +goose StatementBegin
@@ -35,7 +37,8 @@ $$;
 CREATE TRIGGER members_announce_delete AFTER DELETE ON members
     FOR EACH ROW EXECUTE FUNCTION members_announce_change();
 CREATE TRIGGER members_announce_update AFTER UPDATE ON members
-    FOR EACH ROW WHEN (to_jsonb(OLD) IS DISTINCT FROM to_jsonb(NEW))
+    FOR EACH ROW WHEN ((to_jsonb(OLD) - 'failed_login_attempts' - 'lock_count' - 'locked_until')
+        IS DISTINCT FROM (to_jsonb(NEW) - 'failed_login_attempts' - 'lock_count' - 'locked_until'))
     EXECUTE FUNCTION members_announce_change();
 
 -- +goose Down
