@@ -129,6 +129,21 @@ func checkConfig(out *generator.Findings, env lookupEnv, features, providers []s
 		out.Add(area, "TRUSTED_PROXIES", generator.StateOK, fmt.Sprintf("%d prefix(es)", len(prefixes)), "")
 	}
 
+	// LISTEN_DATABASE_URL (the generated config.go): where the session change listener
+	// connects on PostgreSQL. Reported only when set; never printed, as it may hold a password.
+	if listen, ok := env("LISTEN_DATABASE_URL"); ok && strings.TrimSpace(listen) != "" {
+		switch {
+		case !isPostgresURL(cfg.databaseURL):
+			out.Add(area, "LISTEN_DATABASE_URL", generator.StateProblem, "set, but DATABASE_URL is not PostgreSQL; the app refuses to start",
+				"unset LISTEN_DATABASE_URL: on SQLite there is nothing to listen for")
+		case !isPostgresURL(strings.TrimSpace(listen)):
+			out.Add(area, "LISTEN_DATABASE_URL", generator.StateProblem, "not a postgres:// URL; the app refuses to start",
+				"point it at DATABASE_URL's database over a direct connection (not a transaction-pooling PgBouncer)")
+		default:
+			out.Add(area, "LISTEN_DATABASE_URL", generator.StateOK, "set: the session change listener connects there", "")
+		}
+	}
+
 	checkOAuth(out, env, slices.Contains(features, "oauth"), providers)
 	checkJWT(out, env, slices.Contains(features, "jwt"))
 	return cfg
@@ -399,4 +414,9 @@ func smtpHello(addr, host string, implicit bool) error {
 		return fmt.Errorf("EHLO: %w", err)
 	}
 	return c.Quit()
+}
+
+// isPostgresURL reports whether a URL names PostgreSQL, as the generated openDB reads it.
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }

@@ -101,7 +101,7 @@ func openDBFor(databaseURL string, own *ownBackends) (*sql.DB, string, error) {
 		}
 		configureSQLitePool(db)
 		return db, "sqlite", nil
-	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+	case isPostgresURL(databaseURL):
 		config, err := pgx.ParseConfig(databaseURL)
 		if err != nil {
 			return nil, "", fmt.Errorf("accounts: open postgres: %w", err)
@@ -119,6 +119,11 @@ func openDBFor(databaseURL string, own *ownBackends) (*sql.DB, string, error) {
 	}
 	scheme, _, _ := strings.Cut(databaseURL, ":")
 	return nil, "", fmt.Errorf("accounts: DATABASE_URL scheme %q not supported (use sqlite:PATH or a postgres:// URL)", scheme)
+}
+
+// isPostgresURL reports whether a DATABASE_URL names PostgreSQL (postgres:// or postgresql://).
+func isPostgresURL(u string) bool {
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
 }
 
 // ensureDataDir creates the directory holding the SQLite file. A directory created here gets

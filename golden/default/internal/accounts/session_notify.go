@@ -25,6 +25,9 @@ const sessionChangesChannel = "user_sessions_changes"
 // commands, a script. Without it this instance would honour their writes only when its entries
 // expire (Policy.SessionCacheTTL); with it, within the milliseconds a notification takes.
 //
+// It connects to Config.ListenDatabaseURL when set (LISTEN needs a session of its own, which
+// a transaction-pooling PgBouncer in DATABASE_URL's path does not give), else to DatabaseURL.
+//
 // The TTL stays the guarantee: a notification is missed while the listener is disconnected,
 // so the whole cache is dropped when the connection fails and again once LISTEN is back in
 // place, and an entry is never trusted beyond the TTL in any case. The listener has a
@@ -80,7 +83,11 @@ func (s *Service) startSessionListener(own *ownBackends) {
 	if s.dialect != "postgres" || s.sessions == nil {
 		return
 	}
-	l := &sessionListener{svc: s, url: s.config.DatabaseURL, own: own, ready: make(chan struct{})}
+	url := s.config.DatabaseURL
+	if s.config.ListenDatabaseURL != "" {
+		url = s.config.ListenDatabaseURL
+	}
+	l := &sessionListener{svc: s, url: url, own: own, ready: make(chan struct{})}
 	s.listener = l
 	s.Go(l.run)
 	select {

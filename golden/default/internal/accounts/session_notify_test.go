@@ -189,6 +189,31 @@ func TestSessionListenerReconnects(t *testing.T) {
 	assertRefused(t, b, raw, "a revocation after the reconnection")
 }
 
+// LISTEN_DATABASE_URL, when set, is where the listener connects (a direct connection beside a
+// transaction-pooling PgBouncer).
+func TestSessionListenerUsesListenURL(t *testing.T) {
+	onPostgres(t)
+	a, clock := cachedService(t)
+	cfg := a.Config()
+	sep := "?"
+	if strings.Contains(cfg.DatabaseURL, "?") {
+		sep = "&"
+	}
+	cfg.ListenDatabaseURL = cfg.DatabaseURL + sep + "application_name=session-listener-test"
+	b, err := Open(t.Context(), cfg, WithPolicy(a.Policy()), WithClock(clock.Now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	var name string
+	if err := a.DB().QueryRowContext(t.Context(), `SELECT application_name FROM pg_stat_activity WHERE pid = $1`, int64(b.listener.pid.Load())).Scan(&name); err != nil {
+		t.Fatal(err)
+	}
+	if name != "session-listener-test" {
+		t.Errorf("the listener's connection has application_name %q, want the one LISTEN_DATABASE_URL set", name)
+	}
+}
+
 // On SQLite, and with the cache off, there is nothing to listen for.
 func TestSessionListenerOnlyWhenNeeded(t *testing.T) {
 	svc, _ := cachedService(t)

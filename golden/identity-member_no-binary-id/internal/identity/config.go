@@ -57,16 +57,17 @@ const devSecretFile = "data/secret_key_base"
 // Config is the runtime configuration, read from the environment. See ConfigFromEnv for the
 // variables and their defaults.
 type Config struct {
-	AppName        string         // shown in page titles and mails; defaults to the module's last path element
-	Env            string         // APP_ENV: dev, test or production
-	Addr           string         // ADDR: listen address
-	BaseURL        *url.URL       // BASE_URL: public origin, used for links and cookie security
-	DatabaseURL    string         // DATABASE_URL: sqlite:PATH or postgres://...
-	SecretKeyBase  string         // SECRET_KEY_BASE: root secret; never log it
-	SMTPURL        string         // SMTP_URL: smtp://user:pass@host:port, or SMTPLog; empty means log mails outside production
-	MailFrom       string         // MAIL_FROM: sender address
-	MailDelivery   string         // MAIL_DELIVERY: inline or queue
-	TrustedProxies []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
+	AppName           string         // shown in page titles and mails; defaults to the module's last path element
+	Env               string         // APP_ENV: dev, test or production
+	Addr              string         // ADDR: listen address
+	BaseURL           *url.URL       // BASE_URL: public origin, used for links and cookie security
+	DatabaseURL       string         // DATABASE_URL: sqlite:PATH or postgres://...
+	ListenDatabaseURL string         // LISTEN_DATABASE_URL: PostgreSQL's session change listener (session_notify.go); empty means DatabaseURL
+	SecretKeyBase     string         // SECRET_KEY_BASE: root secret; never log it
+	SMTPURL           string         // SMTP_URL: smtp://user:pass@host:port, or SMTPLog; empty means log mails outside production
+	MailFrom          string         // MAIL_FROM: sender address
+	MailDelivery      string         // MAIL_DELIVERY: inline or queue
+	TrustedProxies    []netip.Prefix // TRUSTED_PROXIES: peers whose X-Forwarded-For is believed
 }
 
 // Production reports whether the app runs with the strict production checks.
@@ -86,6 +87,7 @@ func ConfigFromEnv() (Config, error) {
 //	ADDR             127.0.0.1:4000
 //	BASE_URL         http://localhost:4000
 //	DATABASE_URL     sqlite:data/app.db
+//	LISTEN_DATABASE_URL  empty (DATABASE_URL); with PostgreSQL only, a postgres:// URL
 //	SECRET_KEY_BASE  dev: generated once into data/secret_key_base; test: random per process;
 //	                 production: required, at least 64 characters, not a placeholder
 //	SMTP_URL         unset: mails are logged (dev and test); "log" logs them in production too;
@@ -102,13 +104,14 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 		return def
 	}
 	cfg := Config{
-		AppName:      defaultAppName(),
-		Env:          get("APP_ENV", EnvDev),
-		Addr:         get("ADDR", "127.0.0.1:4000"),
-		DatabaseURL:  get("DATABASE_URL", "sqlite:data/app.db"),
-		SMTPURL:      get("SMTP_URL", ""),
-		MailFrom:     get("MAIL_FROM", DefaultMailFrom),
-		MailDelivery: get("MAIL_DELIVERY", DeliveryInline),
+		AppName:           defaultAppName(),
+		Env:               get("APP_ENV", EnvDev),
+		Addr:              get("ADDR", "127.0.0.1:4000"),
+		DatabaseURL:       get("DATABASE_URL", "sqlite:data/app.db"),
+		ListenDatabaseURL: get("LISTEN_DATABASE_URL", ""),
+		SMTPURL:           get("SMTP_URL", ""),
+		MailFrom:          get("MAIL_FROM", DefaultMailFrom),
+		MailDelivery:      get("MAIL_DELIVERY", DeliveryInline),
 	}
 	var errs []error
 	switch cfg.Env {
@@ -120,6 +123,9 @@ func ConfigFromLookup(lookup func(string) (string, bool)) (Config, error) {
 	case DeliveryInline, DeliveryQueue:
 	default:
 		errs = append(errs, fmt.Errorf("MAIL_DELIVERY %q: want inline or queue", cfg.MailDelivery))
+	}
+	if cfg.ListenDatabaseURL != "" && !(isPostgresURL(cfg.ListenDatabaseURL) && isPostgresURL(cfg.DatabaseURL)) {
+		errs = append(errs, errors.New("LISTEN_DATABASE_URL: only with a postgres:// DATABASE_URL, and a postgres:// URL itself"))
 	}
 	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
 		errs = append(errs, fmt.Errorf("MAIL_FROM %q: %w", cfg.MailFrom, err))

@@ -64,17 +64,19 @@ func TestConfigProductionChecks(t *testing.T) {
 	}
 
 	for name, change := range map[string]map[string]string{
-		"no secret":         {"SECRET_KEY_BASE": ""},
-		"short secret":      {"SECRET_KEY_BASE": "short"},
-		"no smtp url":       {"SMTP_URL": ""},
-		"http base url":     {"BASE_URL": "http://example.com"},
-		"base url path":     {"BASE_URL": "https://example.com/app"},
-		"bad env":           {"APP_ENV": "staging"},
-		"bad delivery":      {"MAIL_DELIVERY": "carrier-pigeon"},
-		"bad proxy":         {"TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"},
-		"bad mail from":     {"MAIL_FROM": "nobody"},
-		"bad smtp url":      {"SMTP_URL": "http://mail.example.com"},
-		"unknown db scheme": {"DATABASE_URL": "mysql://x"}, // refused later, by Open
+		"no secret":               {"SECRET_KEY_BASE": ""},
+		"short secret":            {"SECRET_KEY_BASE": "short"},
+		"no smtp url":             {"SMTP_URL": ""},
+		"http base url":           {"BASE_URL": "http://example.com"},
+		"base url path":           {"BASE_URL": "https://example.com/app"},
+		"bad env":                 {"APP_ENV": "staging"},
+		"bad delivery":            {"MAIL_DELIVERY": "carrier-pigeon"},
+		"bad proxy":               {"TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"},
+		"bad mail from":           {"MAIL_FROM": "nobody"},
+		"bad smtp url":            {"SMTP_URL": "http://mail.example.com"},
+		"unknown db scheme":       {"DATABASE_URL": "mysql://x"}, // refused later, by Open
+		"listen url on sqlite":    {"DATABASE_URL": "sqlite:data/app.db", "LISTEN_DATABASE_URL": "postgres://db.internal/app"},
+		"listen url not postgres": {"DATABASE_URL": "postgres://pgbouncer.internal/app", "LISTEN_DATABASE_URL": "mysql://db.internal/app"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := map[string]string{}
