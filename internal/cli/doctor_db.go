@@ -123,7 +123,7 @@ func openReadOnly(dir, databaseURL string) (db *sql.DB, dialect, where string, e
 			return nil, "", "", fmt.Errorf("open %s: %w", file, err)
 		}
 		return db, "sqlite", file, nil
-	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+	case isPostgresURL(databaseURL):
 		pc, err := pgx.ParseConfig(databaseURL)
 		if err != nil {
 			return nil, "", "", errors.New("DATABASE_URL is not a PostgreSQL URL")

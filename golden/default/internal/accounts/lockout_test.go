@@ -4,8 +4,6 @@ package accounts
 
 import (
 	"errors"
-	"os"
-	"strings"
 	"testing"
 	"time"
 )
@@ -76,9 +74,7 @@ func TestLockDurationDoublesUpToTheMax(t *testing.T) {
 // Two app instances (two connection pools) on one PostgreSQL database share the lockout and
 // the rate limits: both live in the database.
 func TestLimitsHoldAcrossInstances(t *testing.T) {
-	if !strings.HasPrefix(os.Getenv("DATABASE_URL"), "postgres") {
-		t.Skip("needs DATABASE_URL=postgres://...; SQLite is a single-process database")
-	}
+	onPostgres(t)
 	first, clock := newTestService(t)
 	second, err := Open(t.Context(), first.Config(), WithPolicy(first.Policy()), WithClock(clock.Now))
 	if err != nil {

@@ -64,27 +64,21 @@ func TestSessionChangesReachOtherInstances(t *testing.T) {
 	assertRefused(t, b, raw, "a revocation on the other instance")
 
 	raw, _ = logInCached(t, b, u, false)
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.7", mustHash(t, raw)); err != nil {
-		t.Fatal(err)
-	}
+	setSessionIP(t, a, raw, "198.51.100.7")
 	waitUncached(t, b, raw, "a change to the session row")
 	if got, _ := assertAccepted(t, b, raw, "a change to the session row"); got.IP != "198.51.100.7" {
 		t.Errorf("after a change to the session row: IP %q, want the new one", got.IP)
 	}
 
 	raw, _ = logInCached(t, b, u, false)
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE users SET email = $1 WHERE id = $2`, "renamed@example.com", u.ID); err != nil {
-		t.Fatal(err)
-	}
+	execSQL(t, a, `UPDATE users SET email = $1 WHERE id = $2`, "renamed@example.com", u.ID)
 	waitUncached(t, b, raw, "a change to the user row")
 	if _, got := assertAccepted(t, b, raw, "a change to the user row"); got.Email != "renamed@example.com" {
 		t.Errorf("after a change to the user row: email %q, want the new one", got.Email)
 	}
 
 	raw, _ = logInCached(t, b, u, false)
-	if _, err := a.DB().ExecContext(t.Context(), `DELETE FROM users WHERE id = $1`, u.ID); err != nil {
-		t.Fatal(err)
-	}
+	execSQL(t, a, `DELETE FROM users WHERE id = $1`, u.ID)
 	waitUncached(t, b, raw, "deleting the user")
 	assertRefused(t, b, raw, "deleting the user")
 }
@@ -97,15 +91,8 @@ func TestLastActiveIsNotAnnounced(t *testing.T) {
 	u := mustRegister(t, a, "quiet@example.com", testPassword)
 	raw, _ := logInCached(t, b, u, false)
 	other, _ := logInCached(t, b, u, false)
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE user_sessions SET last_active_at = $1 WHERE token_hash = $2`, a.Now().Add(time.Minute), mustHash(t, raw)); err != nil {
-		t.Fatal(err)
-	}
-	// A change that is announced, made after the quiet one, shows when the quiet one would
-	// have arrived: notifications come in commit order.
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.8", mustHash(t, other)); err != nil {
-		t.Fatal(err)
-	}
-	waitUncached(t, b, other, "a change to the other session")
+	execSQL(t, a, `UPDATE user_sessions SET last_active_at = $1 WHERE token_hash = $2`, a.Now().Add(time.Minute), mustHash(t, raw))
+	heardInOrder(t, a, b, other)
 	if !isCached(b, raw) {
 		t.Error("a new last_active_at alone dropped the session from the other instance's cache")
 	}
@@ -126,10 +113,7 @@ func TestPasswordAttemptsAreNotAnnounced(t *testing.T) {
 	if _, err := a.Authenticate(t.Context(), u.Email, testPassword, Meta{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.11", mustHash(t, other)); err != nil {
-		t.Fatal(err)
-	}
-	waitUncached(t, b, other, "a change to the other session")
+	heardInOrder(t, a, b, other)
 	if !isCached(b, raw) {
 		t.Error("a password attempt on the other instance dropped the user's sessions from this one's cache")
 	}
@@ -143,14 +127,8 @@ func TestOwnAnnouncementsAreSkipped(t *testing.T) {
 	u := mustRegister(t, a, "own@example.com", testPassword)
 	raw, _ := logInCached(t, b, u, false)
 	other, _ := logInCached(t, b, u, false)
-	if _, err := b.DB().ExecContext(t.Context(), `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.9", mustHash(t, raw)); err != nil {
-		t.Fatal(err)
-	}
-	// The other instance's change, committed after b's own, arrives after it.
-	if _, err := a.DB().ExecContext(t.Context(), `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, "198.51.100.10", mustHash(t, other)); err != nil {
-		t.Fatal(err)
-	}
-	waitUncached(t, b, other, "the other instance's change")
+	setSessionIP(t, b, raw, "198.51.100.9")
+	heardInOrder(t, a, b, other)
 	if !isCached(b, raw) {
 		t.Error("b dropped a session on the announcement of its own write")
 	}
@@ -169,9 +147,7 @@ func TestSessionListenerReconnects(t *testing.T) {
 	raw, _ := logInCached(t, b, u, false)
 
 	pid := b.listener.pid.Load()
-	if _, err := a.DB().ExecContext(t.Context(), `SELECT pg_terminate_backend($1)`, int64(pid)); err != nil {
-		t.Fatal(err)
-	}
+	execSQL(t, a, `SELECT pg_terminate_backend($1)`, int64(pid))
 	waitUncached(t, b, raw, "the listener's connection ended")
 	start := time.Now()
 	for b.listener.pid.Load() == 0 || b.listener.pid.Load() == pid {
@@ -217,7 +193,7 @@ func TestSessionListenerUsesListenURL(t *testing.T) {
 // On SQLite, and with the cache off, there is nothing to listen for.
 func TestSessionListenerOnlyWhenNeeded(t *testing.T) {
 	svc, _ := cachedService(t)
-	if onPG := strings.HasPrefix(os.Getenv("DATABASE_URL"), "postgres"); onPG != (svc.listener != nil) {
+	if onPG := svc.dialect == "postgres"; onPG != (svc.listener != nil) {
 		t.Errorf("listener %v on %s, want one exactly on PostgreSQL", svc.listener != nil, svc.dialect)
 	}
 	p := testPolicy()
@@ -226,6 +202,29 @@ func TestSessionListenerOnlyWhenNeeded(t *testing.T) {
 	if off.listener != nil {
 		t.Error("a listener started with the session cache off")
 	}
+}
+
+// execSQL runs SQL of one's own through svc's pool, as a script or another instance would.
+func execSQL(t *testing.T, svc *Service, query string, args ...any) {
+	t.Helper()
+	if _, err := svc.DB().ExecContext(t.Context(), query, args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setSessionIP changes the session row of raw through svc's pool: a change that is announced.
+func setSessionIP(t *testing.T, svc *Service, raw, ip string) {
+	t.Helper()
+	execSQL(t, svc, `UPDATE user_sessions SET ip = $1 WHERE token_hash = $2`, ip, mustHash(t, raw))
+}
+
+// heardInOrder makes an announced change to other's session on a and waits until b has
+// dropped it. Notifications arrive in commit order, so by then b has heard everything a
+// committed before: a change that did not reach b's cache was not announced.
+func heardInOrder(t *testing.T, a, b *Service, other string) {
+	t.Helper()
+	setSessionIP(t, a, other, "198.51.100.8")
+	waitUncached(t, b, other, "a later announced change to another session")
 }
 
 func mustHash(t *testing.T, raw string) []byte {
